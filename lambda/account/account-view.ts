@@ -1,0 +1,27 @@
+// The one seam between the domain and the world: the same use cases read an account through this
+// interface, backed by live SDK gateways or by an offline snapshot file.
+import type { EksInventory, ManagedPolicyContent, RoleRecord } from '../domain/types';
+
+export interface AccountView {
+  /** 12-digit account id, null when unknown (snapshot without accountId). */
+  readonly accountId: string | null;
+  /** `aws`, `aws-cn`, `aws-us-gov`. */
+  readonly partition: string;
+
+  /** The role, or null when it does not exist (NoSuchEntity). */
+  getRole(roleName: string): Promise<RoleRecord | null>;
+  /** An inline policy's document (any accepted encoding), or null when it does not exist. */
+  getInlinePolicy(roleName: string, policyName: string): Promise<unknown | null>;
+  /** A managed policy's default version, or null when the policy does not exist. */
+  getManagedPolicy(policyArn: string): Promise<ManagedPolicyContent | null>;
+  /** A specific version of a managed policy, or null when it does not exist. */
+  getPolicyVersion(policyArn: string, versionId: string): Promise<ManagedPolicyContent | null>;
+  /** Names of the roles a managed policy is attached to. */
+  rolesForPolicy(policyArn: string): Promise<readonly string[]>;
+  /** Clusters, node groups, access entries, Fargate profiles and Auto Mode node roles, per region. */
+  eksInventory(): Promise<EksInventory>;
+  /** The managed-policies-per-role quota (AttachedPoliciesPerRoleQuota), 10 when unknown. */
+  managedPolicyQuota(): Promise<number>;
+  /** Every role name in the account (used by the audit). */
+  listRoleNames(): Promise<readonly string[]>;
+}

@@ -1,0 +1,36 @@
+// Typed domain errors raised by gateways and account views, mapped to verdicts by the use cases.
+
+/** A read the guard needs was refused (IAM/EKS AccessDenied). Leads to `indeterminate`, never `compliant`. */
+export class ReadAccessDeniedError extends Error {
+  override readonly name = 'ReadAccessDeniedError';
+  constructor(
+    readonly operation: string,
+    readonly resource: string,
+    cause?: unknown,
+  ) {
+    super(`AccessDenied on ${operation} for ${resource}`, { cause });
+  }
+}
+
+/** An input file or event that cannot be used at all (unreadable, not JSON, wrong shape). */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+}
+
+/** Configuration that fails validation; the message names the key and the accepted values. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** A remediation step failed; `restored` says whether the earlier steps were rolled back. */
+export class RemediationError extends Error {
+  override readonly name = 'RemediationError';
+  constructor(
+    message: string,
+    readonly failedStep: string,
+    readonly restored: boolean,
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+  }
+}

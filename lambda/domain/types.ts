@@ -1,0 +1,228 @@
+// Domain types shared by every layer: policies, analysis results, EKS evidence, decisions. Pure data, no I/O.
+
+/** Where a policy document comes from. `arn` is null for inline policies. */
+export type PolicyKind = 'aws-managed' | 'customer-managed' | 'inline';
+
+export interface PolicyRef {
+  readonly kind: PolicyKind;
+  readonly name: string;
+  readonly arn: string | null;
+}
+
+/**
+ * A policy document as found in the wild: a parsed JSON value, a JSON string, or a URL-encoded JSON
+ * string (the raw IAM API). `parsePolicyDocument` normalises it; nothing else should look inside.
+ */
+export interface PolicyInput {
+  readonly ref: PolicyRef;
+  readonly document: unknown;
+}
+
+/** Everything that decides what a role may do: identity policies and the optional permissions boundary. */
+export interface RolePolicies {
+  readonly identity: readonly PolicyInput[];
+  readonly boundary: PolicyInput | null;
+}
+
+/** One statement that allows at least one ECR write action beyond the pull allowance. */
+export interface Grant {
+  readonly policy: PolicyRef;
+  /** The statement's Sid, else its zero-based index as a string. */
+  readonly statement: string;
+  /** Write actions (beyond the pull allowance) this statement allows that survive denies and boundary. */
+  readonly actions: readonly string[];
+  /** Resource/NotResource does not cover every resource. */
+  readonly resourceScoped: boolean;
+  /** The statement has a Condition. */
+  readonly conditional: boolean;
+  /** The statement allows every action of every service (`*`, or a NotAction that leaves ECR in). */
+  readonly allServices: boolean;
+  /** The statement allows a whole ECR service (`ecr:*`, `ecr-public:*` or a pattern matching all of it). */
+  readonly wholeService: boolean;
+}
+
+/** A Deny statement that touches ECR write actions. */
+export interface DenyNote {
+  readonly policy: PolicyRef;
+  readonly statement: string;
+  readonly actions: readonly string[];
+  /** `unconditional` denies remove the actions; the others are reported but do not remove them. */
+  readonly kind: 'unconditional' | 'conditional' | 'resource-scoped';
+}
+
+export interface AnalysisWarning {
+  readonly policy: PolicyRef;
+  /** Sid or index of the statement, null when the whole document is unusable. */
+  readonly statement: string | null;
+  readonly message: string;
+}
+
+export interface PolicyAnalysis {
+  /** Every catalogue action (ecr and ecr-public) the role is effectively allowed, sorted. */
+  readonly allowed: readonly string[];
+  /** allowed ∩ write-level actions − pull allowance, sorted, catalogue spelling. */
+  readonly writeActions: readonly string[];
+  readonly grants: readonly Grant[];
+  readonly denies: readonly DenyNote[];
+  /** Write actions the identity policies allow but the permissions boundary does not. */
+  readonly blockedByBoundary: readonly string[];
+  /** Policies whose document could not be used at all (malformed JSON, no statements...). */
+  readonly unusablePolicies: readonly PolicyRef[];
+  readonly warnings: readonly AnalysisWarning[];
+}
+
+// ---- EKS ----------------------------------------------------------------------------------------
+
+/** The `eks` part of the snapshot format, field names as the EKS API returns them. */
+export interface EksNodegroupRecord {
+  readonly nodegroupName: string;
+  readonly nodeRole: string;
+}
+export interface EksAccessEntryRecord {
+  readonly principalArn: string;
+  readonly type: string;
+}
+export interface EksFargateProfileRecord {
+  readonly fargateProfileName: string;
+  readonly podExecutionRoleArn: string;
+}
+export interface EksClusterRecord {
+  readonly name: string;
+  readonly computeConfig?: { readonly enabled?: boolean; readonly nodeRoleArn?: string } | undefined;
+  readonly nodegroups: readonly EksNodegroupRecord[];
+  readonly accessEntries: readonly EksAccessEntryRecord[];
+  readonly fargateProfiles: readonly EksFargateProfileRecord[];
+}
+/** region → clusters */
+export type EksInventory = Readonly<Record<string, { readonly clusters: readonly EksClusterRecord[] }>>;
+
+export type EvidenceKind = 'managed-nodegroup' | 'access-entry' | 'auto-mode' | 'fargate-profile' | 'heuristic';
+
+export interface NodeRoleEvidence {
+  readonly kind: EvidenceKind;
+  /** null only for `heuristic` evidence, which is account-wide. */
+  readonly region: string | null;
+  readonly cluster: string | null;
+  readonly nodegroup?: string;
+  readonly accessEntryType?: string;
+  readonly fargateProfile?: string;
+  /** The ARN as EKS reports it (may carry a path). */
+  readonly roleArn?: string;
+  /** Human-readable detail, e.g. why the heuristic matched. */
+  readonly detail?: string;
+}
+
+// ---- IAM role -----------------------------------------------------------------------------------
+
+export interface AttachedPolicy {
+  readonly name: string;
+  readonly arn: string;
+}
+
+export interface RoleRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly path: string;
+  /** Parsed trust policy (AssumeRolePolicyDocument), null when unknown. */
+  readonly trustPolicy: unknown;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly permissionsBoundaryArn: string | null;
+  readonly attachedPolicies: readonly AttachedPolicy[];
+  readonly inlinePolicyNames: readonly string[];
+}
+
+/** The default (or a named) version of a managed policy. */
+export interface ManagedPolicyContent {
+  readonly arn: string;
+  readonly name: string;
+  readonly versionId: string;
+  readonly isDefaultVersion: boolean;
+  readonly document: unknown;
+}
+
+// ---- Decision -----------------------------------------------------------------------------------
+
+export type Verdict = 'violation' | 'compliant' | 'indeterminate' | 'not-node-role' | 'exempt' | 'ignored';
+export type Severity = 'critical' | 'high' | 'medium';
+
+export type SupportedEventName =
+  | 'AttachRolePolicy'
+  | 'PutRolePolicy'
+  | 'CreatePolicyVersion'
+  | 'SetDefaultPolicyVersion'
+  | 'PutRolePermissionsBoundary'
+  | 'DeleteRolePermissionsBoundary';
+
+export interface EventSummary {
+  readonly id: string | null;
+  readonly name: string | null;
+  readonly time: string | null;
+  readonly actor: string | null;
+  readonly sourceIp?: string | null;
+  readonly userAgent?: string | null;
+  readonly account?: string | null;
+}
+
+export type PlanStep =
+  | { readonly op: 'AttachRolePolicy'; readonly roleName: string; readonly policyArn: string }
+  | { readonly op: 'DetachRolePolicy'; readonly roleName: string; readonly policyArn: string }
+  | {
+      readonly op: 'PutRolePolicy';
+      readonly roleName: string;
+      readonly policyName: string;
+      readonly policyDocument: string;
+    };
+
+export interface Exemption {
+  readonly source: 'tag' | 'config';
+  readonly reason: string;
+  /** YYYY-MM-DD, null when open-ended. */
+  readonly until: string | null;
+}
+
+export interface Decision {
+  readonly verdict: Verdict;
+  readonly reason: string;
+  readonly severity: Severity | null;
+  readonly event: EventSummary;
+  readonly role: { readonly name: string; readonly arn: string | null } | null;
+  readonly nodeRole: { readonly evidence: readonly NodeRoleEvidence[] };
+  readonly ecrWriteActions: readonly string[];
+  readonly grants: readonly Grant[];
+  readonly denies: readonly DenyNote[];
+  readonly plan: readonly PlanStep[];
+  /** Policies whose content could not be read or parsed (the cause of `indeterminate`). */
+  readonly unknownPolicies: readonly PolicyRef[];
+  readonly exemption: Exemption | null;
+  readonly warnings: readonly string[];
+}
+
+// ---- Remediation --------------------------------------------------------------------------------
+
+export type RemediationStatus =
+  /** Every planned step applied and the re-read role verified: no write actions, pulls still allowed. */
+  | 'applied'
+  /** The role already satisfied the plan (idempotent re-run): nothing changed. */
+  | 'not-needed'
+  /** A step or the verification failed; every applied step was undone. */
+  | 'failed-restored'
+  /** A step failed and at least one applied step could not be undone: the role needs a human now. */
+  | 'failed-not-restored';
+
+export interface RemediationOutcome {
+  readonly status: RemediationStatus;
+  /** Steps that are in effect on the role after the run (empty when restored). */
+  readonly applied: readonly PlanStep[];
+  /** Steps that were applied and then undone. */
+  readonly rolledBack: readonly PlanStep[];
+  /** Steps whose undo failed (only with `failed-not-restored`). */
+  readonly notRestored: readonly PlanStep[];
+  readonly failedStep: PlanStep | null;
+  /** Error name and message of the failure, null on success. */
+  readonly error: string | null;
+  /** Re-analysis after the change; null when it did not run. */
+  readonly verification: {
+    readonly writeActionsAfter: readonly string[];
+    readonly pullActionsAllowed: boolean;
+  } | null;
+}
