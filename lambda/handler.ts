@@ -1,2 +1,31 @@
-// PLACEHOLDER entry point of the event Lambda; replaced by the real composition root.
-export const handler = async (_event: unknown): Promise<void> => {};
+// Entry point of the event Lambda: reads config once, builds SDK clients once (outside the handler), and wires
+// Powertools Logger, Metrics, Tracer and DynamoDB idempotency around the event path.
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { buildDependencies, defaultClients } from './composition';
+import { settingsFromEnv } from './config';
+import { createEventHandler } from './event-handler';
+import { powertoolsMetrics, tracedClients } from './observability';
+
+const settings = settingsFromEnv(process.env);
+const logger = new Logger();
+const metrics = new Metrics();
+const tracer = new Tracer();
+
+const clients = tracedClients(tracer, defaultClients());
+const persistence =
+  settings.idempotencyTableName === null
+    ? null
+    : new DynamoDBPersistenceLayer({
+        tableName: settings.idempotencyTableName,
+        awsSdkV3Client: tracer.captureAWSv3Client(new DynamoDBClient({ retryMode: 'adaptive' })),
+      });
+
+export const handler = createEventHandler({
+  deps: buildDependencies(settings, clients, { logger, metrics: powertoolsMetrics(metrics) }),
+  persistence,
+  flushMetrics: () => metrics.publishStoredMetrics(),
+});

@@ -96,7 +96,12 @@ export interface EksClusterRecord {
 /** region → clusters */
 export type EksInventory = Readonly<Record<string, { readonly clusters: readonly EksClusterRecord[] }>>;
 
-export type EvidenceKind = 'managed-nodegroup' | 'access-entry' | 'auto-mode' | 'fargate-profile' | 'heuristic';
+export type EvidenceKind =
+  | 'managed-nodegroup'
+  | 'access-entry'
+  | 'auto-mode'
+  | 'fargate-profile'
+  | 'heuristic';
 
 export interface NodeRoleEvidence {
   readonly kind: EvidenceKind;
@@ -161,6 +166,15 @@ export interface EventSummary {
   readonly sourceIp?: string | null;
   readonly userAgent?: string | null;
   readonly account?: string | null;
+  /**
+   * The policy the call named (requestParameters `policyArn` / `policyName`, and the version for policy-version
+   * events), so an alert can say what changed. Optional: absent when the event named none or it was not filled.
+   */
+  readonly policy?: {
+    readonly arn?: string | null;
+    readonly name?: string | null;
+    readonly versionId?: string | null;
+  } | null;
 }
 
 export type PlanStep =
@@ -195,6 +209,13 @@ export interface Decision {
   readonly unknownPolicies: readonly PolicyRef[];
   readonly exemption: Exemption | null;
   readonly warnings: readonly string[];
+  /**
+   * `role`: the role's whole policy set was evaluated. `change`: only the change itself was (it cannot grant
+   * ECR write to anyone, so the role was not read); the scheduled sweep covers the rest of the role.
+   */
+  readonly scope?: 'role' | 'change';
+  /** The image-pull actions the role is allowed (used to verify a fix never breaks pulls). */
+  readonly pullActionsAllowed?: readonly string[];
 }
 
 // ---- Remediation --------------------------------------------------------------------------------

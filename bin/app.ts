@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// CDK app entry point: reads and validates the context config, then adds the guard stacks (and cdk-nag).
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { GuardConfigError, loadGuardConfig } from '../lib/config';
+import { resolveDeploymentTarget } from '../lib/deployment-target';
+import { addGuardStacks } from '../lib/guard-app';
+
+function main(): void {
+  const app = new App();
+  const config = loadGuardConfig((key) => app.node.tryGetContext(key));
+  const target = resolveDeploymentTarget({ config, env: process.env });
+  addGuardStacks(app, config, target);
+  // Secure by default: synth fails on any AwsSolutions finding that is not acknowledged with a reason.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof GuardConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,122 @@
+// CLI composition root: parses argv, dispatches to a command, maps errors to exit codes (0 ok, 1 findings
+// at or above --fail-on, 2 bad usage or unreadable input).
+import { parseArgs } from 'node:util';
+import { defaultClients, evaluationSettings } from '../composition';
+import { type GuardConfig, parseConfig } from '../config';
+import { ConfigError, InvalidInputError } from '../domain/errors';
+import { parseRoleChangeEvent } from '../events/role-change';
+import { ChangeEvaluator } from '../usecases/evaluate-change';
+import { runDemo } from './demo';
+import { type CliIo, readJsonFile, UsageError } from './io';
+import { liveView, snapshotView } from './views';
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+const EVALUATE_USAGE = `Usage: eks-ecr-guard evaluate --event E.json (--snapshot S.json | --live) [--config C.json]
+
+Evaluates one CloudTrail event (the EventBridge envelope) and prints the decision as JSON: one object, or an
+array when a managed policy version touches several roles. --live reads the account of the default credential
+chain and never changes anything. Exit code 0 for any decision, 2 for an unreadable or invalid file.`;
+
+function loadConfig(path: string | undefined): GuardConfig {
+  return path === undefined
+    ? parseConfig({})
+    : parseConfig(readJsonFile(path, 'config'), `config file ${path}`);
+}
+
+const evaluateCommand: Command = {
+  summary: 'decide one CloudTrail event against a snapshot file or the live account (read-only)',
+  usage: EVALUATE_USAGE,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        event: { type: 'string' },
+        snapshot: { type: 'string' },
+        live: { type: 'boolean', default: false },
+        config: { type: 'string' },
+      },
+      strict: true,
+    });
+    if (values.event === undefined) throw new UsageError('--event is required');
+    if ((values.snapshot === undefined) === !values.live)
+      throw new UsageError('give exactly one of --snapshot or --live');
+    const config = loadConfig(values.config);
+    const raw = readJsonFile(values.event, 'event');
+    const change = parseRoleChangeEvent(raw);
+    // A snapshot is the account before the event: replay the change onto it so the verdict sees it.
+    const view =
+      values.snapshot !== undefined
+        ? snapshotView(values.snapshot).withChange(change)
+        : liveView(config, defaultClients(), io);
+    const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
+    const decisions = await evaluator.evaluate(change);
+    const output = decisions.length === 1 ? decisions[0] : decisions;
+    io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return 0;
+  },
+};
+
+const demoCommand: Command = {
+  summary: 'run the bundled sample events through the real handler against an in-memory sample account',
+  usage: `Usage: eks-ecr-guard demo [--mode alert|remediate|both]
+
+Offline: no AWS access needed. Prints, per sample event, a short summary, the alert that would be sent, and
+the role's policies before and after (remediate mode).`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { mode: { type: 'string', default: 'both' } },
+      strict: true,
+    });
+    const mode = values.mode;
+    if (mode !== 'alert' && mode !== 'remediate' && mode !== 'both') {
+      throw new UsageError('--mode must be alert, remediate or both');
+    }
+    return runDemo(io, mode);
+  },
+};
+
+export const COMMANDS: Record<string, Command> = {
+  evaluate: evaluateCommand,
+  demo: demoCommand,
+};
+
+function topUsage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: eks-ecr-guard <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "eks-ecr-guard <command> --help" for a command's options.`;
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${topUsage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`eks-ecr-guard: unknown command "${name}"\n${topUsage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      io.stderr.write(`eks-ecr-guard ${name}: ${error.message}\n${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof InvalidInputError || error instanceof ConfigError) {
+      io.stderr.write(`eks-ecr-guard ${name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,228 @@
+// Domain (pure): decides whether an IAM role is an EKS node role, from the EKS inventory (managed node
+// groups, access entries, Auto Mode, Fargate profiles) and a trust-policy + worker-policy heuristic.
+import { awsManagedPolicyName, isIamRoleArn, matchesWildcard, roleNameFromArn } from './arn';
+import { NODE_WORKER_POLICIES } from './managed-policies';
+import { decodeDocument } from './policy-json';
+import type { AttachedPolicy, EksClusterRecord, EksInventory, NodeRoleEvidence } from './types';
+
+/** Role NAME (last ARN segment, as events carry names and EKS ARNs may carry paths) → its EKS evidence. */
+export type NodeRoleIndex = ReadonlyMap<string, readonly NodeRoleEvidence[]>;
+
+/** What the evidence needs to know about a role (a RoleRecord satisfies it). */
+export interface NodeRoleCandidate {
+  readonly name: string;
+  readonly trustPolicy: unknown;
+  readonly attachedPolicies: readonly AttachedPolicy[];
+}
+
+/**
+ * Access-entry types that make the principal a node identity. FARGATE_LINUX is included: it is the entry
+ * EKS creates for a Fargate pod execution role, and it is reported as `access-entry` evidence with its
+ * type (a Fargate profile for the same role adds separate `fargate-profile` evidence). STANDARD (people
+ * and workloads) and any type not listed here are not node evidence.
+ */
+export const NODE_ACCESS_ENTRY_TYPES: ReadonlySet<string> = new Set([
+  'EC2_LINUX',
+  'EC2_WINDOWS',
+  'EC2',
+  'HYBRID_LINUX',
+  'HYPERPOD_LINUX',
+  'FARGATE_LINUX',
+]);
+
+/** Service principals of EC2 in the commercial/GovCloud and China partitions. */
+const EC2_SERVICE_PRINCIPALS: ReadonlySet<string> = new Set(['ec2.amazonaws.com', 'ec2.amazonaws.com.cn']);
+
+const ASSUME_ROLE_ACTION = 'sts:assumerole';
+
+/** Builds the EKS side of the evidence once per inventory; look roles up with `nodeRoleEvidence`. */
+export function buildNodeRoleIndex(inventory: EksInventory): NodeRoleIndex {
+  const index = new Map<string, NodeRoleEvidence[]>();
+  const add = (roleArn: string, evidence: NodeRoleEvidence): void => {
+    const name = roleNameFromArn(roleArn);
+    if (name === null || !isIamRoleArn(roleArn)) return;
+    const list = index.get(name) ?? [];
+    if (!list.some((known) => sameEvidence(known, evidence))) list.push(evidence);
+    index.set(name, list);
+  };
+  for (const region of Object.keys(inventory).sort()) {
+    for (const cluster of inventory[region]?.clusters ?? []) {
+      for (const { roleArn, evidence } of clusterEvidence(region, cluster)) add(roleArn, evidence);
+    }
+  }
+  return index;
+}
+
+/**
+ * Every piece of evidence that `role` is an EKS node role: the EKS evidence from the index (looked up
+ * by name; a case-only difference still matches, as IAM role names are unique ignoring case) and the
+ * heuristic (EC2 may assume the role AND a worker-node policy is attached), deduplicated.
+ */
+export function nodeRoleEvidence(role: NodeRoleCandidate, index: NodeRoleIndex): NodeRoleEvidence[] {
+  const evidence: NodeRoleEvidence[] = [];
+  const push = (item: NodeRoleEvidence): void => {
+    if (!evidence.some((known) => sameEvidence(known, item))) evidence.push(item);
+  };
+  for (const item of indexEntriesFor(role.name, index)) push(item);
+  const heuristic = heuristicEvidence(role);
+  if (heuristic !== null) push(heuristic);
+  return evidence;
+}
+
+export function isNodeRole(evidence: readonly NodeRoleEvidence[]): boolean {
+  return evidence.length > 0;
+}
+
+export interface ExposedCluster {
+  readonly region: string;
+  readonly cluster: string;
+}
+
+/** The clusters whose nodes use the role: unique region/cluster pairs, sorted by region then cluster. */
+export function exposedClusters(evidence: readonly NodeRoleEvidence[]): ExposedCluster[] {
+  const seen = new Map<string, ExposedCluster>();
+  for (const { region, cluster } of evidence) {
+    if (region === null || cluster === null) continue;
+    seen.set(`${region}\u0000${cluster}`, { region, cluster });
+  }
+  return [...seen.values()].sort(
+    (a, b) => compareText(a.region, b.region) || compareText(a.cluster, b.cluster),
+  );
+}
+
+// ---- EKS evidence ---------------------------------------------------------------------------------
+
+interface IndexedEvidence {
+  readonly roleArn: string;
+  readonly evidence: NodeRoleEvidence;
+}
+
+function clusterEvidence(region: string, cluster: EksClusterRecord): IndexedEvidence[] {
+  const found: IndexedEvidence[] = [];
+  const base = { region, cluster: cluster.name } as const;
+  for (const nodegroup of cluster.nodegroups) {
+    const roleArn = nodegroup.nodeRole;
+    found.push({
+      roleArn,
+      evidence: { kind: 'managed-nodegroup', ...base, nodegroup: nodegroup.nodegroupName, roleArn },
+    });
+  }
+  for (const entry of cluster.accessEntries) {
+    if (!NODE_ACCESS_ENTRY_TYPES.has(entry.type)) continue;
+    const roleArn = entry.principalArn;
+    found.push({
+      roleArn,
+      evidence: { kind: 'access-entry', ...base, accessEntryType: entry.type, roleArn },
+    });
+  }
+  const autoMode = cluster.computeConfig;
+  if (autoMode?.nodeRoleArn !== undefined && autoMode.enabled !== false) {
+    const roleArn = autoMode.nodeRoleArn;
+    found.push({ roleArn, evidence: { kind: 'auto-mode', ...base, roleArn } });
+  }
+  for (const profile of cluster.fargateProfiles) {
+    const roleArn = profile.podExecutionRoleArn;
+    found.push({
+      roleArn,
+      evidence: { kind: 'fargate-profile', ...base, fargateProfile: profile.fargateProfileName, roleArn },
+    });
+  }
+  return found;
+}
+
+function indexEntriesFor(roleName: string, index: NodeRoleIndex): readonly NodeRoleEvidence[] {
+  const exact = index.get(roleName) ?? [];
+  const folded = roleName.toLowerCase();
+  const caseVariants = [...index.entries()]
+    .filter(([name]) => name !== roleName && name.toLowerCase() === folded)
+    .flatMap(([, items]) => items);
+  return caseVariants.length === 0 ? exact : [...exact, ...caseVariants];
+}
+
+// ---- heuristic ------------------------------------------------------------------------------------
+
+function heuristicEvidence(role: NodeRoleCandidate): NodeRoleEvidence | null {
+  const workerPolicy = attachedWorkerPolicy(role.attachedPolicies);
+  if (workerPolicy === null || !trustAllowsEc2(role.trustPolicy)) return null;
+  return {
+    kind: 'heuristic',
+    region: null,
+    cluster: null,
+    detail: `the trust policy lets ec2.amazonaws.com assume the role and ${workerPolicy} is attached (self-managed or aws-auth-mapped nodes)`,
+  };
+}
+
+function attachedWorkerPolicy(attached: readonly AttachedPolicy[]): string | null {
+  const workerPolicies: ReadonlySet<string> = new Set(NODE_WORKER_POLICIES);
+  for (const policy of attached) {
+    const name = awsManagedPolicyName(policy.arn);
+    if (name !== null && workerPolicies.has(name)) return name;
+  }
+  return null;
+}
+
+/** An Allow statement whose Principal.Service names EC2 and whose Action covers sts:AssumeRole. */
+export function trustAllowsEc2(trustPolicy: unknown): boolean {
+  const document = decodeDocument(trustPolicy);
+  return statementsOf(document).some(
+    (statement) =>
+      field(statement, 'Effect') === 'Allow' &&
+      servicePrincipals(field(statement, 'Principal')).some((service) =>
+        EC2_SERVICE_PRINCIPALS.has(service),
+      ) &&
+      coversAssumeRole(statement),
+  );
+}
+
+function statementsOf(document: unknown): unknown[] {
+  const statement = field(document, 'Statement');
+  if (Array.isArray(statement)) return statement;
+  return statement === undefined ? [] : [statement];
+}
+
+function servicePrincipals(principal: unknown): string[] {
+  return stringList(field(principal, 'Service')).map((service) => service.toLowerCase());
+}
+
+function coversAssumeRole(statement: unknown): boolean {
+  const actions = field(statement, 'Action');
+  if (actions !== undefined)
+    return stringList(actions).some((pattern) =>
+      matchesWildcard(pattern, ASSUME_ROLE_ACTION, { ignoreCase: true }),
+    );
+  const notActions = field(statement, 'NotAction');
+  if (notActions !== undefined)
+    return !stringList(notActions).some((pattern) =>
+      matchesWildcard(pattern, ASSUME_ROLE_ACTION, { ignoreCase: true }),
+    );
+  return false;
+}
+
+// ---- helpers --------------------------------------------------------------------------------------
+
+function sameEvidence(a: NodeRoleEvidence, b: NodeRoleEvidence): boolean {
+  return (
+    a.kind === b.kind &&
+    a.region === b.region &&
+    a.cluster === b.cluster &&
+    a.nodegroup === b.nodegroup &&
+    a.accessEntryType === b.accessEntryType &&
+    a.fargateProfile === b.fargateProfile &&
+    a.roleArn === b.roleArn &&
+    a.detail === b.detail
+  );
+}
+
+function field(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return Object.hasOwn(value, key) ? Reflect.get(value, key) : undefined;
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,252 @@
+// Domain edge for policy text: turns a policy document in any accepted encoding (object, JSON string,
+// URL-encoded JSON string) into normalised statements for the analysis. Pure; never throws.
+
+export type StatementEffect = 'Allow' | 'Deny';
+
+export interface NormalisedStatement {
+  /** The Sid when it is a non-empty string, else the zero-based index in the Statement list. */
+  readonly label: string;
+  readonly index: number;
+  readonly effect: StatementEffect;
+  /** `Action` patterns, or the `NotAction` patterns the statement excludes. Never empty. */
+  readonly action: { readonly kind: 'Action' | 'NotAction'; readonly patterns: readonly string[] };
+  /** `Resource` patterns, or the `NotResource` patterns the statement excludes. Never empty. */
+  readonly resource: { readonly kind: 'Resource' | 'NotResource'; readonly patterns: readonly string[] };
+  /** The statement has a non-empty Condition block. */
+  readonly conditional: boolean;
+  /** The statement carries Principal or NotPrincipal (only kept with `allowPrincipal`). */
+  readonly hasPrincipal: boolean;
+}
+
+/** A statement left out of `statements`, with the reason. */
+export interface SkippedStatement {
+  readonly label: string;
+  readonly message: string;
+}
+
+export type ParsedPolicyDocument =
+  | {
+      readonly ok: true;
+      readonly statements: NormalisedStatement[];
+      /** One human-readable line per skipped statement. */
+      readonly warnings: string[];
+      /** The same skipped statements, structured. */
+      readonly skipped: SkippedStatement[];
+    }
+  | { readonly ok: false; readonly error: string };
+
+export interface ParseOptions {
+  /**
+   * Keep statements with Principal/NotPrincipal (resource policies). Default false: identity policies
+   * cannot have them, so such statements are skipped with a warning.
+   */
+  readonly allowPrincipal?: boolean;
+}
+
+/** Documents above this many characters are rejected; IAM's own size limits are far smaller. */
+export const MAX_POLICY_DOCUMENT_CHARS = 1024 * 1024;
+
+const TOO_LARGE = `policy document is larger than 1 MiB (${MAX_POLICY_DOCUMENT_CHARS} characters)`;
+const URL_ESCAPE = /%[0-9A-Fa-f]{2}/;
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+function success<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+function failure<T>(error: string): Outcome<T> {
+  return { ok: false, error };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function tryJson(text: string): Outcome<unknown> {
+  try {
+    return success<unknown>(JSON.parse(text));
+  } catch (error) {
+    return failure(error instanceof Error ? error.message : 'invalid JSON');
+  }
+}
+
+function tryUrlDecodedJson(text: string): Outcome<unknown> {
+  // RFC 3986 (IAM API) encodes spaces as %20; form encoding uses '+': try the plain decoding first.
+  for (const candidate of [text, text.replaceAll('+', ' ')]) {
+    try {
+      const parsed = tryJson(decodeURIComponent(candidate));
+      if (parsed.ok) return parsed;
+    } catch {
+      // URIError: a malformed escape; try the next candidate.
+    }
+  }
+  return failure('looks URL-encoded but does not decode to JSON');
+}
+
+/** JSON first (CloudTrail sends plain JSON strings); URL-decoding only if that fails and it looks encoded. */
+function decodeText(text: string, depth: number): Outcome<unknown> {
+  if (text.length > MAX_POLICY_DOCUMENT_CHARS) return failure(TOO_LARGE);
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (trimmed.length === 0) return failure('policy document is empty');
+  // JSON text never starts with '%': skip the doomed (and costly) plain parse for IAM API documents.
+  const plain = trimmed.startsWith('%') ? failure<unknown>('JSON cannot start with "%"') : tryJson(trimmed);
+  const decoded = plain.ok ? plain : URL_ESCAPE.test(trimmed) ? tryUrlDecodedJson(trimmed) : plain;
+  if (!decoded.ok) return failure(`policy document is not valid JSON: ${decoded.error}`);
+  // A JSON string holding the document (double-encoded): unwrap once.
+  if (typeof decoded.value === 'string' && depth === 0) return decodeText(decoded.value, depth + 1);
+  return decoded;
+}
+
+/** Tracks an estimate of the document's size for inputs that arrive already parsed. */
+class SizeBudget {
+  private used = 0;
+  spend(chars: number): void {
+    this.used += chars;
+  }
+  get exceeded(): boolean {
+    return this.used > MAX_POLICY_DOCUMENT_CHARS;
+  }
+}
+
+/** A string or a non-empty array of strings; null when anything else. */
+function stringList(value: unknown, budget: SizeBudget): string[] | null {
+  if (typeof value === 'string') {
+    budget.spend(value.length + 2);
+    return [value];
+  }
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const list: string[] = [];
+  for (const entry of value) {
+    if (typeof entry !== 'string') return null;
+    budget.spend(entry.length + 3);
+    list.push(entry);
+  }
+  return list;
+}
+
+type Pair<K extends string> = { readonly kind: K; readonly patterns: readonly string[] };
+
+/** Exactly one of `positive` / `negative` must be present and hold a string or non-empty string list. */
+function exclusivePair<P extends string, N extends string>(
+  statement: Record<string, unknown>,
+  positive: P,
+  negative: N,
+  budget: SizeBudget,
+): Outcome<Pair<P | N>> {
+  const hasPositive = statement[positive] !== undefined;
+  const hasNegative = statement[negative] !== undefined;
+  if (hasPositive && hasNegative) return failure(`has both ${positive} and ${negative}`);
+  if (!hasPositive && !hasNegative) return failure(`has neither ${positive} nor ${negative}`);
+  const kind: P | N = hasPositive ? positive : negative;
+  const patterns = stringList(statement[kind], budget);
+  if (patterns === null) return failure(`${kind} must be a string or a non-empty list of strings`);
+  return success({ kind, patterns });
+}
+
+function conditionPresence(condition: unknown): Outcome<boolean> {
+  if (condition === undefined || condition === null) return success(false);
+  if (!isRecord(condition)) return failure('Condition must be an object');
+  return success(Object.keys(condition).length > 0);
+}
+
+function effectOf(value: unknown): StatementEffect | null {
+  return value === 'Allow' || value === 'Deny' ? value : null;
+}
+
+function labelOf(statement: unknown, index: number): string {
+  const sid = isRecord(statement) ? statement.Sid : undefined;
+  return typeof sid === 'string' && sid.length > 0 ? sid : String(index);
+}
+
+function normaliseStatement(
+  statement: unknown,
+  index: number,
+  options: ParseOptions,
+  budget: SizeBudget,
+): Outcome<NormalisedStatement> {
+  budget.spend(2);
+  if (!isRecord(statement)) return failure('is not an object');
+  const label = labelOf(statement, index);
+  budget.spend(label.length);
+  const hasPrincipal = statement.Principal !== undefined || statement.NotPrincipal !== undefined;
+  if (hasPrincipal && options.allowPrincipal !== true) {
+    return failure('has Principal/NotPrincipal, which identity policies cannot have');
+  }
+  const effect = effectOf(statement.Effect);
+  if (effect === null) return failure('Effect must be "Allow" or "Deny"');
+  const action = exclusivePair(statement, 'Action', 'NotAction', budget);
+  if (!action.ok) return action;
+  const resource = exclusivePair(statement, 'Resource', 'NotResource', budget);
+  if (!resource.ok) return resource;
+  const conditional = conditionPresence(statement.Condition);
+  if (!conditional.ok) return conditional;
+  return success({
+    label,
+    index,
+    effect,
+    action: action.value,
+    resource: resource.value,
+    conditional: conditional.value,
+    hasPrincipal,
+  });
+}
+
+function statementList(document: Record<string, unknown>): Outcome<readonly unknown[]> {
+  const statement = document.Statement;
+  if (Array.isArray(statement)) {
+    return statement.length > 0 ? success(statement) : failure('Statement is an empty list');
+  }
+  if (isRecord(statement)) return success([statement]);
+  return failure(
+    statement === undefined ? 'document has no Statement' : 'Statement must be an object or a list',
+  );
+}
+
+function describeSkip(skip: SkippedStatement, index: number): string {
+  const where =
+    skip.label === String(index) ? `statement ${index}` : `statement ${index} (Sid "${skip.label}")`;
+  return `${where} skipped: ${skip.message}`;
+}
+
+function normaliseDocument(document: unknown, options: ParseOptions): ParsedPolicyDocument {
+  if (!isRecord(document)) return { ok: false, error: 'policy document must be a JSON object' };
+  const list = statementList(document);
+  if (!list.ok) return { ok: false, error: list.error };
+  const budget = new SizeBudget();
+  const statements: NormalisedStatement[] = [];
+  const skipped: SkippedStatement[] = [];
+  const warnings: string[] = [];
+  for (const [index, raw] of list.value.entries()) {
+    const normalised = normaliseStatement(raw, index, options, budget);
+    if (budget.exceeded) return { ok: false, error: TOO_LARGE };
+    if (normalised.ok) {
+      statements.push(normalised.value);
+      continue;
+    }
+    const skip = { label: labelOf(raw, index), message: normalised.error };
+    skipped.push(skip);
+    warnings.push(describeSkip(skip, index));
+  }
+  return { ok: true, statements, warnings, skipped };
+}
+
+/**
+ * Parse and normalise a policy document. Accepts a parsed object, a JSON string, or a URL-encoded JSON
+ * string (what the IAM API returns). Malformed statements are skipped with a warning; a document that
+ * cannot be used at all (not JSON, no Statement, > 1 MiB, ...) gives `{ ok: false }`. Never throws.
+ */
+export function parsePolicyDocument(input: unknown, options: ParseOptions = {}): ParsedPolicyDocument {
+  try {
+    if (typeof input !== 'string') return normaliseDocument(input, options);
+    const decoded = decodeText(input, 0);
+    if (!decoded.ok) return { ok: false, error: decoded.error };
+    return normaliseDocument(decoded.value, options);
+  } catch (error) {
+    // Only reachable with exotic inputs (throwing getters, proxies): report, never propagate.
+    return {
+      ok: false,
+      error: `policy document is unreadable: ${error instanceof Error ? error.message : 'unknown'}`,
+    };
+  }
+}

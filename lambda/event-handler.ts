@@ -1,0 +1,48 @@
+// Lambda adapter for the event path: Powertools observability and idempotency around `processEvent`.
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
+import { type Dependencies, type EventResult, processEvent } from './composition';
+
+/**
+ * A duplicate delivery of the same CloudTrail record (same eventID, same call) is answered from the stored
+ * result, so it sends no second alert. eventName and requestParameters are part of the key because eventIDs
+ * are only unique per record, and test fixtures reuse them.
+ */
+export const IDEMPOTENCY_KEY_JMESPATH = '[detail.eventID, detail.eventName, detail.requestParameters]';
+export const IDEMPOTENCY_TTL_SECONDS = 6 * 60 * 60;
+
+export interface EventHandlerOptions {
+  readonly deps: Dependencies;
+  /** DynamoDB in the Lambda; any persistence layer in tests. Null disables idempotency (CLI dry runs). */
+  readonly persistence: BasePersistenceLayer | null;
+  /** Flushes metrics at the end of each invocation (Powertools Metrics.publishStoredMetrics). */
+  readonly flushMetrics?: () => void;
+}
+
+export type EventHandler = (event: unknown, context: Context) => Promise<EventResult>;
+
+export function createEventHandler({ deps, persistence, flushMetrics }: EventHandlerOptions): EventHandler {
+  const run = async (event: unknown, _context: Context): Promise<EventResult> => {
+    try {
+      const { details: _details, ...result } = await processEvent(deps, event);
+      return result;
+    } catch (error) {
+      // Throttling, 5xx after SDK retries, SNS failures: throw so the async invocation is retried and then
+      // kept by the failure destination. Nothing is swallowed.
+      deps.logger.error('event processing failed; the invocation will be retried', {
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      throw error;
+    } finally {
+      flushMetrics?.();
+    }
+  };
+  if (persistence === null) return run;
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: IDEMPOTENCY_KEY_JMESPATH,
+    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+    throwOnNoIdempotencyKey: false,
+  });
+  return makeIdempotent(run, { persistenceStore: persistence, config });
+}

@@ -1,0 +1,265 @@
+// Gateway (the only EKS caller): builds the per-region inventory of clusters, managed node groups, access
+// entries, Fargate profiles and Auto Mode node roles that the node-role evidence is drawn from.
+import {
+  DescribeAccessEntryCommand,
+  DescribeClusterCommand,
+  DescribeFargateProfileCommand,
+  DescribeNodegroupCommand,
+  type EKSClient,
+  ListAccessEntriesCommand,
+  ListClustersCommand,
+  ListFargateProfilesCommand,
+  ListNodegroupsCommand,
+} from '@aws-sdk/client-eks';
+import type {
+  EksAccessEntryRecord,
+  EksClusterRecord,
+  EksFargateProfileRecord,
+  EksInventory,
+  EksNodegroupRecord,
+} from '../domain/types';
+import { awsErrorName, guardedRead, isEksNotFound, isRegionUnavailable } from './aws-errors';
+import { createLimiter, type Limiter, mapWithConcurrency } from './concurrency';
+import { collectPages } from './pagination';
+
+/** A region that was left out of the inventory because EKS could not be reached there. */
+export interface EksRegionWarning {
+  readonly region: string;
+  /** The error name or code (`UnrecognizedClientException`, `ENOTFOUND`...). */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The inventory of every reachable region, and the regions that could not be read (never silently). */
+export interface EksInventoryResult {
+  readonly inventory: EksInventory;
+  readonly warnings: readonly EksRegionWarning[];
+}
+
+export interface EksInventoryOptions {
+  /** How many regions are read at once. */
+  readonly concurrency: number;
+}
+
+/** Told after each region: its name, its cluster count (null when skipped), and how many regions are done. */
+export type EksProgress = (progress: {
+  readonly region: string;
+  readonly clusters: number | null;
+  readonly done: number;
+  readonly total: number;
+}) => void;
+
+export interface EksGatewayOptions {
+  /** Most EKS calls in flight per region (list and describe calls of all its clusters). @default 4 */
+  readonly callsPerRegion?: number;
+}
+
+/** Raised by callers that refuse an inventory with unreadable regions; lists them. */
+export class EksRegionUnavailableError extends Error {
+  override readonly name = 'EksRegionUnavailableError';
+  constructor(readonly warnings: readonly EksRegionWarning[]) {
+    super(
+      `EKS could not be read in ${warnings.map((w) => `${w.region} (${w.code}: ${w.message})`).join(', ')}`,
+    );
+  }
+}
+
+export class EksGateway {
+  private readonly callsPerRegion: number;
+
+  constructor(
+    private readonly clientFor: (region: string) => EKSClient,
+    options: EksGatewayOptions = {},
+  ) {
+    this.callsPerRegion = options.callsPerRegion ?? 4;
+  }
+
+  /**
+   * Every region in `regions`, `concurrency` at a time. A region where EKS cannot be reached at all
+   * (opt-in region not enabled, endpoint missing) becomes a warning; AccessDenied anywhere throws
+   * ReadAccessDeniedError naming the region/cluster; any other error rejects the whole inventory.
+   */
+  async inventory(
+    regions: readonly string[],
+    options: EksInventoryOptions,
+    onProgress?: EksProgress,
+  ): Promise<EksInventoryResult> {
+    const inventory: Record<string, { clusters: EksClusterRecord[] }> = {};
+    const warnings: EksRegionWarning[] = [];
+    let done = 0;
+    await mapWithConcurrency(regions, options.concurrency, async (region) => {
+      let clusters: EksClusterRecord[] | null = null;
+      try {
+        clusters = await this.clusterInventory(region);
+        inventory[region] = { clusters };
+      } catch (error) {
+        if (!isRegionUnavailable(error)) throw error;
+        warnings.push({ region, code: awsErrorName(error) ?? 'Unknown', message: errorMessage(error) });
+      }
+      done += 1;
+      onProgress?.({ region, clusters: clusters?.length ?? null, done, total: regions.length });
+    });
+    return { inventory: orderedLike(regions, inventory), warnings };
+  }
+
+  /** The clusters of one region with their node groups, access entries, Fargate profiles and compute config. */
+  async clusterInventory(region: string): Promise<EksClusterRecord[]> {
+    const reader = new RegionReader(this.clientFor(region), region, createLimiter(this.callsPerRegion));
+    const names = await reader.clusterNames();
+    const clusters = await Promise.all(names.map((name) => reader.cluster(name)));
+    return clusters.flatMap((cluster) => (cluster === null ? [] : [cluster]));
+  }
+}
+
+/** Reads one region; every SDK call goes through the region's limiter. */
+class RegionReader {
+  constructor(
+    private readonly client: EKSClient,
+    private readonly region: string,
+    private readonly limiter: Limiter,
+  ) {}
+
+  async clusterNames(): Promise<string[]> {
+    return this.read('eks:ListClusters', '', () =>
+      collectPages(async (nextToken) => {
+        const output = await this.limiter.run(() => this.client.send(new ListClustersCommand({ nextToken })));
+        return { items: output.clusters ?? [], next: output.nextToken };
+      }),
+    );
+  }
+
+  /** The cluster, or null when it was deleted between the list and the describe. */
+  async cluster(name: string): Promise<EksClusterRecord | null> {
+    const [computeConfig, nodegroups, accessEntries, fargateProfiles] = await Promise.all([
+      this.computeConfig(name),
+      this.nodegroups(name),
+      this.accessEntries(name),
+      this.fargateProfiles(name),
+    ]);
+    if (computeConfig === null) return null;
+    return { name, computeConfig: computeConfig.value, nodegroups, accessEntries, fargateProfiles };
+  }
+
+  /** DescribeCluster's computeConfig (Auto Mode), wrapped so that "cluster gone" (null) differs from "none". */
+  private async computeConfig(cluster: string): Promise<{ value: EksClusterRecord['computeConfig'] } | null> {
+    const output = await this.describe('eks:DescribeCluster', cluster, () =>
+      this.client.send(new DescribeClusterCommand({ name: cluster })),
+    );
+    if (output?.cluster === undefined) return null;
+    const config = output.cluster.computeConfig;
+    if (config === undefined) return { value: undefined };
+    return {
+      value: {
+        ...(config.enabled === undefined ? {} : { enabled: config.enabled }),
+        ...(config.nodeRoleArn === undefined ? {} : { nodeRoleArn: config.nodeRoleArn }),
+      },
+    };
+  }
+
+  private async nodegroups(cluster: string): Promise<EksNodegroupRecord[]> {
+    const names = await this.list('eks:ListNodegroups', cluster, async (nextToken) => {
+      const output = await this.client.send(new ListNodegroupsCommand({ clusterName: cluster, nextToken }));
+      return { items: output.nodegroups ?? [], next: output.nextToken };
+    });
+    const records = await Promise.all(
+      names.map(async (nodegroupName) => {
+        const output = await this.describe('eks:DescribeNodegroup', `${cluster}/${nodegroupName}`, () =>
+          this.client.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName })),
+        );
+        const nodeRole = output?.nodegroup?.nodeRole;
+        return nodeRole === undefined ? null : { nodegroupName, nodeRole };
+      }),
+    );
+    return records.flatMap((record) => (record === null ? [] : [record]));
+  }
+
+  private async accessEntries(cluster: string): Promise<EksAccessEntryRecord[]> {
+    const principals = await this.list('eks:ListAccessEntries', cluster, async (nextToken) => {
+      const output = await this.client.send(
+        new ListAccessEntriesCommand({ clusterName: cluster, nextToken }),
+      );
+      return { items: output.accessEntries ?? [], next: output.nextToken };
+    });
+    const records = await Promise.all(
+      principals.map(async (principalArn) => {
+        const output = await this.describe('eks:DescribeAccessEntry', `${cluster} ${principalArn}`, () =>
+          this.client.send(new DescribeAccessEntryCommand({ clusterName: cluster, principalArn })),
+        );
+        const entry = output?.accessEntry;
+        if (entry === undefined) return null;
+        return { principalArn: entry.principalArn ?? principalArn, type: entry.type ?? 'STANDARD' };
+      }),
+    );
+    return records.flatMap((record) => (record === null ? [] : [record]));
+  }
+
+  private async fargateProfiles(cluster: string): Promise<EksFargateProfileRecord[]> {
+    const names = await this.list('eks:ListFargateProfiles', cluster, async (nextToken) => {
+      const output = await this.client.send(
+        new ListFargateProfilesCommand({ clusterName: cluster, nextToken }),
+      );
+      return { items: output.fargateProfileNames ?? [], next: output.nextToken };
+    });
+    const records = await Promise.all(
+      names.map(async (fargateProfileName) => {
+        const output = await this.describe(
+          'eks:DescribeFargateProfile',
+          `${cluster}/${fargateProfileName}`,
+          () =>
+            this.client.send(new DescribeFargateProfileCommand({ clusterName: cluster, fargateProfileName })),
+        );
+        const podExecutionRoleArn = output?.fargateProfile?.podExecutionRoleArn;
+        return podExecutionRoleArn === undefined ? null : { fargateProfileName, podExecutionRoleArn };
+      }),
+    );
+    return records.flatMap((record) => (record === null ? [] : [record]));
+  }
+
+  /** All pages of a per-cluster list, each page a limited call; a cluster deleted meanwhile lists nothing. */
+  private async list<T>(
+    operation: string,
+    cluster: string,
+    fetchPage: (token: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>,
+  ): Promise<T[]> {
+    const items = await orNullWhenGone(
+      this.read(operation, cluster, () => collectPages((token) => this.limiter.run(() => fetchPage(token)))),
+    );
+    return items ?? [];
+  }
+
+  /** One limited call; ResourceNotFound (deleted between list and describe) gives null. */
+  private describe<T>(operation: string, resource: string, call: () => Promise<T>): Promise<T | null> {
+    return orNullWhenGone(this.read(operation, resource, () => this.limiter.run(call)));
+  }
+
+  /** AccessDenied names `region` or `region/cluster...`. */
+  private read<T>(operation: string, resource: string, call: () => Promise<T>): Promise<T> {
+    return guardedRead(operation, resource === '' ? this.region : `${this.region}/${resource}`, call);
+  }
+}
+
+/** Keeps the regions in the order they were asked for, whatever order they finished in. */
+function orderedLike(
+  regions: readonly string[],
+  byRegion: Record<string, { clusters: EksClusterRecord[] }>,
+): EksInventory {
+  const ordered: Record<string, { clusters: EksClusterRecord[] }> = {};
+  for (const region of regions) {
+    const entry = byRegion[region];
+    if (entry !== undefined) ordered[region] = entry;
+  }
+  return ordered;
+}
+
+async function orNullWhenGone<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isEksNotFound(error)) return null;
+    throw error;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

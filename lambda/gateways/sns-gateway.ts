@@ -1,0 +1,43 @@
+// Gateway (the only SNS caller): publishes an alert as a plain String message with String attributes.
+import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+
+export interface SnsMessage {
+  readonly topicArn: string;
+  /** E-mail subject: under 100 characters, no line breaks or control characters (SNS rejects others). */
+  readonly subject?: string;
+  readonly message: string;
+  /** Sent as String message attributes (for subscription filter policies). */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+export class SnsGateway {
+  constructor(private readonly client: SNSClient) {}
+
+  /**
+   * Publishes and returns the message id. No `MessageStructure`: SNS delivers message attributes only
+   * with the plain String structure. Errors propagate (the notifier decides what a failed alert means).
+   */
+  async publish(message: SnsMessage): Promise<string> {
+    const output = await this.client.send(
+      new PublishCommand({
+        TopicArn: message.topicArn,
+        Message: message.message,
+        ...(message.subject === undefined ? {} : { Subject: message.subject }),
+        ...(message.attributes === undefined
+          ? {}
+          : { MessageAttributes: stringAttributes(message.attributes) }),
+      }),
+    );
+    if (output.MessageId === undefined)
+      throw new Error(`SNS Publish to ${message.topicArn} returned no MessageId`);
+    return output.MessageId;
+  }
+}
+
+function stringAttributes(
+  attributes: Readonly<Record<string, string>>,
+): Record<string, MessageAttributeValue> {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+  );
+}

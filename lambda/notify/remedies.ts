@@ -1,0 +1,103 @@
+// Notify (pure): which commands an alert offers (fix, roll back, check by hand, exempt) for each alert state.
+import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
+import { type AlertInput, type AlertState, alertState } from './alert-input';
+import type { CliCommand } from './shell';
+
+export const EXEMPT_TAG_KEY = 'eks-ecr-guard:exempt';
+
+/** Actions a by-hand check asks IAM about: push, delete, and take over a repository. */
+const SIMULATED_ACTIONS = [
+  'ecr:PutImage',
+  'ecr:BatchDeleteImage',
+  'ecr:DeleteRepository',
+  'ecr:SetRepositoryPolicy',
+];
+
+/** The steps still to be done on the role: the plan, unless the guard applied it or there is nothing to fix. */
+export function stepsToFix(state: AlertState, decision: Decision): readonly PlanStep[] {
+  switch (state) {
+    case 'violation':
+    case 'fix-failed':
+    case 'fix-half-applied':
+      return decision.plan;
+    default:
+      return [];
+  }
+}
+
+/** Steps in effect on the role after a remediation run: the applied ones and those whose undo failed. */
+export function stepsInEffect(outcome: RemediationOutcome): PlanStep[] {
+  const steps = [...outcome.applied];
+  for (const step of outcome.notRestored) {
+    if (!steps.some((known) => sameStep(known, step))) steps.push(step);
+  }
+  return steps;
+}
+
+/**
+ * The steps a rollback would undo: what the guard left in effect; in alert mode, the plan (for whoever runs the
+ * fix by hand and needs to undo it).
+ */
+export function stepsToUndo(input: AlertInput): readonly PlanStep[] {
+  const state = alertState(input.decision, input.outcome);
+  if (input.outcome !== null)
+    return state === 'fixed' || state === 'fix-half-applied' ? stepsInEffect(input.outcome) : [];
+  return state === 'violation' ? input.decision.plan : [];
+}
+
+/** Read-only commands that show by hand what the guard could not read. */
+export function checkCommands(decision: Decision): CliCommand[] {
+  const roleName = decision.role?.name ?? null;
+  if (roleName === null) return [];
+  const commands: CliCommand[] = [
+    ['aws', 'iam', 'list-attached-role-policies', '--role-name', roleName],
+    ['aws', 'iam', 'list-role-policies', '--role-name', roleName],
+  ];
+  for (const policy of decision.unknownPolicies) {
+    if (policy.arn === null) {
+      commands.push(['aws', 'iam', 'get-role-policy', '--role-name', roleName, '--policy-name', policy.name]);
+    } else {
+      commands.push(['aws', 'iam', 'get-policy', '--policy-arn', policy.arn]);
+      commands.push([
+        'aws',
+        'iam',
+        'get-policy-version',
+        '--policy-arn',
+        policy.arn,
+        '--version-id',
+        'VERSION_ID',
+      ]);
+    }
+  }
+  const roleArn = decision.role?.arn ?? null;
+  if (roleArn !== null) {
+    commands.push([
+      'aws',
+      'iam',
+      'simulate-principal-policy',
+      '--policy-source-arn',
+      roleArn,
+      '--action-names',
+      ...SIMULATED_ACTIONS,
+    ]);
+  }
+  return commands;
+}
+
+/** Tags the role exempt; the value holds the reason and an optional end date. */
+export function exemptCommand(roleName: string): CliCommand {
+  const tags = JSON.stringify([{ Key: EXEMPT_TAG_KEY, Value: 'REASON until=YYYY-MM-DD' }]);
+  return ['aws', 'iam', 'tag-role', '--role-name', roleName, '--tags', tags];
+}
+
+/** Ends a tag exemption. */
+export function unexemptCommand(roleName: string): CliCommand {
+  return ['aws', 'iam', 'untag-role', '--role-name', roleName, '--tag-keys', EXEMPT_TAG_KEY];
+}
+
+function sameStep(a: PlanStep, b: PlanStep): boolean {
+  if (a.op !== b.op || a.roleName !== b.roleName) return false;
+  if (a.op === 'PutRolePolicy' && b.op === 'PutRolePolicy') return a.policyName === b.policyName;
+  if (a.op !== 'PutRolePolicy' && b.op !== 'PutRolePolicy') return a.policyArn === b.policyArn;
+  return false;
+}

@@ -1,0 +1,479 @@
+// Test support (in-memory fake AWS): a stateful account behind real SDK v3 clients. A middleware answers each
+// command before it is serialised, so production gateways run unchanged in unit tests, the end-to-end test,
+// the demo and the benchmark; every call is logged and faults can be injected per command.
+import { AccountClient } from '@aws-sdk/client-account';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { accountFromArn, awsManagedPolicyArn } from '../domain/arn';
+import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
+import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
+import { FakeAccount } from './fake-account';
+import { documentText, parsedDocument } from './fake-documents';
+import { FakeEks } from './fake-eks';
+import { type FakeErrorKind, type FakeService, fakeServiceError } from './fake-errors';
+import { FakeIam } from './fake-iam';
+import {
+  type ClusterSeed,
+  type FakeCluster,
+  type FakePolicy,
+  type FakeRole,
+  FakeState,
+  type PolicySeed,
+  type PublishedMessage,
+  type RegionStatus,
+  type RoleSeed,
+} from './fake-model';
+import { snapshotSeeds } from './fake-snapshot';
+import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './fake-sns';
+
+export type { FakeErrorKind, FakeService } from './fake-errors';
+export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './fake-model';
+
+export interface FakeAwsOptions {
+  /** @default '111122223333' */
+  readonly accountId?: string;
+  /** @default 'aws' */
+  readonly partition?: string;
+  /** AttachedPoliciesPerRoleQuota. @default 10 */
+  readonly managedPolicyQuota?: number;
+  /** Default page size of every paginated list; small so that tests cross page boundaries. @default 2 */
+  readonly pageSize?: number;
+  /** Regions enabled from the start (ENABLED_BY_DEFAULT); adding a cluster enables its region. @default ['us-east-1'] */
+  readonly regions?: readonly string[];
+  /** Seed the AWS managed policies whose documents ship with the guard. @default true */
+  readonly seedAwsManagedPolicies?: boolean;
+  /** Region of the IAM, SNS and Account clients. @default 'us-east-1' */
+  readonly homeRegion?: string;
+  /** Wait this long (setTimeout) before answering each call; 0 answers at once. @default 0 */
+  readonly latencyMs?: number;
+}
+
+/** One call the fake received, whether it was answered or failed. `command` has no `Command` suffix. */
+export interface FakeCall {
+  readonly service: FakeService;
+  readonly command: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly region: string;
+}
+
+/** Makes matching calls fail. `command` is e.g. `GetRole` (a `Command` suffix is ignored). */
+export interface FaultRule {
+  readonly service?: FakeService;
+  readonly command: string;
+  readonly region?: string;
+  readonly match?: (input: Readonly<Record<string, unknown>>, region: string) => boolean;
+  /** A kind translated to the service's own error, or an error to throw as is. */
+  readonly error: FakeErrorKind | Error;
+  /** How many matching calls fail; every one when absent. */
+  readonly times?: number;
+}
+
+export interface RoleState {
+  /** Attached managed policy ARNs, in attachment order. */
+  readonly attached: string[];
+  /** Inline policies: name → parsed document (the text itself when it is not JSON). */
+  readonly inline: Record<string, unknown>;
+}
+
+/** The clients the guard's composition root takes (same shape as its `AwsClients`). */
+export interface FakeAwsClients {
+  readonly iam: IAMClient;
+  readonly eksFor: (region: string) => EKSClient;
+  readonly sns: SNSClient;
+  readonly account: AccountClient;
+}
+
+type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient;
+
+const MIDDLEWARE_NAME = 'eksEcrGuardFakeAws';
+const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-access-key' };
+const DEFAULT_TRUST_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+const FIXED_CREATE_DATE = new Date('2025-01-01T00:00:00Z');
+
+export class FakeAws {
+  private readonly state: FakeState;
+  private readonly iam: FakeIam;
+  private readonly eks: FakeEks;
+  private readonly sns: FakeSns;
+  private readonly account: FakeAccount;
+  private readonly homeRegion: string;
+  private readonly latencyMs: number;
+  private readonly callLog: FakeCall[] = [];
+  private faults: { rule: FaultRule; remaining: number }[] = [];
+  private iamClientInstance: IAMClient | null = null;
+  private snsClientInstance: SNSClient | null = null;
+  private accountClientInstance: AccountClient | null = null;
+  private readonly eksClients = new Map<string, EKSClient>();
+
+  constructor(options: FakeAwsOptions = {}) {
+    this.state = new FakeState(
+      options.accountId ?? '111122223333',
+      options.partition ?? 'aws',
+      options.managedPolicyQuota ?? 10,
+      options.pageSize ?? 2,
+      FIXED_CREATE_DATE,
+    );
+    this.iam = new FakeIam(this.state);
+    this.eks = new FakeEks(this.state);
+    this.sns = new FakeSns(this.state);
+    this.account = new FakeAccount(this.state);
+    this.homeRegion = options.homeRegion ?? 'us-east-1';
+    this.latencyMs = options.latencyMs ?? 0;
+    for (const region of options.regions ?? ['us-east-1']) this.addRegion(region);
+    if (options.seedAwsManagedPolicies !== false) this.seedBundledAwsManagedPolicies();
+  }
+
+  /**
+   * An account from the snapshot format (docs/snapshot-format.md: `{ accountId?, partition?, quotas?,
+   * iam: <GetAccountAuthorizationDetails>, eks: { <region>: { clusters } } }`), as JSON text or parsed.
+   * Policies in the snapshot replace the bundled ones; the snapshot's account, partition and quota take
+   * precedence over `options`.
+   */
+  static fromSnapshot(json: unknown, options: FakeAwsOptions = {}): FakeAws {
+    const seeds = snapshotSeeds(json);
+    const fake = new FakeAws({
+      ...options,
+      ...(seeds.accountId === null ? {} : { accountId: seeds.accountId }),
+      ...(seeds.partition === null ? {} : { partition: seeds.partition }),
+      ...(seeds.managedPolicyQuota === null ? {} : { managedPolicyQuota: seeds.managedPolicyQuota }),
+      regions: [...new Set([...(options.regions ?? ['us-east-1']), ...seeds.regions])],
+    });
+    for (const policy of seeds.policies) fake.addPolicy(policy);
+    for (const role of seeds.roles) fake.addRole(role);
+    for (const { region, cluster } of seeds.clusters) fake.addCluster(region, cluster);
+    return fake;
+  }
+
+  get accountId(): string {
+    return this.state.accountId;
+  }
+
+  get partition(): string {
+    return this.state.partition;
+  }
+
+  // ---- seeding ----------------------------------------------------------------------------------
+
+  /** Adds (or replaces) a role; returns its ARN. */
+  addRole(seed: RoleSeed): string {
+    const path = seed.path ?? '/';
+    const role: FakeRole = {
+      name: seed.name,
+      arn: seed.arn ?? this.state.roleArn(path, seed.name),
+      path,
+      roleId: this.state.nextId('AROA'),
+      createDate: this.state.createDate,
+      trustPolicyText: documentText(seed.trustPolicy ?? DEFAULT_TRUST_POLICY),
+      tags: new Map(Object.entries(seed.tags ?? {})),
+      permissionsBoundaryArn: seed.permissionsBoundaryArn ?? null,
+      attached: [...new Set(seed.attached ?? [])],
+      inline: new Map(
+        Object.entries(seed.inline ?? {}).map(([name, document]) => [name, documentText(document)]),
+      ),
+    };
+    this.state.roles.set(role.name, role);
+    return role.arn;
+  }
+
+  /**
+   * Adds (or replaces) a managed policy; returns its ARN. An ARN in the `aws` account makes it AWS managed;
+   * without an ARN it is a customer managed policy of this account.
+   */
+  addPolicy(seed: PolicySeed): string {
+    const path = seed.path ?? '/';
+    const arn = seed.arn ?? this.state.customerPolicyArn(path, seed.name);
+    const versionSeeds = seed.versions ?? [
+      { versionId: 'v1', document: seed.document ?? {}, isDefaultVersion: true },
+    ];
+    if (versionSeeds.length === 0) throw new Error(`FakeAws: policy ${arn} needs at least one version`);
+    const versions = versionSeeds.map((version) => ({
+      versionId: version.versionId,
+      text: documentText(version.document),
+      createDate: this.state.createDate,
+    }));
+    const defaultVersionId =
+      seed.defaultVersionId ??
+      versionSeeds.find((version) => version.isDefaultVersion === true)?.versionId ??
+      versions[versions.length - 1]?.versionId ??
+      'v1';
+    const policy: FakePolicy = {
+      name: seed.name,
+      arn,
+      path,
+      policyId: this.state.nextId('ANPA'),
+      awsManaged: accountFromArn(arn) === 'aws',
+      createDate: this.state.createDate,
+      versions,
+      defaultVersionId,
+      nextVersion: Math.max(0, ...versions.map((version) => versionNumber(version.versionId))) + 1,
+    };
+    this.state.policies.set(arn, policy);
+    return arn;
+  }
+
+  /** Adds (or replaces) a cluster and enables its region. */
+  addCluster(region: string, seed: ClusterSeed): void {
+    if (!this.state.isRegionEnabled(region)) this.addRegion(region);
+    const cluster: FakeCluster = {
+      name: seed.name,
+      computeConfig: seed.computeConfig === undefined ? undefined : { ...seed.computeConfig },
+      nodegroups: [...(seed.nodegroups ?? [])],
+      accessEntries: [...(seed.accessEntries ?? [])],
+      fargateProfiles: [...(seed.fargateProfiles ?? [])],
+    };
+    this.state.clustersIn(region).set(cluster.name, cluster);
+  }
+
+  addNodegroup(region: string, clusterName: string, nodegroup: EksNodegroupRecord): void {
+    this.cluster(region, clusterName).nodegroups.push({ ...nodegroup });
+  }
+
+  addAccessEntry(region: string, clusterName: string, entry: EksAccessEntryRecord): void {
+    this.cluster(region, clusterName).accessEntries.push({ ...entry });
+  }
+
+  addFargateProfile(region: string, clusterName: string, profile: EksFargateProfileRecord): void {
+    this.cluster(region, clusterName).fargateProfiles.push({ ...profile });
+  }
+
+  /** Sets a region's opt-in status; EKS answers only in ENABLED and ENABLED_BY_DEFAULT regions. */
+  addRegion(region: string, status: RegionStatus = 'ENABLED_BY_DEFAULT'): void {
+    this.state.regions.set(region, status);
+  }
+
+  /** Creates a topic from a name (in the home region) or an ARN; returns the ARN. */
+  addTopic(nameOrArn: string, options: { maximumMessageSize?: number } = {}): string {
+    const arn = nameOrArn.startsWith('arn:')
+      ? nameOrArn
+      : `arn:${this.state.partition}:sns:${this.homeRegion}:${this.state.accountId}:${nameOrArn}`;
+    this.state.topics.set(arn, {
+      arn,
+      maximumMessageSize: options.maximumMessageSize ?? DEFAULT_MAXIMUM_MESSAGE_SIZE,
+    });
+    return arn;
+  }
+
+  setManagedPolicyQuota(quota: number): void {
+    this.state.managedPolicyQuota = quota;
+  }
+
+  /** `arn:<partition>:iam::aws:policy/<name>` in this fake's partition. */
+  awsManagedPolicyArn(name: string): string {
+    return awsManagedPolicyArn(this.state.partition, name);
+  }
+
+  // ---- faults -----------------------------------------------------------------------------------
+
+  failOn(rule: FaultRule): void {
+    this.faults.push({
+      rule: { ...rule, command: commandName(rule.command) },
+      remaining: rule.times ?? Infinity,
+    });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  // ---- observation ------------------------------------------------------------------------------
+
+  /** Every call received so far, in order. */
+  get calls(): readonly FakeCall[] {
+    return this.callLog;
+  }
+
+  resetCalls(): void {
+    this.callLog.length = 0;
+  }
+
+  /** How many calls match the service and, when given, the command. */
+  callCount(service: FakeService, command?: string): number {
+    const wanted = command === undefined ? undefined : commandName(command);
+    return this.callLog.filter(
+      (call) => call.service === service && (wanted === undefined || call.command === wanted),
+    ).length;
+  }
+
+  /** Every SNS message accepted, in order. */
+  get published(): readonly PublishedMessage[] {
+    return this.state.published;
+  }
+
+  /** The role's attached policies and inline documents now (a copy); throws for an unknown role. */
+  roleState(roleName: string): RoleState {
+    const role = this.state.roles.get(roleName);
+    if (role === undefined) throw new Error(`FakeAws: no role named ${roleName}`);
+    return {
+      attached: [...role.attached],
+      inline: Object.fromEntries([...role.inline].map(([name, text]) => [name, parsedDocument(text)])),
+    };
+  }
+
+  /** The role's permissions boundary ARN now, null when it has none. */
+  roleBoundary(roleName: string): string | null {
+    return this.state.roles.get(roleName)?.permissionsBoundaryArn ?? null;
+  }
+
+  /** A managed policy's default version and parsed default document now; null when it does not exist. */
+  policyState(policyArn: string): { readonly defaultVersionId: string; readonly document: unknown } | null {
+    const policy = this.state.policies.get(policyArn);
+    const version = policy?.versions.find((candidate) => candidate.versionId === policy.defaultVersionId);
+    if (policy === undefined || version === undefined) return null;
+    return { defaultVersionId: policy.defaultVersionId, document: parsedDocument(version.text) };
+  }
+
+  // ---- clients ----------------------------------------------------------------------------------
+
+  iamClient(): IAMClient {
+    this.iamClientInstance ??= this.connect(new IAMClient(this.clientConfig(this.homeRegion)));
+    return this.iamClientInstance;
+  }
+
+  eksClientFor(region: string): EKSClient {
+    let client = this.eksClients.get(region);
+    if (client === undefined) {
+      client = this.connect(new EKSClient(this.clientConfig(region)));
+      this.eksClients.set(region, client);
+    }
+    return client;
+  }
+
+  snsClient(): SNSClient {
+    this.snsClientInstance ??= this.connect(new SNSClient(this.clientConfig(this.homeRegion)));
+    return this.snsClientInstance;
+  }
+
+  accountClient(): AccountClient {
+    this.accountClientInstance ??= this.connect(new AccountClient(this.clientConfig(this.homeRegion)));
+    return this.accountClientInstance;
+  }
+
+  /** All four, in the shape the composition root takes. */
+  clients(): FakeAwsClients {
+    return {
+      iam: this.iamClient(),
+      eksFor: (region) => this.eksClientFor(region),
+      sns: this.snsClient(),
+      account: this.accountClient(),
+    };
+  }
+
+  /**
+   * Wires any IAM, EKS, SNS or Account client (e.g. one built by production code) to this fake: the
+   * middleware answers at the initialize step, so nothing is signed or sent. Returns the client.
+   */
+  connect<C extends AnyClient>(client: C): C {
+    const options = { step: 'initialize', name: MIDDLEWARE_NAME, override: true } as const;
+    const region = () => client.config.region();
+    if (client instanceof IAMClient) {
+      client.middlewareStack.add(
+        this.middleware('iam', region, (command, input) => this.iam.handle(command, input)),
+        options,
+      );
+    } else if (client instanceof EKSClient) {
+      client.middlewareStack.add(
+        this.middleware('eks', region, (command, input, at) => this.eks.handle(command, input, at)),
+        options,
+      );
+    } else if (client instanceof SNSClient) {
+      client.middlewareStack.add(
+        this.middleware('sns', region, (command, input) => this.sns.handle(command, input)),
+        options,
+      );
+    } else {
+      client.middlewareStack.add(
+        this.middleware('account', region, (command, input) => this.account.handle(command, input)),
+        options,
+      );
+    }
+    return client;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  /** An initialize-step middleware that answers from the fake and never calls the rest of the stack. */
+  private middleware<O>(
+    service: FakeService,
+    region: () => Promise<string>,
+    handle: (command: string, input: object, region: string) => O,
+  ) {
+    return (_next: unknown, context: { readonly commandName?: string }) =>
+      async (args: { readonly input: object }) => ({
+        output: await this.answer(service, context.commandName, args.input, await region(), handle),
+        response: undefined,
+      });
+  }
+
+  private async answer<O>(
+    service: FakeService,
+    rawCommand: string | undefined,
+    input: object,
+    region: string,
+    handle: (command: string, input: object, region: string) => O,
+  ): Promise<O> {
+    const command = commandName(rawCommand ?? 'Unknown');
+    const fields: Readonly<Record<string, unknown>> = Object.fromEntries(Object.entries(input));
+    this.callLog.push({ service, command, input: fields, region });
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const fault = this.takeFault(service, command, fields, region);
+    if (fault !== null) throw fault;
+    return handle(command, input, region);
+  }
+
+  private takeFault(
+    service: FakeService,
+    command: string,
+    input: Readonly<Record<string, unknown>>,
+    region: string,
+  ): Error | null {
+    const entry = this.faults.find(
+      ({ rule, remaining }) =>
+        remaining > 0 &&
+        rule.command === command &&
+        (rule.service === undefined || rule.service === service) &&
+        (rule.region === undefined || rule.region === region) &&
+        (rule.match === undefined || rule.match(input, region)),
+    );
+    if (entry === undefined) return null;
+    entry.remaining -= 1;
+    const { error } = entry.rule;
+    return typeof error === 'string' ? fakeServiceError(service, error) : error;
+  }
+
+  private clientConfig(region: string) {
+    return { region, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 };
+  }
+
+  private cluster(region: string, name: string): FakeCluster {
+    const cluster = this.state.eks.get(region)?.get(name);
+    if (cluster === undefined) throw new Error(`FakeAws: no cluster ${name} in ${region}`);
+    return cluster;
+  }
+
+  private seedBundledAwsManagedPolicies(): void {
+    for (const name of BUNDLED_MANAGED_POLICY_NAMES) {
+      const bundled = bundledManagedPolicy(name);
+      if (bundled === null) continue;
+      this.addPolicy({
+        name,
+        arn: this.awsManagedPolicyArn(name),
+        versions: [{ versionId: bundled.versionId, document: bundled.document, isDefaultVersion: true }],
+      });
+    }
+  }
+}
+
+/** `GetRoleCommand` → `GetRole`. */
+function commandName(name: string): string {
+  return name.endsWith('Command') ? name.slice(0, -'Command'.length) : name;
+}
+
+/** `v3` → 3; other shapes count as 0. */
+function versionNumber(versionId: string): number {
+  const number = Number(versionId.startsWith('v') ? versionId.slice(1) : Number.NaN);
+  return Number.isInteger(number) ? number : 0;
+}

@@ -1,0 +1,159 @@
+// Test support (in-memory fake AWS): answers the EKS read commands of the inventory for one region, over
+// FakeState, with EKS pagination (maxResults/nextToken) and ResourceNotFoundException.
+import type { ServiceOutputTypes as EksOutput } from '@aws-sdk/client-eks';
+import { type FakeErrorKind, fakeServiceError } from './fake-errors';
+import type { FakeCluster, FakeState } from './fake-model';
+import { type PageOf, pageOf } from './fake-paging';
+import { FakeRequest } from './fake-request';
+
+const metadata = () => ({
+  httpStatusCode: 200,
+  requestId: 'fake-request-id',
+  attempts: 1,
+  totalRetryDelay: 0,
+});
+
+type Handler = (request: FakeRequest, region: string) => EksOutput;
+
+export class FakeEks {
+  private readonly handlers: Readonly<Record<string, Handler>> = {
+    ListClusters: (r, region) => this.listClusters(r, region),
+    DescribeCluster: (r, region) => this.describeCluster(r, region),
+    ListNodegroups: (r, region) => this.listNodegroups(r, region),
+    DescribeNodegroup: (r, region) => this.describeNodegroup(r, region),
+    ListAccessEntries: (r, region) => this.listAccessEntries(r, region),
+    DescribeAccessEntry: (r, region) => this.describeAccessEntry(r, region),
+    ListFargateProfiles: (r, region) => this.listFargateProfiles(r, region),
+    DescribeFargateProfile: (r, region) => this.describeFargateProfile(r, region),
+  };
+
+  constructor(private readonly state: FakeState) {}
+
+  /** A region that is not enabled answers every call like an opt-in region would: UnrecognizedClient. */
+  handle(command: string, input: unknown, region: string): EksOutput {
+    const handler = this.handlers[command];
+    if (handler === undefined) throw new Error(`FakeAws: EKS ${command} is not implemented`);
+    if (!this.state.isRegionEnabled(region)) {
+      throw this.error('UnrecognizedClient', 'The security token included in the request is invalid.');
+    }
+    return handler(new FakeRequest(input, (message) => this.error('InvalidParameter', message)), region);
+  }
+
+  private listClusters(request: FakeRequest, region: string): EksOutput {
+    const page = this.page([...this.state.clustersIn(region).keys()], request);
+    return { clusters: page.items, ...eksPaging(page), $metadata: metadata() };
+  }
+
+  private describeCluster(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('name'));
+    return {
+      cluster: {
+        name: cluster.name,
+        arn: `arn:${this.state.partition}:eks:${region}:${this.state.accountId}:cluster/${cluster.name}`,
+        status: 'ACTIVE',
+        version: '1.33',
+        ...(cluster.computeConfig === undefined ? {} : { computeConfig: { ...cluster.computeConfig } }),
+      },
+      $metadata: metadata(),
+    };
+  }
+
+  private listNodegroups(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const page = this.page(
+      cluster.nodegroups.map((nodegroup) => nodegroup.nodegroupName),
+      request,
+    );
+    return { nodegroups: page.items, ...eksPaging(page), $metadata: metadata() };
+  }
+
+  private describeNodegroup(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const name = request.string('nodegroupName');
+    const nodegroup = cluster.nodegroups.find((candidate) => candidate.nodegroupName === name);
+    if (nodegroup === undefined) throw this.error('NotFound', `No node group found for name: ${name}.`);
+    return {
+      nodegroup: {
+        nodegroupName: nodegroup.nodegroupName,
+        clusterName: cluster.name,
+        nodeRole: nodegroup.nodeRole,
+        status: 'ACTIVE',
+      },
+      $metadata: metadata(),
+    };
+  }
+
+  private listAccessEntries(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const page = this.page(
+      cluster.accessEntries.map((entry) => entry.principalArn),
+      request,
+    );
+    return { accessEntries: page.items, ...eksPaging(page), $metadata: metadata() };
+  }
+
+  private describeAccessEntry(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const principalArn = request.string('principalArn');
+    const entry = cluster.accessEntries.find((candidate) => candidate.principalArn === principalArn);
+    if (entry === undefined) throw this.error('NotFound', `The specified principalArn could not be found.`);
+    return {
+      accessEntry: {
+        clusterName: cluster.name,
+        principalArn: entry.principalArn,
+        type: entry.type,
+        kubernetesGroups: [],
+        username: entry.type === 'STANDARD' ? entry.principalArn : 'system:node:{{EC2PrivateDNSName}}',
+      },
+      $metadata: metadata(),
+    };
+  }
+
+  private listFargateProfiles(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const page = this.page(
+      cluster.fargateProfiles.map((profile) => profile.fargateProfileName),
+      request,
+    );
+    return { fargateProfileNames: page.items, ...eksPaging(page), $metadata: metadata() };
+  }
+
+  private describeFargateProfile(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const name = request.string('fargateProfileName');
+    const profile = cluster.fargateProfiles.find((candidate) => candidate.fargateProfileName === name);
+    if (profile === undefined) throw this.error('NotFound', `No Fargate Profile found with name: ${name}.`);
+    return {
+      fargateProfile: {
+        fargateProfileName: profile.fargateProfileName,
+        clusterName: cluster.name,
+        podExecutionRoleArn: profile.podExecutionRoleArn,
+        status: 'ACTIVE',
+      },
+      $metadata: metadata(),
+    };
+  }
+
+  private cluster(region: string, name: string): FakeCluster {
+    const cluster = this.state.eks.get(region)?.get(name);
+    if (cluster === undefined) throw this.error('NotFound', `No cluster found for name: ${name}.`);
+    return cluster;
+  }
+
+  private page<T>(items: readonly T[], request: FakeRequest): PageOf<T> {
+    return pageOf(
+      items,
+      { max: request.optionalNumber('maxResults'), token: request.optionalString('nextToken') },
+      { defaultSize: this.state.pageSize, maxSize: 100, parameter: 'maxResults' },
+      (message) => this.error('InvalidParameter', message),
+    );
+  }
+
+  private error(kind: FakeErrorKind, message: string): Error {
+    return fakeServiceError('eks', kind, message);
+  }
+}
+
+function eksPaging<T>(page: PageOf<T>): { nextToken?: string } {
+  return page.next === undefined ? {} : { nextToken: page.next };
+}

@@ -1,0 +1,170 @@
+// Test support (in-memory fake AWS): the account state the fake serves (IAM roles and managed policies,
+// EKS per region, enabled regions, SNS topics) and the seeds tests and snapshots build it from.
+import type { RegionOptStatus } from '@aws-sdk/client-account';
+import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
+
+// ---- seeds (what callers hand in) -----------------------------------------------------------------
+
+export interface RoleSeed {
+  readonly name: string;
+  /** `/` unless given; `/team/` style. */
+  readonly path?: string;
+  /** Taken as is (e.g. from a snapshot); built from account, partition, path and name otherwise. */
+  readonly arn?: string;
+  /** Object, JSON text or URL-encoded JSON text. @default an EC2 (node) trust policy */
+  readonly trustPolicy?: unknown;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly permissionsBoundaryArn?: string | null;
+  /** Managed policy ARNs, in attachment order. Not checked against the known policies. */
+  readonly attached?: readonly string[];
+  /** Inline policies: name → document (object, JSON text or URL-encoded JSON text). */
+  readonly inline?: Readonly<Record<string, unknown>>;
+}
+
+export interface PolicyVersionSeed {
+  readonly versionId: string;
+  readonly document: unknown;
+  readonly isDefaultVersion?: boolean;
+}
+
+export interface PolicySeed {
+  readonly name: string;
+  readonly path?: string;
+  /** Taken as is (AWS managed or from a snapshot); a customer managed ARN is built otherwise. */
+  readonly arn?: string;
+  /** The single version's document (v1), when `versions` is not given. */
+  readonly document?: unknown;
+  readonly versions?: readonly PolicyVersionSeed[];
+  /** Overrides the versions' `isDefaultVersion` flags. */
+  readonly defaultVersionId?: string;
+}
+
+export interface ClusterSeed {
+  readonly name: string;
+  readonly computeConfig?: { readonly enabled?: boolean; readonly nodeRoleArn?: string };
+  readonly nodegroups?: readonly EksNodegroupRecord[];
+  readonly accessEntries?: readonly EksAccessEntryRecord[];
+  readonly fargateProfiles?: readonly EksFargateProfileRecord[];
+}
+
+/** ENABLED, ENABLED_BY_DEFAULT, ENABLING, DISABLING or DISABLED (the Account API's RegionOptStatus). */
+export type RegionStatus = RegionOptStatus;
+
+// ---- state (what the fake keeps) -------------------------------------------------------------------
+
+export interface FakeRole {
+  readonly name: string;
+  readonly arn: string;
+  readonly path: string;
+  readonly roleId: string;
+  readonly createDate: Date;
+  readonly trustPolicyText: string;
+  readonly tags: Map<string, string>;
+  permissionsBoundaryArn: string | null;
+  readonly attached: string[];
+  /** Inline policy name → its JSON text, in creation order. */
+  readonly inline: Map<string, string>;
+}
+
+export interface FakePolicyVersion {
+  readonly versionId: string;
+  readonly text: string;
+  readonly createDate: Date;
+}
+
+export interface FakePolicy {
+  readonly name: string;
+  readonly arn: string;
+  readonly path: string;
+  readonly policyId: string;
+  readonly awsManaged: boolean;
+  readonly createDate: Date;
+  readonly versions: FakePolicyVersion[];
+  defaultVersionId: string;
+  /** The number the next CreatePolicyVersion uses. */
+  nextVersion: number;
+}
+
+export interface FakeCluster {
+  readonly name: string;
+  computeConfig: { enabled?: boolean; nodeRoleArn?: string } | undefined;
+  readonly nodegroups: EksNodegroupRecord[];
+  readonly accessEntries: EksAccessEntryRecord[];
+  readonly fargateProfiles: EksFargateProfileRecord[];
+}
+
+export interface FakeTopic {
+  readonly arn: string;
+  readonly maximumMessageSize: number;
+}
+
+/** One SNS Publish the fake accepted. `attributes` is what subscribers get: nothing with the json structure. */
+export interface PublishedMessage {
+  readonly topicArn: string;
+  readonly subject: string | undefined;
+  readonly message: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly messageStructure: string | undefined;
+  readonly messageId: string;
+}
+
+/** The mutable state behind every fake client; the service handlers read and change it. */
+export class FakeState {
+  readonly roles = new Map<string, FakeRole>();
+  readonly policies = new Map<string, FakePolicy>();
+  /** region → cluster name → cluster */
+  readonly eks = new Map<string, Map<string, FakeCluster>>();
+  readonly regions = new Map<string, RegionStatus>();
+  readonly topics = new Map<string, FakeTopic>();
+  readonly published: PublishedMessage[] = [];
+  private idCounter = 0;
+
+  constructor(
+    readonly accountId: string,
+    readonly partition: string,
+    /** AttachedPoliciesPerRoleQuota. */
+    public managedPolicyQuota: number,
+    /** Default page size of every paginated list (small, so tests cross page boundaries). */
+    readonly pageSize: number,
+    /** Fixed clock for CreateDate fields, so outputs are deterministic. */
+    readonly createDate: Date,
+  ) {}
+
+  /** `AROA…`/`ANPA…` style ids, unique within the fake and stable for a given seeding order. */
+  nextId(prefix: string): string {
+    this.idCounter += 1;
+    return `${prefix}${String(this.idCounter).padStart(17, '0')}`;
+  }
+
+  roleArn(path: string, name: string): string {
+    return `arn:${this.partition}:iam::${this.accountId}:role${path}${name}`;
+  }
+
+  customerPolicyArn(path: string, name: string): string {
+    return `arn:${this.partition}:iam::${this.accountId}:policy${path}${name}`;
+  }
+
+  clustersIn(region: string): Map<string, FakeCluster> {
+    let clusters = this.eks.get(region);
+    if (clusters === undefined) {
+      clusters = new Map();
+      this.eks.set(region, clusters);
+    }
+    return clusters;
+  }
+
+  isRegionEnabled(region: string): boolean {
+    const status = this.regions.get(region);
+    return status === 'ENABLED' || status === 'ENABLED_BY_DEFAULT';
+  }
+
+  /** Roles that have the policy attached, in role order. */
+  rolesAttachedTo(policyArn: string): FakeRole[] {
+    return [...this.roles.values()].filter((role) => role.attached.includes(policyArn));
+  }
+
+  /** Roles that use the policy as their permissions boundary. */
+  rolesBoundedBy(policyArn: string): FakeRole[] {
+    return [...this.roles.values()].filter((role) => role.permissionsBoundaryArn === policyArn);
+  }
+}

@@ -1,0 +1,315 @@
+// Use case "evaluate a change": from a parsed CloudTrail change to one decision per affected role, reading
+// the account through an AccountView (live or snapshot), cheapest reads first.
+import type { AccountView } from '../account/account-view';
+import { analyseRolePolicies } from '../domain/analysis';
+import {
+  changeGrantsNothingDecision,
+  type DecisionContext,
+  decideForRole,
+  ignoredDecision,
+  indeterminateDecision,
+} from '../domain/decision';
+import { ReadAccessDeniedError } from '../domain/errors';
+import { findExemption } from '../domain/exemptions';
+import { buildNodeRoleIndex, type NodeRoleIndex, nodeRoleEvidence } from '../domain/node-roles';
+import type {
+  Decision,
+  EksInventory,
+  EventSummary,
+  NodeRoleEvidence,
+  PolicyInput,
+  PolicyKind,
+  PolicyRef,
+  RoleRecord,
+} from '../domain/types';
+import type { ParsedChange } from '../events/role-change';
+
+/** Everything the evaluation needs from configuration, resolved once by the composition root. */
+export interface EvaluationSettings {
+  readonly partition: string;
+  readonly replacementPolicyName: string;
+  readonly guardPolicyName: string;
+  readonly pullAllowance: ReadonlySet<string>;
+  /** Catalogue write actions minus the pull allowance (what the guard policy denies). */
+  readonly writeActionsToDeny: readonly string[];
+  readonly swappableManagedPolicies: readonly string[];
+  readonly nodePullActions: readonly string[];
+  /** AWS managed policies that already give pull access (the plan never adds a second). */
+  readonly pullPolicies: readonly string[];
+  readonly exemptRoles: readonly string[];
+  /** Overrides the account's managed-policies-per-role quota when set. */
+  readonly managedPolicyQuota: number | null;
+  /** Today as YYYY-MM-DD (UTC), for exemption expiry. */
+  readonly today: () => string;
+}
+
+interface RoleRef {
+  readonly name: string;
+  readonly arn: string | null;
+}
+
+const describeDenied = (error: ReadAccessDeniedError): string =>
+  `${error.operation} on ${error.resource} was denied (AccessDenied)`;
+
+export class ChangeEvaluator {
+  private indexFor: { inventory: EksInventory; index: NodeRoleIndex } | null = null;
+
+  constructor(
+    private readonly view: AccountView,
+    private readonly settings: EvaluationSettings,
+  ) {}
+
+  /** One decision per role the change may have widened (several for a managed policy version). */
+  async evaluate(change: ParsedChange): Promise<Decision[]> {
+    switch (change.kind) {
+      case 'ignored':
+        return [ignoredDecision(change.event, change.reason)];
+      case 'role-policy-put': {
+        const ref: PolicyRef = { kind: 'inline', name: change.policyName, arn: null };
+        const grants = this.documentGrantsWrite({ ref, document: change.document });
+        if (grants === false) {
+          return [
+            changeGrantsNothingDecision(
+              change.event,
+              `Inline policy ${change.policyName} grants no ECR write action; the role was not re-read.`,
+              { name: change.roleName, arn: null },
+            ),
+          ];
+        }
+        return [await this.evaluateRole(change.roleName, change.event)];
+      }
+      case 'role-policy-attached': {
+        const grants = await this.managedPolicyGrantsWrite(change.policyArn, null);
+        if (grants === false) {
+          return [
+            changeGrantsNothingDecision(
+              change.event,
+              `Policy ${change.policyArn} grants no ECR write action; the role was not re-read.`,
+              { name: change.roleName, arn: null },
+            ),
+          ];
+        }
+        return [await this.evaluateRole(change.roleName, change.event)];
+      }
+      case 'policy-version':
+        return this.evaluatePolicyVersion(change);
+      case 'boundary-put': {
+        const grants = await this.managedPolicyGrantsWrite(change.boundaryArn, null);
+        if (grants === false) {
+          return [
+            changeGrantsNothingDecision(
+              change.event,
+              `The new permissions boundary ${change.boundaryArn} allows no ECR write action, so the role cannot write.`,
+              { name: change.roleName, arn: null },
+            ),
+          ];
+        }
+        return [await this.evaluateRole(change.roleName, change.event)];
+      }
+      case 'boundary-deleted':
+        return [await this.evaluateRole(change.roleName, change.event)];
+    }
+  }
+
+  private async evaluatePolicyVersion(
+    change: Extract<ParsedChange, { kind: 'policy-version' }>,
+  ): Promise<Decision[]> {
+    const ref = policyRefFromArn(change.policyArn, this.settings.partition);
+    const grants =
+      change.document !== null
+        ? this.documentGrantsWrite({ ref, document: change.document })
+        : await this.managedPolicyGrantsWrite(change.policyArn, change.versionId);
+    if (grants === false) {
+      return [
+        changeGrantsNothingDecision(
+          change.event,
+          `The new default version of ${change.policyArn} grants no ECR write action; no role was re-read.`,
+          null,
+        ),
+      ];
+    }
+    let roleNames: readonly string[];
+    try {
+      roleNames = await this.view.rolesForPolicy(change.policyArn);
+    } catch (error) {
+      if (!(error instanceof ReadAccessDeniedError)) throw error;
+      return [
+        indeterminateDecision(
+          change.event,
+          `Could not list the roles ${change.policyArn} is attached to: ${describeDenied(error)}.`,
+          null,
+        ),
+      ];
+    }
+    if (roleNames.length === 0) {
+      return [ignoredDecision(change.event, `Policy ${change.policyArn} is attached to no role.`)];
+    }
+    const decisions: Decision[] = [];
+    for (const roleName of [...roleNames].sort()) {
+      decisions.push(await this.evaluateRole(roleName, change.event));
+    }
+    return decisions;
+  }
+
+  /** true / false when the document's own content decides; null when it cannot be used on its own. */
+  private documentGrantsWrite(policy: PolicyInput): boolean | null {
+    const analysis = analyseRolePolicies(
+      { identity: [policy], boundary: null },
+      { pullAllowance: this.settings.pullAllowance },
+    );
+    if (analysis.unusablePolicies.length > 0) return null;
+    return analysis.writeActions.length > 0;
+  }
+
+  private async managedPolicyGrantsWrite(
+    policyArn: string,
+    versionId: string | null,
+  ): Promise<boolean | null> {
+    try {
+      const content =
+        versionId === null
+          ? await this.view.getManagedPolicy(policyArn)
+          : await this.view.getPolicyVersion(policyArn, versionId);
+      if (content === null) return null;
+      const ref = policyRefFromArn(policyArn, this.settings.partition);
+      return this.documentGrantsWrite({ ref, document: content.document });
+    } catch (error) {
+      if (error instanceof ReadAccessDeniedError) return null;
+      throw error;
+    }
+  }
+
+  private async nodeRoleIndex(): Promise<NodeRoleIndex> {
+    const inventory = await this.view.eksInventory();
+    if (this.indexFor?.inventory !== inventory) {
+      this.indexFor = { inventory, index: buildNodeRoleIndex(inventory) };
+    }
+    return this.indexFor.index;
+  }
+
+  /** The whole-role evaluation: node-role evidence first, then the role's policy set. */
+  async evaluateRole(roleName: string, event: EventSummary): Promise<Decision> {
+    const roleRef: RoleRef = { name: roleName, arn: null };
+    let index: NodeRoleIndex;
+    let role: RoleRecord | null;
+    try {
+      index = await this.nodeRoleIndex();
+      role = await this.view.getRole(roleName);
+    } catch (error) {
+      if (!(error instanceof ReadAccessDeniedError)) throw error;
+      return indeterminateDecision(
+        event,
+        `Could not tell whether ${roleName} is an EKS node role: ${describeDenied(error)}.`,
+        roleRef,
+      );
+    }
+    if (role === null)
+      return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
+    return this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event);
+  }
+
+  /** Evaluates a role already read (the audit reads roles itself). */
+  async evaluateKnownRole(
+    role: RoleRecord,
+    evidence: readonly NodeRoleEvidence[],
+    event: EventSummary,
+  ): Promise<Decision> {
+    const context = await this.contextFor(event, null);
+    if (evidence.length === 0) {
+      return decideForRole(
+        {
+          role,
+          evidence,
+          analysis: EMPTY_ANALYSIS,
+          unreadablePolicies: [],
+          exemption: { exemption: null, expired: null, warnings: [] },
+        },
+        context,
+      );
+    }
+    const exemption = findExemption(role, { exemptRoles: this.settings.exemptRoles }, this.settings.today());
+    const { identity, boundary, unreadable } = await this.readPolicies(role);
+    const analysis = analyseRolePolicies(
+      { identity, boundary },
+      { pullAllowance: this.settings.pullAllowance },
+    );
+    const needsQuota = analysis.writeActions.length > 0 && exemption.exemption === null;
+    const facts = { role, evidence, analysis, unreadablePolicies: unreadable, exemption };
+    return decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
+  }
+
+  private async contextFor(event: EventSummary, roleForQuota: RoleRecord | null): Promise<DecisionContext> {
+    const quota =
+      roleForQuota === null
+        ? Number.POSITIVE_INFINITY
+        : (this.settings.managedPolicyQuota ?? (await this.view.managedPolicyQuota()));
+    return {
+      event,
+      partition: this.settings.partition,
+      replacementPolicyName: this.settings.replacementPolicyName,
+      guardPolicyName: this.settings.guardPolicyName,
+      managedPolicyQuota: quota,
+      writeActionsToDeny: this.settings.writeActionsToDeny,
+      swappableManagedPolicies: this.settings.swappableManagedPolicies,
+      nodePullActions: this.settings.nodePullActions,
+      pullPolicies: this.settings.pullPolicies,
+    };
+  }
+
+  /** Reads every policy of the role concurrently; unreadable ones are listed, never silently dropped. */
+  private async readPolicies(
+    role: RoleRecord,
+  ): Promise<{ identity: PolicyInput[]; boundary: PolicyInput | null; unreadable: PolicyRef[] }> {
+    const unreadable: PolicyRef[] = [];
+    const readInline = async (policyName: string): Promise<PolicyInput | null> => {
+      const ref: PolicyRef = { kind: 'inline', name: policyName, arn: null };
+      try {
+        const document = await this.view.getInlinePolicy(role.name, policyName);
+        // Deleted between the listing and the read: it no longer grants anything.
+        return document === null ? null : { ref, document };
+      } catch (error) {
+        if (!(error instanceof ReadAccessDeniedError)) throw error;
+        unreadable.push(ref);
+        return null;
+      }
+    };
+    const readManaged = async (policyArn: string): Promise<PolicyInput | null> => {
+      const ref = policyRefFromArn(policyArn, this.settings.partition);
+      try {
+        const content = await this.view.getManagedPolicy(policyArn);
+        if (content !== null)
+          return { ref: { ...ref, name: content.name || ref.name }, document: content.document };
+      } catch (error) {
+        if (!(error instanceof ReadAccessDeniedError)) throw error;
+      }
+      unreadable.push(ref);
+      return null;
+    };
+    const [inline, managed, boundary] = await Promise.all([
+      Promise.all(role.inlinePolicyNames.map(readInline)),
+      Promise.all(role.attachedPolicies.map((p) => readManaged(p.arn))),
+      role.permissionsBoundaryArn === null ? Promise.resolve(null) : readManaged(role.permissionsBoundaryArn),
+    ]);
+    const identity = [...managed, ...inline].filter((p): p is PolicyInput => p !== null);
+    return { identity, boundary, unreadable };
+  }
+}
+
+const EMPTY_ANALYSIS = {
+  allowed: [],
+  writeActions: [],
+  grants: [],
+  denies: [],
+  blockedByBoundary: [],
+  unusablePolicies: [],
+  warnings: [],
+} as const;
+
+/** `arn:<partition>:iam::aws:policy/...` is AWS managed; any other policy ARN is customer managed. */
+export function policyRefFromArn(policyArn: string, partition: string): PolicyRef {
+  const name = policyArn.slice(policyArn.lastIndexOf('/') + 1) || policyArn;
+  const kind: PolicyKind = policyArn.startsWith(`arn:${partition}:iam::aws:policy/`)
+    ? 'aws-managed'
+    : 'customer-managed';
+  return { kind, name, arn: policyArn };
+}

@@ -1,0 +1,295 @@
+// Infrastructure (CDK) layer: the EksEcrGuard construct (rule → event Lambda, scheduled sweep, topics, table, alarms).
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { EncryptedTopic } from './encrypted-topic';
+import { GUARD_DEFAULTS, type GuardMode, type ReplacementPolicyName } from './guard-defaults';
+import { GuardFunction } from './guard-function';
+import { GuardMonitoring } from './guard-monitoring';
+import {
+  acknowledgeReadFindings,
+  acknowledgeRemediationFindings,
+  readStatements,
+  remediationStatements,
+} from './guard-permissions';
+import { iamPolicyChangePattern } from './iam-event-pattern';
+
+export interface EksEcrGuardProps {
+  /**
+   * `alert` only reports; `remediate` also replaces ECR write policies on node roles.
+   * @default 'alert'
+   */
+  readonly mode?: GuardMode;
+  /**
+   * AWS managed pull policy attached in place of a removed write policy (remediate mode).
+   * @default 'AmazonEC2ContainerRegistryReadOnly'
+   */
+  readonly replacementPolicy?: ReplacementPolicyName;
+  /**
+   * Topic that receives the alerts. If it is encrypted with a customer managed key, that key's policy must
+   * let the guard roles (`eventFunction.role`, `sweepFunction.role`) use it.
+   * @default - a new topic encrypted with a new customer managed key
+   */
+  readonly alertTopic?: sns.ITopic;
+  /**
+   * E-mail addresses subscribed to the alert topic.
+   * @default []
+   */
+  readonly notificationEmails?: readonly string[];
+  /**
+   * Second topic for Amazon Q Developer in chat applications custom notifications.
+   * @default - none
+   */
+  readonly chatTopic?: sns.ITopic;
+  /**
+   * E-mail addresses subscribed to the operations (alarm) topic.
+   * @default []
+   */
+  readonly operationsEmails?: readonly string[];
+  /**
+   * Roles never changed nor reported as violations (names or ARNs; the runtime matches them).
+   * @default []
+   */
+  readonly exemptRoles?: readonly string[];
+  /**
+   * ECR actions treated as pull, on top of the built-in pull allowance.
+   * @default []
+   */
+  readonly extraPullActions?: readonly string[];
+  /**
+   * Regions searched for EKS clusters.
+   * @default [] (every Region enabled in the account)
+   */
+  readonly eksRegions?: readonly string[];
+  /**
+   * When the sweep (full audit) runs; `false` = only on demand.
+   * @default Schedule.expression('cron(0 6 * * ? *)') (daily, 06:00 UTC)
+   */
+  readonly sweepSchedule?: events.Schedule | false;
+  /**
+   * Retention of the functions' log groups.
+   * @default RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Also notify when an exempt role gains ECR write access.
+   * @default false
+   */
+  readonly notifyExempt?: boolean;
+  /**
+   * How long the event function caches its index of node roles.
+   * @default Duration.seconds(300)
+   */
+  readonly nodeRoleCacheTtl?: Duration;
+}
+
+interface ResolvedProps {
+  readonly mode: GuardMode;
+  readonly replacementPolicy: ReplacementPolicyName;
+  readonly alertTopic: sns.ITopic | undefined;
+  readonly notificationEmails: readonly string[];
+  readonly chatTopic: sns.ITopic | undefined;
+  readonly operationsEmails: readonly string[];
+  readonly exemptRoles: readonly string[];
+  readonly extraPullActions: readonly string[];
+  readonly eksRegions: readonly string[];
+  readonly sweepSchedule: events.Schedule | false;
+  readonly logRetention: logs.RetentionDays;
+  readonly notifyExempt: boolean;
+  readonly nodeRoleCacheTtl: Duration;
+}
+
+/** The one place where defaults are applied. */
+function resolveProps(props: EksEcrGuardProps): ResolvedProps {
+  return {
+    mode: props.mode ?? GUARD_DEFAULTS.mode,
+    replacementPolicy: props.replacementPolicy ?? GUARD_DEFAULTS.replacementPolicy,
+    alertTopic: props.alertTopic,
+    notificationEmails: props.notificationEmails ?? [],
+    chatTopic: props.chatTopic,
+    operationsEmails: props.operationsEmails ?? [],
+    exemptRoles: props.exemptRoles ?? [],
+    extraPullActions: props.extraPullActions ?? [],
+    eksRegions: props.eksRegions ?? [],
+    sweepSchedule: props.sweepSchedule ?? events.Schedule.expression(GUARD_DEFAULTS.sweepSchedule),
+    logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    notifyExempt: props.notifyExempt ?? GUARD_DEFAULTS.notifyExempt,
+    nodeRoleCacheTtl: props.nodeRoleCacheTtl ?? Duration.seconds(GUARD_DEFAULTS.nodeRoleCacheTtlSeconds),
+  };
+}
+
+/**
+ * Watches IAM changes on the default event bus of this stack's Region (IAM's CloudTrail events arrive in
+ * us-east-1; elsewhere they must be forwarded, see IamEventForwarderStack) and audits on a schedule.
+ */
+export class EksEcrGuard extends Construct {
+  readonly eventFunction: GuardFunction;
+  readonly sweepFunction: GuardFunction;
+  readonly alertTopic: sns.ITopic;
+  readonly operationsTopic: sns.ITopic;
+  readonly idempotencyTable: dynamodb.Table;
+  readonly eventRule: events.Rule;
+  readonly sweepRule: events.Rule | undefined;
+  readonly failureQueue: DeadLetterQueue;
+  readonly ruleDeadLetterQueue: DeadLetterQueue;
+  readonly monitoring: GuardMonitoring;
+
+  constructor(scope: Construct, id: string, props: EksEcrGuardProps = {}) {
+    super(scope, id);
+    const config = resolveProps(props);
+
+    this.failureQueue = new DeadLetterQueue(this, 'EventFailureQueue');
+    this.ruleDeadLetterQueue = new DeadLetterQueue(this, 'RuleTargetDlq');
+
+    this.eventFunction = new GuardFunction(this, 'EventFunction', {
+      entry: 'lambda/handler.ts',
+      description: 'eks-ecr-guard: evaluates an IAM change against EKS node roles',
+      // 60 s: an evaluation is a handful of IAM reads plus, when the node-role cache is cold, EKS listings in
+      // every Region (parallel); seconds in practice. 60 s covers a cold index in a large account without
+      // letting a hung call hold concurrency for long.
+      timeout: Duration.seconds(60),
+      // 512 MB: Lambda CPU scales with memory; this shortens the cold start (≈1.4 MB bundle with zod and the SDK)
+      // while the work itself is I/O bound, so more memory would not pay for itself.
+      memorySize: 512,
+      logRetention: config.logRetention,
+      retryAttempts: 2,
+      // The maximum: a security event should survive a long throttle; when it expires it lands in the queue.
+      maxEventAge: Duration.hours(6),
+      onFailureQueue: this.failureQueue,
+    });
+
+    this.sweepFunction = new GuardFunction(this, 'SweepFunction', {
+      entry: 'lambda/sweep-handler.ts',
+      description: 'eks-ecr-guard: scheduled audit of every EKS node role',
+      // 10 min: GetAccountAuthorizationDetails pages through every role and policy of the account, then EKS is
+      // listed in every Region; minutes in a large account, under Lambda's 15-minute cap with headroom.
+      timeout: Duration.minutes(10),
+      // 1024 MB: the account's policy documents are held and analysed in memory at once.
+      memorySize: 1024,
+      logRetention: config.logRetention,
+      // One retry for transient throttling; a real failure raises the SweepFunctionErrors alarm.
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(1),
+    });
+
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // AWS managed key: the table holds event ids and short-lived results, no secrets; a customer managed key
+      // would add $1/month and a key policy without narrowing who can read the table (IAM already does).
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Idempotency records expire within hours; nothing to keep when the guard is removed.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.alertTopic = this.createAlertTopic(config);
+    const ops = new EncryptedTopic(this, 'OperationsTopic', {
+      purpose: 'operations (alarms)',
+      emails: config.operationsEmails,
+    });
+    ops.allowServiceToPublish(
+      'AllowCloudWatchAlarmsToPublish',
+      'cloudwatch.amazonaws.com',
+      `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+    );
+    this.operationsTopic = ops.topic;
+
+    this.configureFunctions(config);
+
+    this.eventRule = new events.Rule(this, 'IamChangeRule', {
+      description: 'eks-ecr-guard: IAM changes that can grant a role ECR write access',
+      eventPattern: iamPolicyChangePattern({
+        excludedRoleArns: [this.eventFunction.role.roleArn, this.sweepFunction.role.roleArn],
+      }),
+    });
+    this.eventRule.addTarget(
+      new targets.LambdaFunction(this.eventFunction.function, {
+        deadLetterQueue: this.ruleDeadLetterQueue,
+        retryAttempts: 10,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+
+    this.sweepRule = config.sweepSchedule === false ? undefined : this.scheduleSweep(config.sweepSchedule);
+
+    this.monitoring = new GuardMonitoring(this, 'Monitoring', {
+      eventFunction: this.eventFunction.function,
+      sweepFunction: this.sweepFunction.function,
+      failureQueue: this.failureQueue,
+      ruleDeadLetterQueue: this.ruleDeadLetterQueue,
+      operationsTopic: this.operationsTopic,
+    });
+  }
+
+  private createAlertTopic(config: ResolvedProps): sns.ITopic {
+    if (config.alertTopic) {
+      for (const email of config.notificationEmails) {
+        config.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
+      }
+      return config.alertTopic;
+    }
+    const alerts = new EncryptedTopic(this, 'AlertTopic', {
+      purpose: 'alerts',
+      emails: config.notificationEmails,
+    });
+    alerts.allowRolesToPublish('AllowGuardFunctionsToPublish', [
+      this.eventFunction.role,
+      this.sweepFunction.role,
+    ]);
+    return alerts.topic;
+  }
+
+  /** Environment (each setting its own variable) and permissions of both functions. */
+  private configureFunctions(config: ResolvedProps): void {
+    const sweepReads = { eksRegions: config.eksRegions, includeAccountAuthorizationDetails: true };
+    const eventReads = { eksRegions: config.eksRegions, includeAccountAuthorizationDetails: false };
+    for (const [fn, reads] of [
+      [this.eventFunction, eventReads],
+      [this.sweepFunction, sweepReads],
+    ] as const) {
+      fn.addEnvironment('GUARD_MODE', config.mode)
+        .addEnvironment('REPLACEMENT_POLICY_NAME', config.replacementPolicy)
+        .addEnvironment('GUARD_PARTITION', Aws.PARTITION)
+        .addEnvironment('GUARD_ACCOUNT_ID', Aws.ACCOUNT_ID)
+        .addEnvironment('EXEMPT_ROLES', JSON.stringify(config.exemptRoles))
+        .addEnvironment('EKS_REGIONS', JSON.stringify(config.eksRegions))
+        .addEnvironment('EXTRA_PULL_ACTIONS', JSON.stringify(config.extraPullActions))
+        .addEnvironment('NODE_ROLE_CACHE_TTL_SECONDS', String(config.nodeRoleCacheTtl.toSeconds()))
+        .addEnvironment('NOTIFY_EXEMPT', String(config.notifyExempt))
+        .bindTopic(this.alertTopic, 'ALERT_TOPIC_ARN')
+        .addStatements(...readStatements(reads));
+      acknowledgeReadFindings(fn, reads);
+      if (config.chatTopic) fn.bindTopic(config.chatTopic, 'CHAT_TOPIC_ARN');
+      else fn.addEnvironment('CHAT_TOPIC_ARN', '');
+    }
+    this.eventFunction.bindTable(this.idempotencyTable, 'IDEMPOTENCY_TABLE_NAME');
+    // The sweep only audits and reports; only the event path changes IAM, and only in remediate mode.
+    if (config.mode === 'remediate') {
+      this.eventFunction.addStatements(...remediationStatements(config.replacementPolicy));
+      acknowledgeRemediationFindings(this.eventFunction);
+    }
+  }
+
+  private scheduleSweep(schedule: events.Schedule): events.Rule {
+    const rule = new events.Rule(this, 'SweepSchedule', {
+      description: 'eks-ecr-guard: scheduled audit of EKS node roles',
+      schedule,
+    });
+    rule.addTarget(
+      new targets.LambdaFunction(this.sweepFunction.function, {
+        deadLetterQueue: this.ruleDeadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+      }),
+    );
+    return rule;
+  }
+}

@@ -1,0 +1,196 @@
+// Infrastructure (CDK) layer: alarms (to the operations topic) and the dashboard of the guard's KPIs and health.
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './guard-defaults';
+
+export interface GuardMonitoringProps {
+  readonly eventFunction: lambda.IFunction;
+  readonly sweepFunction: lambda.IFunction;
+  /** Lambda's on-failure destination of the event function. */
+  readonly failureQueue: IQueue;
+  /** Dead-letter queue of the EventBridge rule targets. */
+  readonly ruleDeadLetterQueue: IQueue;
+  readonly operationsTopic: ITopic;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** A metric the handlers emit through Powertools (namespace EksEcrGuard, dimension service). */
+export function guardMetric(
+  metricName: string,
+  statistic = cloudwatch.Stats.SUM,
+  period = PERIOD,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME },
+    statistic,
+    period,
+  });
+}
+
+export class GuardMonitoring extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: GuardMonitoringProps) {
+    super(scope, id);
+    const action = new actions.SnsAction(props.operationsTopic);
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        alarmDescription: `eks-ecr-guard: ${description}`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(action);
+      this.alarms.push(created);
+    };
+
+    alarm(
+      'EventFunctionErrors',
+      props.eventFunction.metricErrors({ period: PERIOD }),
+      'the event function failed; IAM changes may have gone unchecked',
+    );
+    alarm(
+      'EventFunctionThrottles',
+      props.eventFunction.metricThrottles({ period: PERIOD }),
+      'the event function was throttled',
+    );
+    alarm(
+      'FailureDestinationNotEmpty',
+      props.failureQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      'events failed every retry of the event function; inspect the failure queue',
+    );
+    alarm(
+      'RuleTargetDlqNotEmpty',
+      props.ruleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: 'Maximum',
+      }),
+      'EventBridge could not invoke a guard function; inspect the rule dead-letter queue',
+    );
+    alarm(
+      'RemediationFailures',
+      guardMetric('RemediationFailures'),
+      'a remediation failed (the role was restored or needs a manual fix)',
+    );
+    alarm(
+      'SweepFunctionErrors',
+      props.sweepFunction.metricErrors({ period: PERIOD }),
+      'the scheduled sweep failed; the compliance KPIs are stale',
+    );
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(7),
+      widgets: [
+        ...kpiWidgets(),
+        ...healthWidgets(props),
+        [new cloudwatch.AlarmStatusWidget({ alarms: this.alarms, width: 24 })],
+      ],
+    });
+  }
+}
+
+function kpiWidgets(): cloudwatch.IWidget[][] {
+  const daily = (name: string, statistic: string = cloudwatch.Stats.SUM) =>
+    guardMetric(name, statistic, Duration.days(1));
+  return [
+    [
+      new cloudwatch.SingleValueWidget({
+        title: 'Node roles (last sweep)',
+        metrics: [
+          daily('ComplianceRatio', cloudwatch.Stats.MINIMUM),
+          daily('NodeRolesTotal', cloudwatch.Stats.MAXIMUM),
+          daily('NodeRolesCompliant', cloudwatch.Stats.MINIMUM),
+        ],
+        width: 12,
+      }),
+      new cloudwatch.SingleValueWidget({
+        title: 'Open violations (last sweep)',
+        metrics: ['Critical', 'High', 'Medium'].map((level) =>
+          daily(`OpenViolations${level}`, cloudwatch.Stats.MAXIMUM),
+        ),
+        width: 12,
+      }),
+    ],
+    [
+      new cloudwatch.GraphWidget({
+        title: 'Violations detected',
+        left: ['ViolationsCritical', 'ViolationsHigh', 'ViolationsMedium', 'Indeterminate'].map((name) =>
+          guardMetric(name),
+        ),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Events and remediations',
+        left: ['EventsEvaluated', 'RemediationsApplied', 'RemediationFailures'].map((name) =>
+          guardMetric(name),
+        ),
+        width: 12,
+      }),
+    ],
+    [
+      new cloudwatch.GraphWidget({
+        title: 'Decision latency (ms)',
+        left: [
+          guardMetric('DecisionLatency', cloudwatch.Stats.percentile(50)),
+          guardMetric('DecisionLatency', cloudwatch.Stats.percentile(99)),
+        ],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Time to remediate (s)',
+        left: [
+          guardMetric('TimeToRemediate', cloudwatch.Stats.AVERAGE, Duration.days(1)),
+          guardMetric('TimeToRemediate', cloudwatch.Stats.MAXIMUM, Duration.days(1)),
+        ],
+        width: 12,
+      }),
+    ],
+  ];
+}
+
+function healthWidgets(props: GuardMonitoringProps): cloudwatch.IWidget[][] {
+  const functionHealth = (title: string, fn: lambda.IFunction) =>
+    new cloudwatch.GraphWidget({
+      title,
+      left: [
+        fn.metricInvocations({ period: PERIOD }),
+        fn.metricErrors({ period: PERIOD }),
+        fn.metricThrottles({ period: PERIOD }),
+      ],
+      right: [fn.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM })],
+      width: 8,
+    });
+  return [
+    [
+      functionHealth('Event function', props.eventFunction),
+      functionHealth('Sweep function', props.sweepFunction),
+      new cloudwatch.GraphWidget({
+        title: 'Undelivered / failed events',
+        left: [
+          props.failureQueue.metricApproximateNumberOfMessagesVisible({
+            period: PERIOD,
+            statistic: 'Maximum',
+            label: 'Failure destination',
+          }),
+          props.ruleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: PERIOD,
+            statistic: 'Maximum',
+            label: 'Rule DLQ',
+          }),
+        ],
+        width: 8,
+      }),
+    ],
+  ];
+}

@@ -1,0 +1,197 @@
+// Infrastructure (CDK) layer: the IAM statements of the guard functions (reads, and writes in remediate mode).
+import { Aws, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { EXEMPT_TAG_KEY, KNOWN_ECR_WRITE_POLICY_NAMES, type ReplacementPolicyName } from './guard-defaults';
+
+/** `arn:<partition>:iam::aws:policy/<name>` for an AWS managed policy. */
+export function awsManagedPolicyArn(name: string): string {
+  return `arn:${Aws.PARTITION}:iam::aws:policy/${name}`;
+}
+
+/** Every role of this account, whatever its path. */
+export const ALL_ROLES_ARN = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/*`;
+
+export interface ReadPermissionsOptions {
+  /** Regions with EKS clusters to read; empty = every Region (and `account:ListRegions` to find them). */
+  readonly eksRegions: readonly string[];
+  /** The sweep also reads the whole account at once with GetAccountAuthorizationDetails. */
+  readonly includeAccountAuthorizationDetails: boolean;
+}
+
+/** Read-only statements: IAM roles and policies, EKS node-role evidence, enabled Regions. */
+export function readStatements(options: ReadPermissionsOptions): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadRoles',
+      actions: ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:GetRolePolicy'],
+      resources: [ALL_ROLES_ARN],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadPolicies',
+      actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListEntitiesForPolicy'],
+      resources: [
+        `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:policy/*`,
+        `arn:${Aws.PARTITION}:iam::aws:policy/*`,
+      ],
+    }),
+    new iam.PolicyStatement({
+      // GetAccountSummary (managed-policy quota) and GetAccountAuthorizationDetails have no resource type.
+      sid: 'ReadAccountSummary',
+      actions: [
+        'iam:GetAccountSummary',
+        ...(options.includeAccountAuthorizationDetails ? ['iam:GetAccountAuthorizationDetails'] : []),
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      // ListClusters has no resource type: it is what finds the cluster ARNs.
+      sid: 'ListEksClusters',
+      actions: ['eks:ListClusters'],
+      resources: ['*'],
+    }),
+    ...eksReadStatements(options.eksRegions),
+    ...(options.eksRegions.length === 0
+      ? [
+          new iam.PolicyStatement({
+            sid: 'ListEnabledRegions',
+            actions: ['account:ListRegions'],
+            resources: [`arn:${Aws.PARTITION}:account::${Aws.ACCOUNT_ID}:account`],
+          }),
+        ]
+      : []),
+  ];
+}
+
+function eksReadStatements(eksRegions: readonly string[]): iam.PolicyStatement[] {
+  const regions = eksRegions.length > 0 ? eksRegions : ['*'];
+  const eksArns = (resource: string) =>
+    regions.map((region) => `arn:${Aws.PARTITION}:eks:${region}:${Aws.ACCOUNT_ID}:${resource}`);
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadEksClusters',
+      actions: [
+        'eks:DescribeCluster',
+        'eks:ListNodegroups',
+        'eks:ListAccessEntries',
+        'eks:ListFargateProfiles',
+      ],
+      resources: eksArns('cluster/*'),
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadEksNodegroups',
+      actions: ['eks:DescribeNodegroup'],
+      resources: eksArns('nodegroup/*'),
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadEksAccessEntries',
+      actions: ['eks:DescribeAccessEntry'],
+      resources: eksArns('access-entry/*'),
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadEksFargateProfiles',
+      actions: ['eks:DescribeFargateProfile'],
+      resources: eksArns('fargateprofile/*'),
+    }),
+  ];
+}
+
+/** Never write to a role tagged exempt: the tag must be absent. */
+const NOT_TAGGED_EXEMPT = { Null: { [`aws:ResourceTag/${EXEMPT_TAG_KEY}`]: 'true' } };
+
+/**
+ * Remediate-mode statements. Each can change IAM, so each is pinned: managed-policy writes by
+ * `iam:PolicyARN`, every write to roles not tagged exempt.
+ */
+export function remediationStatements(replacementPolicy: ReplacementPolicyName): iam.PolicyStatement[] {
+  const replacementArn = awsManagedPolicyArn(replacementPolicy);
+  const writePolicyArns = KNOWN_ECR_WRITE_POLICY_NAMES.map(awsManagedPolicyArn);
+  return [
+    new iam.PolicyStatement({
+      sid: 'AttachReplacementPullPolicy',
+      actions: ['iam:AttachRolePolicy'],
+      resources: [ALL_ROLES_ARN],
+      conditions: { ArnEquals: { 'iam:PolicyARN': replacementArn }, ...NOT_TAGGED_EXEMPT },
+    }),
+    new iam.PolicyStatement({
+      // Rollback only: if a later step of a remediation fails, the write policy detached earlier is re-attached
+      // so the node keeps working; the alert then reports the failed remediation.
+      sid: 'RestoreDetachedPolicyAfterFailedRemediation',
+      actions: ['iam:AttachRolePolicy'],
+      resources: [ALL_ROLES_ARN],
+      conditions: { ArnEquals: { 'iam:PolicyARN': writePolicyArns }, ...NOT_TAGGED_EXEMPT },
+    }),
+    new iam.PolicyStatement({
+      // The known write policies, plus the replacement so a half-done remediation can be rolled back.
+      sid: 'DetachEcrWritePolicies',
+      actions: ['iam:DetachRolePolicy'],
+      resources: [ALL_ROLES_ARN],
+      conditions: {
+        ArnEquals: { 'iam:PolicyARN': [...writePolicyArns, replacementArn] },
+        ...NOT_TAGGED_EXEMPT,
+      },
+    }),
+    new iam.PolicyStatement({
+      // Rewriting an inline policy (drop the ECR write actions) or restoring it. IAM has no condition key for
+      // the inline policy's name or content, so this is the one write only the exempt tag narrows.
+      sid: 'RewriteInlineRolePolicies',
+      actions: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+      resources: [ALL_ROLES_ARN],
+      conditions: NOT_TAGGED_EXEMPT,
+    }),
+  ];
+}
+
+/** The finding id cdk-nag gives a wildcard resource, e.g. `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*`. */
+function wildcardResourceFinding(resource: string): string {
+  const rendered = resource
+    .replace(Aws.PARTITION, '<AWS::Partition>')
+    .replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
+  return `AwsSolutions-IAM5[Resource::${rendered}]`;
+}
+
+/** cdk-nag acknowledgements for the wildcards in readStatements, each with the reason it cannot be narrower. */
+export function acknowledgeReadFindings(scope: IConstruct, options: ReadPermissionsOptions): void {
+  const validations = Validations.of(scope);
+  validations.acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'iam:GetAccountSummary, iam:GetAccountAuthorizationDetails and eks:ListClusters have no resource type in IAM; they only accept "*". All are read-only.',
+    },
+    {
+      id: wildcardResourceFinding(ALL_ROLES_ARN),
+      reason:
+        'Which roles are EKS node roles is only known at run time (node groups, access entries, Fargate profiles, changed role); the guard reads (Get/List) any role of this account, nothing else.',
+    },
+    {
+      id: wildcardResourceFinding(`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:policy/*`),
+      reason:
+        'A node role may have any customer managed policy attached; each must be read to find ECR write grants.',
+    },
+    {
+      id: wildcardResourceFinding(`arn:${Aws.PARTITION}:iam::aws:policy/*`),
+      reason:
+        'A node role may have any AWS managed policy attached; each must be read to find ECR write grants.',
+    },
+  );
+  const regions = options.eksRegions.length > 0 ? options.eksRegions : ['*'];
+  for (const region of regions) {
+    for (const resource of ['cluster/*', 'nodegroup/*', 'access-entry/*', 'fargateprofile/*']) {
+      validations.acknowledge({
+        id: wildcardResourceFinding(`arn:${Aws.PARTITION}:eks:${region}:${Aws.ACCOUNT_ID}:${resource}`),
+        reason:
+          'Clusters are discovered at run time with eks:ListClusters in each configured Region; the Describe/List reads must work on any of them. Read-only.',
+      });
+    }
+  }
+}
+
+/** cdk-nag acknowledgements for the wildcards in remediationStatements. */
+export function acknowledgeRemediationFindings(scope: IConstruct): void {
+  Validations.of(scope).acknowledge({
+    id: wildcardResourceFinding(ALL_ROLES_ARN),
+    reason:
+      'Remediation targets the node role found at run time. Each write statement is pinned by iam:PolicyARN (managed policies) and by a Null condition on the exempt tag; see the statement ids.',
+  });
+}

@@ -1,0 +1,279 @@
+// Tests for the CDK layer: least privilege of the guard roles, in alert and remediate mode.
+import { Stack } from 'aws-cdk-lib';
+import {
+  type IamStatement,
+  identityStatements,
+  isRecord,
+  resolveIntrinsics,
+  roleStatements,
+} from './support/cfn';
+import { type SynthesizedGuard, synthGuardApp } from './support/synth-app';
+
+const ACCOUNT = '111122223333';
+const WRITE_POLICIES = [
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess',
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser',
+  'arn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicFullAccess',
+];
+const EXEMPT_TAG_IS_ABSENT = { Null: { 'aws:ResourceTag/eks-ecr-guard:exempt': 'true' } };
+const ALL_ROLES = `arn:aws:iam::${ACCOUNT}:role/*`;
+
+/** IAM actions that only read (Get*, List*, Generate*Report-style reads are not used). */
+const isIamRead = (action: string) => /^iam:(Get|List)[A-Za-z]*$/.test(action);
+
+function guardRoleStatements(
+  synth: SynthesizedGuard,
+  which: 'eventFunction' | 'sweepFunction',
+): IamStatement[] {
+  const role = synth.stacks.home.guard[which].role;
+  const resolved = Stack.of(role).resolve(role.roleArn);
+  const logicalId =
+    isRecord(resolved) && Array.isArray(resolved['Fn::GetAtt']) ? String(resolved['Fn::GetAtt'][0]) : '';
+  const statements = roleStatements(synth.home, logicalId);
+  expect(statements.length).toBeGreaterThan(0);
+  return statements;
+}
+
+function bySid(statements: readonly IamStatement[], sid: string): IamStatement {
+  const found = statements.filter((statement) => statement.sid === sid);
+  expect(found).toHaveLength(1);
+  const [statement] = found;
+  if (statement === undefined) throw new Error(`no statement ${sid}`);
+  return statement;
+}
+
+describe.each([
+  ['us-east-1 home', { mode: 'alert' }],
+  ['eu-west-1 home', { mode: 'alert', region: 'eu-west-1' }],
+  [
+    'alert mode with every option',
+    { mode: 'alert', chatTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:chat`, createTrail: true },
+  ],
+])('alert mode (%s)', (_name, context) => {
+  const synth = synthGuardApp({ context });
+  const templates = [synth.home, ...(synth.forwarder ? [synth.forwarder] : [])];
+
+  it('has no IAM write action in any identity policy of the app', () => {
+    const iamActions = templates.flatMap(identityStatements).flatMap((statement) => statement.actions);
+    expect(iamActions.filter((action) => action.startsWith('iam:'))).not.toHaveLength(0);
+    const writes = iamActions.filter((action) => action.startsWith('iam:') && !isIamRead(action));
+    expect(writes).toEqual([]);
+    expect(iamActions.filter((action) => action === '*' || action === 'iam:*')).toEqual([]);
+  });
+});
+
+describe('read permissions', () => {
+  const synth = synthGuardApp();
+  const event = guardRoleStatements(synth, 'eventFunction');
+  const sweep = guardRoleStatements(synth, 'sweepFunction');
+
+  it('reads IAM roles, then policies, each scoped to its resource type', () => {
+    for (const statements of [event, sweep]) {
+      const roles = bySid(statements, 'ReadRoles');
+      expect(roles.actions).toEqual([
+        'iam:GetRole',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
+        'iam:GetRolePolicy',
+      ]);
+      expect(resolveIntrinsics(roles.resource)).toEqual(ALL_ROLES);
+      const policies = bySid(statements, 'ReadPolicies');
+      expect(policies.actions).toEqual([
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:ListEntitiesForPolicy',
+      ]);
+      expect(resolveIntrinsics(policies.resource)).toEqual([
+        `arn:aws:iam::${ACCOUNT}:policy/*`,
+        'arn:aws:iam::aws:policy/*',
+      ]);
+    }
+  });
+
+  it('gives GetAccountAuthorizationDetails to the sweep only', () => {
+    expect(bySid(event, 'ReadAccountSummary').actions).toEqual(['iam:GetAccountSummary']);
+    expect(bySid(sweep, 'ReadAccountSummary').actions).toEqual([
+      'iam:GetAccountSummary',
+      'iam:GetAccountAuthorizationDetails',
+    ]);
+  });
+
+  it('reads EKS with each action on the resource type it acts on', () => {
+    const expected: Array<[string, string[], string]> = [
+      [
+        'ReadEksClusters',
+        ['eks:DescribeCluster', 'eks:ListNodegroups', 'eks:ListAccessEntries', 'eks:ListFargateProfiles'],
+        'cluster/*',
+      ],
+      ['ReadEksNodegroups', ['eks:DescribeNodegroup'], 'nodegroup/*'],
+      ['ReadEksAccessEntries', ['eks:DescribeAccessEntry'], 'access-entry/*'],
+      ['ReadEksFargateProfiles', ['eks:DescribeFargateProfile'], 'fargateprofile/*'],
+    ];
+    for (const [sid, actions, resource] of expected) {
+      const statement = bySid(event, sid);
+      expect(statement.actions).toEqual(actions);
+      expect(resolveIntrinsics(statement.resource)).toEqual(`arn:aws:eks:*:${ACCOUNT}:${resource}`);
+    }
+    expect(bySid(event, 'ListEksClusters').actions).toEqual(['eks:ListClusters']);
+  });
+
+  it('lists enabled Regions, scoped to the account, when eksRegions is empty', () => {
+    const statement = bySid(event, 'ListEnabledRegions');
+    expect(statement.actions).toEqual(['account:ListRegions']);
+    expect(resolveIntrinsics(statement.resource)).toEqual(`arn:aws:account::${ACCOUNT}:account`);
+  });
+
+  it('has exactly the listed read actions and nothing else beyond plumbing', () => {
+    const plumbing = new Set([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'sqs:SendMessage',
+      'sns:Publish',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]);
+    const reads = [...new Set(event.flatMap((statement) => statement.actions))].filter(
+      (action) => !plumbing.has(action),
+    );
+    expect(reads.sort()).toEqual(
+      [
+        'iam:GetRole',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
+        'iam:GetRolePolicy',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:ListEntitiesForPolicy',
+        'iam:GetAccountSummary',
+        'eks:ListClusters',
+        'eks:DescribeCluster',
+        'eks:ListNodegroups',
+        'eks:DescribeNodegroup',
+        'eks:ListAccessEntries',
+        'eks:DescribeAccessEntry',
+        'eks:ListFargateProfiles',
+        'eks:DescribeFargateProfile',
+        'account:ListRegions',
+      ].sort(),
+    );
+  });
+
+  it('names every statement it writes with a Sid (X-Ray is the one statement CDK adds itself)', () => {
+    for (const statement of [...event, ...sweep]) {
+      if (statement.actions.every((action) => action.startsWith('xray:'))) continue;
+      expect(statement.sid).toMatch(/^[A-Za-z0-9]+$/);
+    }
+  });
+
+  it('publishes only to its own topics and uses only its own table and log group', () => {
+    const publish = bySid(event, 'PublishToAlertTopic');
+    expect(publish.actions).toEqual(['sns:Publish']);
+    expect(publish.resource).toEqual({ Ref: expect.stringMatching(/AlertTopic/) });
+    expect(bySid(event, 'ReadWriteIdempotencyTable').resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/IdempotencyTable/), 'Arn'],
+    });
+    expect(
+      sweep.some((statement) => statement.actions.some((action) => action.startsWith('dynamodb:'))),
+    ).toBe(false);
+    expect(bySid(event, 'WriteOwnLogGroup').resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/EventFunctionLogGroup/), 'Arn'],
+    });
+  });
+});
+
+describe('read permissions with eksRegions set', () => {
+  const synth = synthGuardApp({ context: { eksRegions: 'eu-west-1,us-east-2' } });
+  const event = guardRoleStatements(synth, 'eventFunction');
+
+  it('scopes EKS reads to the configured Regions', () => {
+    expect(resolveIntrinsics(bySid(event, 'ReadEksClusters').resource)).toEqual([
+      `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*`,
+      `arn:aws:eks:us-east-2:${ACCOUNT}:cluster/*`,
+    ]);
+  });
+
+  it('does not grant account:ListRegions', () => {
+    expect(event.flatMap((statement) => statement.actions)).not.toContain('account:ListRegions');
+  });
+});
+
+describe('remediate mode', () => {
+  const synth = synthGuardApp({
+    context: { mode: 'remediate', replacementPolicy: 'AmazonEC2ContainerRegistryPullOnly' },
+  });
+  const event = guardRoleStatements(synth, 'eventFunction');
+  const sweep = guardRoleStatements(synth, 'sweepFunction');
+  const replacement = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly';
+
+  it('attaches only the replacement policy, never to a role tagged exempt', () => {
+    const statement = bySid(event, 'AttachReplacementPullPolicy');
+    expect(statement.actions).toEqual(['iam:AttachRolePolicy']);
+    expect(resolveIntrinsics(statement.resource)).toEqual(ALL_ROLES);
+    expect(resolveIntrinsics(statement.condition)).toEqual({
+      ArnEquals: { 'iam:PolicyARN': replacement },
+      ...EXEMPT_TAG_IS_ABSENT,
+    });
+  });
+
+  it('may re-attach only the three known write policies (rollback of a failed remediation)', () => {
+    const statement = bySid(event, 'RestoreDetachedPolicyAfterFailedRemediation');
+    expect(statement.actions).toEqual(['iam:AttachRolePolicy']);
+    expect(resolveIntrinsics(statement.resource)).toEqual(ALL_ROLES);
+    expect(resolveIntrinsics(statement.condition)).toEqual({
+      ArnEquals: { 'iam:PolicyARN': WRITE_POLICIES },
+      ...EXEMPT_TAG_IS_ABSENT,
+    });
+  });
+
+  it('detaches only the known write policies and the replacement', () => {
+    const statement = bySid(event, 'DetachEcrWritePolicies');
+    expect(statement.actions).toEqual(['iam:DetachRolePolicy']);
+    expect(resolveIntrinsics(statement.condition)).toEqual({
+      ArnEquals: { 'iam:PolicyARN': [...WRITE_POLICIES, replacement] },
+      ...EXEMPT_TAG_IS_ABSENT,
+    });
+  });
+
+  it('rewrites inline policies only on roles not tagged exempt', () => {
+    const statement = bySid(event, 'RewriteInlineRolePolicies');
+    expect(statement.actions).toEqual(['iam:PutRolePolicy', 'iam:DeleteRolePolicy']);
+    expect(resolveIntrinsics(statement.resource)).toEqual(ALL_ROLES);
+    expect(statement.condition).toEqual(EXEMPT_TAG_IS_ABSENT);
+  });
+
+  it('has no IAM write outside those four statements, and every write is conditioned', () => {
+    const writes = identityStatements(synth.home).filter((statement) =>
+      statement.actions.some((action) => action.startsWith('iam:') && !isIamRead(action)),
+    );
+    expect(writes.map((statement) => statement.sid).sort()).toEqual(
+      [
+        'AttachReplacementPullPolicy',
+        'DetachEcrWritePolicies',
+        'RestoreDetachedPolicyAfterFailedRemediation',
+        'RewriteInlineRolePolicies',
+      ].sort(),
+    );
+    for (const statement of writes) {
+      expect(statement.effect).toBe('Allow');
+      expect(statement.condition).toMatchObject(EXEMPT_TAG_IS_ABSENT);
+    }
+  });
+
+  it('gives the sweep no IAM write (it audits; only the event path remediates)', () => {
+    const writes = sweep
+      .flatMap((statement) => statement.actions)
+      .filter((a) => a.startsWith('iam:') && !isIamRead(a));
+    expect(writes).toEqual([]);
+  });
+
+  it('tags the guard roles exempt, so the guard can never rewrite its own role', () => {
+    const roles = synth.home.findResources('AWS::IAM::Role', {
+      Properties: { Tags: [{ Key: 'eks-ecr-guard:exempt', Value: 'true' }] },
+    });
+    expect(Object.keys(roles)).toHaveLength(2);
+  });
+});

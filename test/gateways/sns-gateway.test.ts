@@ -1,0 +1,45 @@
+// Tests for the SNS gateway: plain String structure, String attributes, message id, errors propagate.
+import { InvalidParameterException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SnsGateway } from '../../lambda/gateways/sns-gateway';
+
+const snsMock = mockClient(SNSClient);
+const gateway = () => new SnsGateway(new SNSClient({ region: 'us-east-1' }));
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:alerts';
+
+beforeEach(() => snsMock.reset());
+
+describe('SnsGateway.publish', () => {
+  it('publishes a String-structured message with String attributes and returns the message id', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const id = await gateway().publish({
+      topicArn: TOPIC,
+      subject: 'ECR write on node role nodes',
+      message: '{"verdict":"violation"}',
+      attributes: { verdict: 'violation', severity: 'critical' },
+    });
+    expect(id).toBe('m-1');
+    expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: TOPIC,
+      Subject: 'ECR write on node role nodes',
+      Message: '{"verdict":"violation"}',
+      MessageAttributes: {
+        verdict: { DataType: 'String', StringValue: 'violation' },
+        severity: { DataType: 'String', StringValue: 'critical' },
+      },
+    });
+  });
+
+  it('never sets MessageStructure, and leaves out an absent subject and attributes', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    await gateway().publish({ topicArn: TOPIC, message: 'hello' });
+    const input = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input).toEqual({ TopicArn: TOPIC, Message: 'hello' });
+  });
+
+  it('lets SNS errors propagate', async () => {
+    const error = new InvalidParameterException({ message: 'Invalid parameter: Subject', $metadata: {} });
+    snsMock.on(PublishCommand).rejects(error);
+    await expect(gateway().publish({ topicArn: TOPIC, message: 'x', subject: 'bad' })).rejects.toBe(error);
+  });
+});

@@ -1,0 +1,62 @@
+// Golden example: the alert for a realistic violation (alert mode) and its applied fix (remediate mode), kept in
+// docs/ so the README shows what on-call really gets. `UPDATE_GOLDEN=1 npx jest test/notify/golden.test.ts`
+// rewrites the files; otherwise they must equal the current output, so the docs cannot go stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatChatNotification } from '../../lambda/notify/chat';
+import { type FormattedAlert, formatAlert } from '../../lambda/notify/format';
+import { alertInput, appliedOutcome } from './support';
+
+const DOCS = join(__dirname, '..', '..', 'docs');
+const TEXT_FILE = join(DOCS, 'alert-example.txt');
+const JSON_FILE = join(DOCS, 'alert-example.json');
+const CHAT_FILE = join(DOCS, 'chat-example.json');
+const updating = process.env.UPDATE_GOLDEN === '1';
+
+const alertMode = alertInput();
+const remediateMode = alertInput({ mode: 'remediate', outcome: appliedOutcome() });
+
+function example(title: string, alert: FormattedAlert): string {
+  return [title, '='.repeat(title.length), '', `Subject: ${alert.subject}`, '', alert.body].join('\n');
+}
+
+function goldenText(): string {
+  return [
+    example('Example 1: alert mode (the default): a violation, nothing changed', formatAlert(alertMode)),
+    example('Example 2: remediate mode: the guard applied the fix', formatAlert(remediateMode)),
+  ].join('\n');
+}
+
+function goldenJson(): object {
+  return { alertModeViolation: formatAlert(alertMode).json, remediateModeApplied: formatAlert(remediateMode).json };
+}
+
+describe('golden alert example (docs/)', () => {
+  it('is deterministic', () => {
+    expect(goldenText()).toBe(goldenText());
+    expect(formatChatNotification(alertMode)).toEqual(formatChatNotification(alertMode));
+  });
+
+  if (updating) {
+    it('rewrites docs/alert-example.txt, docs/alert-example.json and docs/chat-example.json', () => {
+      writeFileSync(TEXT_FILE, goldenText());
+      writeFileSync(JSON_FILE, `${JSON.stringify(goldenJson(), null, 2)}\n`);
+      writeFileSync(CHAT_FILE, `${JSON.stringify(formatChatNotification(alertMode), null, 2)}\n`);
+      expect(readFileSync(TEXT_FILE, 'utf8')).toBe(goldenText());
+    });
+    return;
+  }
+
+  it('docs/alert-example.txt is the current subject and body of both examples', () => {
+    expect(readFileSync(TEXT_FILE, 'utf8')).toBe(goldenText());
+  });
+
+  // JSON files are compared by value, so the formatter (biome) may lay them out its own way.
+  it('docs/alert-example.json is the current JSON of both examples', () => {
+    expect(JSON.parse(readFileSync(JSON_FILE, 'utf8'))).toEqual(goldenJson());
+  });
+
+  it('docs/chat-example.json is the current chat notification', () => {
+    expect(JSON.parse(readFileSync(CHAT_FILE, 'utf8'))).toEqual(formatChatNotification(alertMode));
+  });
+});

@@ -1,0 +1,138 @@
+// Tests for the alert subject: SNS rules (< 100 characters, no line breaks or control characters) on nasty input.
+import fc from 'fast-check';
+import type { Decision, RemediationOutcome, RemediationStatus, Severity, Verdict } from '../../lambda/domain/types';
+import { alertSubject, MAX_SUBJECT_LENGTH } from '../../lambda/notify/subject';
+import { appliedOutcome, ROLE_NAME, violationDecision } from './support';
+
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+const withRole = (name: string, overrides: Partial<Decision> = {}): Decision =>
+  violationDecision({ role: { name, arn: null }, ...overrides });
+
+const withEvent = (decision: Decision, name: string | null): Decision => ({
+  ...decision,
+  event: { ...decision.event, name },
+});
+
+function outcome(status: RemediationStatus): RemediationOutcome {
+  return { ...appliedOutcome(), status };
+}
+
+function expectSnsSafe(subject: string): void {
+  expect(subject.length).toBeLessThan(100);
+  expect([...subject].length).toBeLessThan(100);
+  expect(subject).not.toMatch(UNSAFE);
+  expect(subject).not.toMatch(/[\r\n]/);
+  expect(subject).toBe(subject.trim());
+}
+
+describe('alertSubject', () => {
+  it('reads like the example for a short role name', () => {
+    expect(alertSubject(withRole('prod-ng-1'), null)).toBe(
+      '[HIGH] EKS node role prod-ng-1 can now write to ECR (AttachRolePolicy)',
+    );
+  });
+
+  it('shortens a long role name with an ellipsis and keeps the severity and the event name', () => {
+    const subject = alertSubject(violationDecision({ severity: 'critical' }), null);
+    expectSnsSafe(subject);
+    expect(subject.startsWith('[CRITICAL] EKS node role eksctl-prod-nodegroup')).toBe(true);
+    expect(subject).toContain('…');
+    expect(subject.endsWith(' can now write to ECR (AttachRolePolicy)')).toBe(true);
+    expect(subject).not.toContain(ROLE_NAME);
+  });
+
+  it.each<[string, Decision, RemediationOutcome | null, string]>([
+    ['indeterminate', withRole('r1', { verdict: 'indeterminate', severity: null }), null, '[CHECK] Could not verify EKS node role r1 (AttachRolePolicy)'],
+    ['remediation applied', withRole('r1'), outcome('applied'), '[FIXED] ECR write removed from EKS node role r1 (AttachRolePolicy)'],
+    ['remediation not needed', withRole('r1'), outcome('not-needed'), '[INFO] EKS node role r1 already fixed, no change (AttachRolePolicy)'],
+    ['remediation failed, restored', withRole('r1'), outcome('failed-restored'), '[ACTION NEEDED] [HIGH] Fix failed on EKS node role r1 (AttachRolePolicy)'],
+    ['remediation failed, not restored', withRole('r1'), outcome('failed-not-restored'), '[ACTION NEEDED] [HIGH] Partial fix on EKS node role r1 (AttachRolePolicy)'],
+    ['exempt', withRole('r1', { verdict: 'exempt', severity: 'medium' }), null, '[EXEMPT] [MEDIUM] EKS node role r1 can write to ECR (AttachRolePolicy)'],
+    ['compliant', withRole('r1', { verdict: 'compliant', severity: null }), null, '[OK] EKS node role r1 cannot write to ECR (AttachRolePolicy)'],
+  ])('has a variant for %s', (_name, decision, remediation, expected) => {
+    expect(alertSubject(decision, remediation)).toBe(expected);
+  });
+
+  it('says "can write" without "now" and without parentheses when no event triggered the decision', () => {
+    expect(alertSubject(withEvent(withRole('r1'), null), null)).toBe('[HIGH] EKS node role r1 can write to ECR');
+  });
+
+  it('names an unknown role instead of leaving a gap', () => {
+    const decision = violationDecision({ verdict: 'indeterminate', severity: null, role: null });
+    expect(alertSubject(decision, null)).toBe('[CHECK] Could not verify EKS node role (unknown) (AttachRolePolicy)');
+  });
+
+  it.each([
+    ['newlines', 'evil\r\nBcc: someone@example.com\nrole'],
+    ['tabs and NUL', 'a\tb\u0000c'],
+    ['unicode line separators', 'a\u2028b\u2029c\u0085d'],
+    ['bidi override', 'abc\u202Egnp.exe'],
+    ['zero-width joiners', 'a\u200Db\uFEFFc'],
+    ['emoji and CJK', '🚨🚨 ノードロール 节点角色 🧑‍💻'.repeat(10)],
+    ['lone surrogate', 'role\uD800name'],
+    ['a megabyte of text', 'x'.repeat(1_000_000)],
+    ['only whitespace', ' \n\t '],
+  ])('stays SNS-safe with %s in the role name', (_name, roleName) => {
+    const subject = alertSubject(withRole(roleName), null);
+    expectSnsSafe(subject);
+    expect(subject.endsWith('(AttachRolePolicy)')).toBe(true);
+  });
+
+  it('does not cut an emoji or a combined character in half', () => {
+    const unit = 'e\u0301🇫🇷';
+    const subject = alertSubject(withRole(unit.repeat(40)), null);
+    const kept = subject.slice(subject.indexOf('role ') + 5, subject.indexOf('…'));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.replaceAll(unit, '').replaceAll('e\u0301', '')).toBe('');
+  });
+
+  it('keeps the severity and every supported event name with the longest possible role name', () => {
+    const eventNames = [
+      'AttachRolePolicy',
+      'PutRolePolicy',
+      'CreatePolicyVersion',
+      'SetDefaultPolicyVersion',
+      'PutRolePermissionsBoundary',
+      'DeleteRolePermissionsBoundary',
+      'CreateNodegroup',
+      'CreateAccessEntry',
+    ];
+    const severities: Severity[] = ['critical', 'high', 'medium'];
+    const statuses: (RemediationStatus | null)[] = [null, 'applied', 'not-needed', 'failed-restored', 'failed-not-restored'];
+    for (const eventName of eventNames) {
+      for (const severity of severities) {
+        for (const status of statuses) {
+          const decision = withEvent(withRole('r'.repeat(64), { severity }), eventName);
+          const subject = alertSubject(decision, status === null ? null : outcome(status));
+          expectSnsSafe(subject);
+          expect(subject.endsWith(`(${eventName})`)).toBe(true);
+          expect(subject).toMatch(/r{9}/);
+          if (status === null || status.startsWith('failed')) expect(subject).toContain(`[${severity.toUpperCase()}]`);
+        }
+      }
+    }
+  });
+
+  it('is SNS-safe for any role name, event name, verdict and severity (property)', () => {
+    const verdicts: Verdict[] = ['violation', 'compliant', 'indeterminate', 'not-node-role', 'exempt', 'ignored'];
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.option(fc.string({ unit: 'binary', maxLength: 120 })),
+        fc.constantFrom(...verdicts),
+        fc.constantFrom<Severity | null>('critical', 'high', 'medium', null),
+        fc.constantFrom<RemediationStatus | null>(null, 'applied', 'not-needed', 'failed-restored', 'failed-not-restored'),
+        (roleName, eventName, verdict, severity, status) => {
+          const decision = withEvent(withRole(roleName, { verdict, severity }), eventName);
+          expectSnsSafe(alertSubject(decision, status === null ? null : outcome(status)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never exceeds the documented maximum', () => {
+    expect(MAX_SUBJECT_LENGTH).toBe(99);
+  });
+});
