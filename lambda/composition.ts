@@ -142,6 +142,7 @@ export function buildDependencies(
     partition,
     replacementPolicyName: config.replacementPolicy,
     notifyExempt: config.notifyExempt,
+    logger: options.logger ?? silentLogger,
   });
   return {
     settings,

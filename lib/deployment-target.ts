@@ -32,12 +32,12 @@ export interface TargetSources {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * Home region: context `region`, else CDK_DEFAULT_REGION, else the IAM event region of the `aws`
- * partition (us-east-1), where no forwarding is needed.
- */
+/** Where IAM events arrive in the `aws` partition: the home Region when nothing else is configured. */
+const DEFAULT_HOME_REGION = 'us-east-1';
+
+/** Home Region: context `region`, else CDK_DEFAULT_REGION, else us-east-1 (no forwarding needed there). */
 export function resolveDeploymentTarget({ config, env }: TargetSources): DeploymentTarget {
-  const homeRegion = config.region ?? nonEmpty(env.CDK_DEFAULT_REGION) ?? iamEventRegionFor('us-east-1');
+  const homeRegion = config.region ?? nonEmpty(env.CDK_DEFAULT_REGION) ?? DEFAULT_HOME_REGION;
   const iamEventRegion = iamEventRegionFor(homeRegion);
   if (homeRegion !== iamEventRegion && !supportsCrossRegionBusTargets(homeRegion)) {
     throw new GuardConfigError(

@@ -97,7 +97,7 @@ describe('demo/sample-account.json', () => {
     if (role === null) throw new Error('staging-build-nodes missing');
     expect(findExemption(role, { exemptRoles: [] }, '2026-11-20').exemption).toEqual({
       source: 'tag',
-      reason: 'image cache warmer; SEC-1234',
+      reason: 'image cache warmer SEC-1234',
       until: '2027-03-31',
     });
   });

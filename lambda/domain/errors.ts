@@ -1,14 +1,22 @@
 // Typed domain errors raised by gateways and account views, mapped to verdicts by the use cases.
 
-/** A read the guard needs was refused (IAM/EKS AccessDenied). Leads to `indeterminate`, never `compliant`. */
-export class ReadAccessDeniedError extends Error {
+/**
+ * A read the verdict depends on could not be made (refused, or a region out of reach). Leads to
+ * `indeterminate` with the message in the alert, never to an assumed `compliant`.
+ */
+export class AccountReadError extends Error {
+  override readonly name: string = 'AccountReadError';
+}
+
+/** A read the guard needs was refused (IAM/EKS AccessDenied). */
+export class ReadAccessDeniedError extends AccountReadError {
   override readonly name = 'ReadAccessDeniedError';
   constructor(
     readonly operation: string,
     readonly resource: string,
     cause?: unknown,
   ) {
-    super(`AccessDenied on ${operation} for ${resource}`, { cause });
+    super(`${operation} on ${resource} was denied (AccessDenied)`, { cause });
   }
 }
 

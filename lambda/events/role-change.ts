@@ -274,7 +274,17 @@ function summariseEvent(raw: unknown): EventSummary {
     sourceIp: text(detail, 'sourceIPAddress'),
     userAgent: text(detail, 'userAgent'),
     account: text(detail, 'recipientAccountId') ?? text(raw, 'account'),
+    policy: policySummary(field(detail, 'requestParameters'), field(detail, 'responseElements')),
   };
+}
+
+/** The policy the call named: ARN (attach, versions, boundary), inline name, and version id when known. */
+function policySummary(request: unknown, response: unknown): EventSummary['policy'] {
+  const arn = text(request, 'policyArn') ?? text(request, 'permissionsBoundary');
+  const name = text(request, 'policyName');
+  const versionId = text(request, 'versionId') ?? text(field(response, 'policyVersion'), 'versionId');
+  if (arn === null && name === null) return null;
+  return { arn, name: name ?? (arn === null ? null : arn.slice(arn.lastIndexOf('/') + 1)), versionId };
 }
 
 // ---- small helpers --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   ListFargateProfilesCommand,
   ListNodegroupsCommand,
 } from '@aws-sdk/client-eks';
+import { AccountReadError } from '../domain/errors';
 import type {
   EksAccessEntryRecord,
   EksClusterRecord,
@@ -55,7 +56,7 @@ export interface EksGatewayOptions {
 }
 
 /** Raised by callers that refuse an inventory with unreadable regions; lists them. */
-export class EksRegionUnavailableError extends Error {
+export class EksRegionUnavailableError extends AccountReadError {
   override readonly name = 'EksRegionUnavailableError';
   constructor(readonly warnings: readonly EksRegionWarning[]) {
     super(

@@ -3,7 +3,7 @@
 import { type AlertInput, alertAccount } from './alert-input';
 import { alertKind } from './alert-kind';
 import { alertAttributes, MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
-import { alertText } from './body';
+import { alertText, BODY_WIDTH } from './body';
 import { roleConsoleUrl } from './console-link';
 import {
   ALERT_DOCUMENT_TYPE,
@@ -61,12 +61,12 @@ function machineSection(document: AlertDocument): string[] {
     'For machines: the decision and the remediation outcome as JSON between the marker lines below ' +
     '(parse the text between them).';
   const shortened = document.truncated
-    ? [' Shortened to fit the SNS message size limit: "omitted" says what was left out.']
-    : [];
+    ? ' Shortened to fit the SNS message size limit: "omitted" says what was left out.'
+    : '';
   return [
     '',
     ...heading('MACHINE-READABLE'),
-    ...wrap(`${intro}${shortened.join('')}`, 100, '  '),
+    ...wrap(`${intro}${shortened}`, BODY_WIDTH, '  '),
     '',
     jsonBlock(document),
   ];

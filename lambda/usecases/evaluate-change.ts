@@ -9,7 +9,7 @@ import {
   ignoredDecision,
   indeterminateDecision,
 } from '../domain/decision';
-import { ReadAccessDeniedError } from '../domain/errors';
+import { AccountReadError } from '../domain/errors';
 import { findExemption } from '../domain/exemptions';
 import { buildNodeRoleIndex, type NodeRoleIndex, nodeRoleEvidence } from '../domain/node-roles';
 import type {
@@ -47,9 +47,6 @@ interface RoleRef {
   readonly name: string;
   readonly arn: string | null;
 }
-
-const describeDenied = (error: ReadAccessDeniedError): string =>
-  `${error.operation} on ${error.resource} was denied (AccessDenied)`;
 
 export class ChangeEvaluator {
   private indexFor: { inventory: EksInventory; index: NodeRoleIndex } | null = null;
@@ -132,11 +129,11 @@ export class ChangeEvaluator {
     try {
       roleNames = await this.view.rolesForPolicy(change.policyArn);
     } catch (error) {
-      if (!(error instanceof ReadAccessDeniedError)) throw error;
+      if (!(error instanceof AccountReadError)) throw error;
       return [
         indeterminateDecision(
           change.event,
-          `Could not list the roles ${change.policyArn} is attached to: ${describeDenied(error)}.`,
+          `Could not list the roles ${change.policyArn} is attached to: ${error.message}.`,
           null,
         ),
       ];
@@ -174,7 +171,7 @@ export class ChangeEvaluator {
       const ref = policyRefFromArn(policyArn, this.settings.partition);
       return this.documentGrantsWrite({ ref, document: content.document });
     } catch (error) {
-      if (error instanceof ReadAccessDeniedError) return null;
+      if (error instanceof AccountReadError) return null;
       throw error;
     }
   }
@@ -196,10 +193,10 @@ export class ChangeEvaluator {
       index = await this.nodeRoleIndex();
       role = await this.view.getRole(roleName);
     } catch (error) {
-      if (!(error instanceof ReadAccessDeniedError)) throw error;
+      if (!(error instanceof AccountReadError)) throw error;
       return indeterminateDecision(
         event,
-        `Could not tell whether ${roleName} is an EKS node role: ${describeDenied(error)}.`,
+        `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`,
         roleRef,
       );
     }
@@ -268,7 +265,7 @@ export class ChangeEvaluator {
         // Deleted between the listing and the read: it no longer grants anything.
         return document === null ? null : { ref, document };
       } catch (error) {
-        if (!(error instanceof ReadAccessDeniedError)) throw error;
+        if (!(error instanceof AccountReadError)) throw error;
         unreadable.push(ref);
         return null;
       }
@@ -280,7 +277,7 @@ export class ChangeEvaluator {
         if (content !== null)
           return { ref: { ...ref, name: content.name || ref.name }, document: content.document };
       } catch (error) {
-        if (!(error instanceof ReadAccessDeniedError)) throw error;
+        if (!(error instanceof AccountReadError)) throw error;
       }
       unreadable.push(ref);
       return null;

@@ -22,6 +22,7 @@ export interface Publisher {
 /** The logging the notifier needs (Powertools Logger satisfies it). */
 export interface NotifierLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn?(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 export interface NotifierOptions {
@@ -72,13 +73,21 @@ export class Notifier {
 
     const chatTopicArn = this.options.chatTopicArn;
     if (chatTopicArn !== null && chatTopicArn.length > 0) {
-      messageIds.push(
-        await this.options.publisher.publish({
-          topicArn: chatTopicArn,
-          message: JSON.stringify(formatChatNotification(input)),
-          attributes: alert.attributes,
-        }),
-      );
+      // Best effort: the alert topic already has the message, and failing the invocation here would make
+      // the retry send the e-mail a second time. The failure is logged as a warning.
+      try {
+        messageIds.push(
+          await this.options.publisher.publish({
+            topicArn: chatTopicArn,
+            message: JSON.stringify(formatChatNotification(input)),
+            attributes: alert.attributes,
+          }),
+        );
+      } catch (error) {
+        this.options.logger?.warn?.('chat notification failed; the e-mail alert was sent', {
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+      }
     }
     this.log('alert sent', decision, { alertKind: kind, messageIds });
     return { sent: true, kind, messageIds };

@@ -122,6 +122,24 @@ describe('reference samples', () => {
       sourceIp: '203.0.113.10',
       userAgent: expect.stringContaining('aws-cli/2.22.0'),
       account: '111122223333',
+      policy: {
+        arn: 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess',
+        name: 'AmazonEC2ContainerRegistryFullAccess',
+        versionId: null,
+      },
+    });
+  });
+
+  it('names the inline policy of a PutRolePolicy and the version of a CreatePolicyVersion', () => {
+    expect(parseRoleChangeEvent(readReference('iam-PutRolePolicy.json')).event.policy).toEqual({
+      arn: null,
+      name: 'ci-push-images',
+      versionId: null,
+    });
+    expect(parseRoleChangeEvent(readReference('iam-CreatePolicyVersion.json')).event.policy).toEqual({
+      arn: 'arn:aws:iam::111122223333:policy/eks-node-extra',
+      name: 'eks-node-extra',
+      versionId: 'v3',
     });
   });
 });

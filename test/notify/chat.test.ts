@@ -19,7 +19,13 @@ describe('formatChatNotification', () => {
     expect(chat.source).toBe('custom');
     expect(chat.content.textType).toBe('client-markdown');
     expect(Object.keys(chat).sort()).toEqual(['content', 'id', 'metadata', 'source', 'version']);
-    expect(Object.keys(chat.content).sort()).toEqual(['description', 'keywords', 'nextSteps', 'textType', 'title']);
+    expect(Object.keys(chat.content).sort()).toEqual([
+      'description',
+      'keywords',
+      'nextSteps',
+      'textType',
+      'title',
+    ]);
     expect(Object.keys(chat.metadata).sort()).toEqual([
       'additionalContext',
       'eventType',
@@ -39,7 +45,9 @@ describe('formatChatNotification', () => {
       'Clusters: eu-west-1/prod (ng-1)',
       'Write actions (34): ecr:PutImage, ecr:BatchDeleteImage, ecr:DeleteRepository, ecr:SetRepositoryPolicy, ecr:PutRegistryPolicy … and 29 more',
       'Granted by: AmazonEC2ContainerRegistryFullAccess',
-      expect.stringMatching(/^Change: AttachRolePolicy by `arn:aws:sts::111122223333:assumed-role\/.+` at 2026-11-20T09:15:42Z$/),
+      expect.stringMatching(
+        /^Change: AttachRolePolicy by `arn:aws:sts::111122223333:assumed-role\/.+` at 2026-11-20T09:15:42Z$/,
+      ),
       'Guard: alert only, nothing changed',
     ]);
     expect(chat.content.description.length).toBeLessThan(1000);
@@ -57,7 +65,11 @@ describe('formatChatNotification', () => {
     expect(chat.metadata.threadId).toBe(`eks-ecr-guard:${ROLE_ARN}`);
     expect(chat.metadata.relatedResources).toEqual([ROLE_ARN, FULL_ACCESS_ARN]);
     expect(chat.metadata.eventType).toBe('eks-ecr-guard-violation');
-    expect(chat.metadata.additionalContext).toMatchObject({ severity: 'high', verdict: 'violation', account: '111122223333' });
+    expect(chat.metadata.additionalContext).toMatchObject({
+      severity: 'high',
+      verdict: 'violation',
+      account: '111122223333',
+    });
     expect(chat.content.keywords).toEqual(['HIGH', 'violation', 'AttachRolePolicy', 'CIS EKS 5.1.3']);
   });
 

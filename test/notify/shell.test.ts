@@ -55,7 +55,9 @@ function stepFromCommand(argv: readonly string[]): unknown {
 }
 
 const planAsValues = (plan: readonly PlanStep[]): unknown[] =>
-  plan.map((step) => (step.op === 'PutRolePolicy' ? { ...step, policyDocument: JSON.parse(step.policyDocument) } : step));
+  plan.map((step) =>
+    step.op === 'PutRolePolicy' ? { ...step, policyDocument: JSON.parse(step.policyDocument) } : step,
+  );
 
 const FULL_PLAN: readonly PlanStep[] = [GUARD_STEP, ...SWAP_PLAN];
 
@@ -72,7 +74,10 @@ describe('shellQuote', () => {
   });
 
   it('gives back exactly the word through a real shell, whatever it contains (property)', () => {
-    const words = fc.sample(fc.string({ unit: 'grapheme', maxLength: 40 }).filter((w) => !w.includes('\0')), 200);
+    const words = fc.sample(
+      fc.string({ unit: 'grapheme', maxLength: 40 }).filter((w) => !w.includes('\0')),
+      200,
+    );
     const nasty = ["'", "''", "'\\''", '"', '\\', '$HOME', '`id`', '*', '~', '-n', 'a\nb', "}'{", '!'];
     const all = [...nasty, ...words];
     const script = all.map((word) => `aws ${shellQuote(word)}`).join('\n');
@@ -98,7 +103,12 @@ describe('fixCommands', () => {
       Version: '2012-10-17',
       Statement: [{ Sid: "it's", Effect: 'Deny', Action: "ecr:'*'", Resource: "'" }],
     });
-    const step: PlanStep = { op: 'PutRolePolicy', roleName: ROLE_NAME, policyName: 'guard', policyDocument: document };
+    const step: PlanStep = {
+      op: 'PutRolePolicy',
+      roleName: ROLE_NAME,
+      policyName: 'guard',
+      policyDocument: document,
+    };
     const rendered = render(fixCommands([step]));
     expect(argvFromShell(rendered).map(stepFromCommand)).toEqual(planAsValues([step]));
     const oneLine = renderCommandOneLine(fixCommands([step])[0] ?? []);
@@ -114,7 +124,8 @@ describe('fixCommands', () => {
   });
 
   it('renders each command on lines of at most 100 characters outside the policy document', () => {
-    for (const line of render(fixCommands(SWAP_PLAN)).split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    for (const line of render(fixCommands(SWAP_PLAN)).split('\n'))
+      expect(line.length).toBeLessThanOrEqual(100);
   });
 });
 
@@ -134,8 +145,16 @@ describe('rollbackCommands', () => {
       'put-role-policy': 'delete-role-policy',
     };
     const step = fc.oneof(
-      fc.record({ op: fc.constant('AttachRolePolicy' as const), roleName: fc.string(), policyArn: fc.string() }),
-      fc.record({ op: fc.constant('DetachRolePolicy' as const), roleName: fc.string(), policyArn: fc.string() }),
+      fc.record({
+        op: fc.constant('AttachRolePolicy' as const),
+        roleName: fc.string(),
+        policyArn: fc.string(),
+      }),
+      fc.record({
+        op: fc.constant('DetachRolePolicy' as const),
+        roleName: fc.string(),
+        policyArn: fc.string(),
+      }),
       fc.record({
         op: fc.constant('PutRolePolicy' as const),
         roleName: fc.string(),

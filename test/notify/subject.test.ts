@@ -1,6 +1,12 @@
 // Tests for the alert subject: SNS rules (< 100 characters, no line breaks or control characters) on nasty input.
 import fc from 'fast-check';
-import type { Decision, RemediationOutcome, RemediationStatus, Severity, Verdict } from '../../lambda/domain/types';
+import type {
+  Decision,
+  RemediationOutcome,
+  RemediationStatus,
+  Severity,
+  Verdict,
+} from '../../lambda/domain/types';
 import { alertSubject, MAX_SUBJECT_LENGTH } from '../../lambda/notify/subject';
 import { appliedOutcome, ROLE_NAME, violationDecision } from './support';
 
@@ -43,24 +49,63 @@ describe('alertSubject', () => {
   });
 
   it.each<[string, Decision, RemediationOutcome | null, string]>([
-    ['indeterminate', withRole('r1', { verdict: 'indeterminate', severity: null }), null, '[CHECK] Could not verify EKS node role r1 (AttachRolePolicy)'],
-    ['remediation applied', withRole('r1'), outcome('applied'), '[FIXED] ECR write removed from EKS node role r1 (AttachRolePolicy)'],
-    ['remediation not needed', withRole('r1'), outcome('not-needed'), '[INFO] EKS node role r1 already fixed, no change (AttachRolePolicy)'],
-    ['remediation failed, restored', withRole('r1'), outcome('failed-restored'), '[ACTION NEEDED] [HIGH] Fix failed on EKS node role r1 (AttachRolePolicy)'],
-    ['remediation failed, not restored', withRole('r1'), outcome('failed-not-restored'), '[ACTION NEEDED] [HIGH] Partial fix on EKS node role r1 (AttachRolePolicy)'],
-    ['exempt', withRole('r1', { verdict: 'exempt', severity: 'medium' }), null, '[EXEMPT] [MEDIUM] EKS node role r1 can write to ECR (AttachRolePolicy)'],
-    ['compliant', withRole('r1', { verdict: 'compliant', severity: null }), null, '[OK] EKS node role r1 cannot write to ECR (AttachRolePolicy)'],
+    [
+      'indeterminate',
+      withRole('r1', { verdict: 'indeterminate', severity: null }),
+      null,
+      '[CHECK] Could not verify EKS node role r1 (AttachRolePolicy)',
+    ],
+    [
+      'remediation applied',
+      withRole('r1'),
+      outcome('applied'),
+      '[FIXED] ECR write removed from EKS node role r1 (AttachRolePolicy)',
+    ],
+    [
+      'remediation not needed',
+      withRole('r1'),
+      outcome('not-needed'),
+      '[INFO] EKS node role r1 already fixed, no change (AttachRolePolicy)',
+    ],
+    [
+      'remediation failed, restored',
+      withRole('r1'),
+      outcome('failed-restored'),
+      '[ACTION NEEDED] [HIGH] Fix failed on EKS node role r1 (AttachRolePolicy)',
+    ],
+    [
+      'remediation failed, not restored',
+      withRole('r1'),
+      outcome('failed-not-restored'),
+      '[ACTION NEEDED] [HIGH] Partial fix on EKS node role r1 (AttachRolePolicy)',
+    ],
+    [
+      'exempt',
+      withRole('r1', { verdict: 'exempt', severity: 'medium' }),
+      null,
+      '[EXEMPT] [MEDIUM] EKS node role r1 can write to ECR (AttachRolePolicy)',
+    ],
+    [
+      'compliant',
+      withRole('r1', { verdict: 'compliant', severity: null }),
+      null,
+      '[OK] EKS node role r1 cannot write to ECR (AttachRolePolicy)',
+    ],
   ])('has a variant for %s', (_name, decision, remediation, expected) => {
     expect(alertSubject(decision, remediation)).toBe(expected);
   });
 
   it('says "can write" without "now" and without parentheses when no event triggered the decision', () => {
-    expect(alertSubject(withEvent(withRole('r1'), null), null)).toBe('[HIGH] EKS node role r1 can write to ECR');
+    expect(alertSubject(withEvent(withRole('r1'), null), null)).toBe(
+      '[HIGH] EKS node role r1 can write to ECR',
+    );
   });
 
   it('names an unknown role instead of leaving a gap', () => {
     const decision = violationDecision({ verdict: 'indeterminate', severity: null, role: null });
-    expect(alertSubject(decision, null)).toBe('[CHECK] Could not verify EKS node role (unknown) (AttachRolePolicy)');
+    expect(alertSubject(decision, null)).toBe(
+      '[CHECK] Could not verify EKS node role (unknown) (AttachRolePolicy)',
+    );
   });
 
   it.each([
@@ -99,7 +144,13 @@ describe('alertSubject', () => {
       'CreateAccessEntry',
     ];
     const severities: Severity[] = ['critical', 'high', 'medium'];
-    const statuses: (RemediationStatus | null)[] = [null, 'applied', 'not-needed', 'failed-restored', 'failed-not-restored'];
+    const statuses: (RemediationStatus | null)[] = [
+      null,
+      'applied',
+      'not-needed',
+      'failed-restored',
+      'failed-not-restored',
+    ];
     for (const eventName of eventNames) {
       for (const severity of severities) {
         for (const status of statuses) {
@@ -108,21 +159,35 @@ describe('alertSubject', () => {
           expectSnsSafe(subject);
           expect(subject.endsWith(`(${eventName})`)).toBe(true);
           expect(subject).toMatch(/r{9}/);
-          if (status === null || status.startsWith('failed')) expect(subject).toContain(`[${severity.toUpperCase()}]`);
+          if (status === null || status.startsWith('failed'))
+            expect(subject).toContain(`[${severity.toUpperCase()}]`);
         }
       }
     }
   });
 
   it('is SNS-safe for any role name, event name, verdict and severity (property)', () => {
-    const verdicts: Verdict[] = ['violation', 'compliant', 'indeterminate', 'not-node-role', 'exempt', 'ignored'];
+    const verdicts: Verdict[] = [
+      'violation',
+      'compliant',
+      'indeterminate',
+      'not-node-role',
+      'exempt',
+      'ignored',
+    ];
     fc.assert(
       fc.property(
         fc.string({ unit: 'binary', maxLength: 300 }),
         fc.option(fc.string({ unit: 'binary', maxLength: 120 })),
         fc.constantFrom(...verdicts),
         fc.constantFrom<Severity | null>('critical', 'high', 'medium', null),
-        fc.constantFrom<RemediationStatus | null>(null, 'applied', 'not-needed', 'failed-restored', 'failed-not-restored'),
+        fc.constantFrom<RemediationStatus | null>(
+          null,
+          'applied',
+          'not-needed',
+          'failed-restored',
+          'failed-not-restored',
+        ),
         (roleName, eventName, verdict, severity, status) => {
           const decision = withEvent(withRole(roleName, { verdict, severity }), eventName);
           expectSnsSafe(alertSubject(decision, status === null ? null : outcome(status)));

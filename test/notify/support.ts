@@ -1,7 +1,8 @@
 // Test support for the notify layer: a realistic eksctl node-role violation and remediation outcomes.
-import attachEvent from './fixtures/iam-AttachRolePolicy.json';
+
 import type { Decision, Grant, PlanStep, RemediationOutcome } from '../../lambda/domain/types';
 import type { AlertInput } from '../../lambda/notify/alert-input';
+import attachEvent from './fixtures/iam-AttachRolePolicy.json';
 
 export const ROLE_NAME = 'eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F';
 export const ACCOUNT_ID = '111122223333';
@@ -97,8 +98,20 @@ export function violationDecision(overrides: Partial<Decision> = {}): Decision {
     role: { name: ROLE_NAME, arn: ROLE_ARN },
     nodeRole: {
       evidence: [
-        { kind: 'managed-nodegroup', region: 'eu-west-1', cluster: 'prod', nodegroup: 'ng-1', roleArn: ROLE_ARN },
-        { kind: 'access-entry', region: 'eu-west-1', cluster: 'prod', accessEntryType: 'EC2_LINUX', roleArn: ROLE_ARN },
+        {
+          kind: 'managed-nodegroup',
+          region: 'eu-west-1',
+          cluster: 'prod',
+          nodegroup: 'ng-1',
+          roleArn: ROLE_ARN,
+        },
+        {
+          kind: 'access-entry',
+          region: 'eu-west-1',
+          cluster: 'prod',
+          accessEntryType: 'EC2_LINUX',
+          roleArn: ROLE_ARN,
+        },
       ],
     },
     ecrWriteActions: ECR_WRITE_ACTIONS,

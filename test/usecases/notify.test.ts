@@ -4,12 +4,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Decision, RemediationOutcome, Verdict } from '../../lambda/domain/types';
 import { SnsGateway } from '../../lambda/gateways/sns-gateway';
 import { extractAlertJson } from '../../lambda/notify/document';
+import { FakeAws } from '../../lambda/testing/fake-aws';
 import {
+  Notifier,
   type NotifierLogger,
   type NotifierOptions,
-  Notifier,
-  type PublishRequest,
   type Publisher,
+  type PublishRequest,
 } from '../../lambda/usecases/notify';
 import { ACCOUNT_ID, appliedOutcome, ROLE_NAME, violationDecision } from '../notify/support';
 
@@ -145,7 +146,7 @@ describe('Notifier', () => {
     expect(attempts).toEqual([ALERT_TOPIC]);
   });
 
-  it('lets a chat publish error propagate after the alert went out', async () => {
+  it('keeps a chat publish error from failing the invocation once the alert went out (no duplicate e-mail)', async () => {
     const attempts: string[] = [];
     const chatFails: Publisher = {
       async publish(message) {
@@ -154,15 +155,55 @@ describe('Notifier', () => {
         return 'm-1';
       },
     };
-    await expect(
-      notifier(chatFails, { chatTopicArn: CHAT_TOPIC }).notify(violationDecision(), null),
-    ).rejects.toThrow('AuthorizationError');
+    const warnings: string[] = [];
+    const logger: NotifierLogger = { info() {}, warn: (message) => warnings.push(message) };
+    const result = await notifier(chatFails, { chatTopicArn: CHAT_TOPIC, logger }).notify(
+      violationDecision(),
+      null,
+    );
+    expect(result).toMatchObject({ sent: true, messageIds: ['m-1'] });
     expect(attempts).toEqual([ALERT_TOPIC, CHAT_TOPIC]);
+    expect(warnings).toEqual(['chat notification failed; the e-mail alert was sent']);
   });
 
   it('takes the SNS gateway as its publisher and a Powertools logger as its logger', () => {
     const publisher: Publisher = new SnsGateway(new SNSClient({ region: 'us-east-1' }));
     const logger: NotifierLogger = new Logger({ serviceName: 'eks-ecr-guard-test' });
     expect(notifier(publisher, { logger })).toBeInstanceOf(Notifier);
+  });
+
+  it('publishes alerts that the (fake) SNS service accepts: subject, size and attribute rules', async () => {
+    const fake = new FakeAws();
+    const alertTopicArn = fake.addTopic('eks-ecr-guard-alerts');
+    const chatTopicArn = fake.addTopic('eks-ecr-guard-chat');
+    const publisher = new SnsGateway(fake.snsClient());
+    const guard = notifier(publisher, { alertTopicArn, chatTopicArn, notifyExempt: true });
+    const manyGrants = Array.from({ length: 5000 }, (_, i) => ({
+      ...violationDecision().grants[0],
+      policy: { kind: 'inline' as const, name: `inline-${i}`, arn: null },
+      statement: `${i}`,
+      actions: ['ecr:PutImage'],
+      resourceScoped: false,
+      conditional: false,
+      allServices: false,
+      wholeService: false,
+    }));
+    const decisions: Decision[] = [
+      violationDecision(),
+      violationDecision({ grants: manyGrants }),
+      violationDecision({ role: { name: `x\r\n${'long-name-'.repeat(30)}\u0000`, arn: null } }),
+      violationDecision({
+        verdict: 'exempt',
+        exemption: { source: 'tag', reason: 'cache warmer', until: null },
+      }),
+    ];
+    for (const decision of decisions) await guard.notify(decision, null);
+    await guard.notify(violationDecision(), { ...appliedOutcome(), status: 'failed-not-restored' });
+
+    expect(fake.published).toHaveLength(10);
+    expect(fake.published.filter((m) => m.topicArn === alertTopicArn)).toHaveLength(5);
+    for (const message of fake.published.filter((m) => m.topicArn === chatTopicArn)) {
+      expect(JSON.parse(message.message)).toMatchObject({ version: '1.0', source: 'custom' });
+    }
   });
 });

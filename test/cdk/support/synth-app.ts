@@ -19,7 +19,19 @@ export interface SynthesizedGuard {
   readonly forwarder: Template | undefined;
 }
 
+const synthesized = new Map<string, SynthesizedGuard>();
+
+/** Builds (once per distinct options within a test file) and renders the app. Treat the result as read-only. */
 export function synthGuardApp(options: SynthOptions = {}): SynthesizedGuard {
+  const key = JSON.stringify(options);
+  const cached = synthesized.get(key);
+  if (cached) return cached;
+  const built = buildGuardApp(options);
+  synthesized.set(key, built);
+  return built;
+}
+
+function buildGuardApp(options: SynthOptions): SynthesizedGuard {
   // An empty bundling-stacks list skips esbuild: the asset is a placeholder (scripts/bundle-size.ts bundles).
   const app = new App({ context: { ...options.context, 'aws:cdk:bundling-stacks': [] } });
   const config = loadGuardConfig((key) => app.node.tryGetContext(key));

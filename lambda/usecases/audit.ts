@@ -1,0 +1,352 @@
+// Use case "audit an account": every EKS node role of an AccountView evaluated once (the CLI `audit` command and
+// the scheduled sweep), with account-wide compliance figures and EKS references to roles IAM does not have.
+import type { AccountView } from '../account/account-view';
+import { indeterminateDecision } from '../domain/decision';
+import { AccountReadError } from '../domain/errors';
+import { daysUntil, isExpiringSoon } from '../domain/exemptions';
+import {
+  buildNodeRoleIndex,
+  type ExposedCluster,
+  exposedClusters,
+  type NodeRoleIndex,
+  nodeRoleEvidence,
+} from '../domain/node-roles';
+import type {
+  Decision,
+  EventSummary,
+  EvidenceKind,
+  Exemption,
+  Grant,
+  NodeRoleEvidence,
+  RoleRecord,
+  Severity,
+  Verdict,
+} from '../domain/types';
+import { mapWithConcurrency } from '../gateways/concurrency';
+import type { ChangeEvaluator } from './evaluate-change';
+
+/** Most severe first. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium'];
+
+/** The event an audit decision carries: no CloudTrail call caused it. */
+export const AUDIT_EVENT: EventSummary = { id: null, name: null, time: null, actor: null };
+
+/** Roles read and evaluated at once; a snapshot view answers at once, a live view benefits. */
+const DEFAULT_CONCURRENCY = 8;
+
+export interface AuditProgress {
+  /** Roles read (and evaluated when they are node roles) so far. */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface AuditOptions {
+  /** YYYY-MM-DD (UTC): exemption expiry is counted from this day. */
+  readonly today: string;
+  /** Told after each role (the caller decides how often to show it). */
+  readonly onProgress?: (progress: AuditProgress) => void;
+  /** Roles read at once. @default 8 */
+  readonly concurrency?: number;
+}
+
+export interface NodegroupRef {
+  readonly region: string;
+  readonly cluster: string;
+  readonly nodegroup: string;
+}
+
+/** One node role's result. */
+export interface RoleAudit {
+  readonly roleName: string;
+  readonly roleArn: string;
+  readonly verdict: Verdict;
+  readonly severity: Severity | null;
+  /** ECR write actions in effect (beyond the pull allowance), sorted. */
+  readonly writeActions: readonly string[];
+  readonly grants: readonly Grant[];
+  readonly clusters: readonly ExposedCluster[];
+  readonly nodegroups: readonly NodegroupRef[];
+  /** The kinds of node-role evidence found, deduplicated, in a fixed order. */
+  readonly evidenceKinds: readonly EvidenceKind[];
+  readonly exemption: Exemption | null;
+  /** Days until the exemption ends (0 on its last day); null when there is none or it is open-ended. */
+  readonly exemptionEndsInDays: number | null;
+  readonly exemptionExpiringSoon: boolean;
+  readonly reason: string;
+  /** The full decision (plan, denies, warnings...): what the sweep remediates and alerts from. */
+  readonly decision: Decision;
+}
+
+/** An EKS reference (node group, access entry...) to a role that does not exist in IAM. */
+export interface DanglingReference {
+  readonly roleName: string;
+  readonly roleArn: string | null;
+  readonly kind: EvidenceKind;
+  readonly region: string | null;
+  readonly cluster: string | null;
+  /** The node group, access-entry type or Fargate profile that holds the reference, when there is one. */
+  readonly detail: string | null;
+}
+
+export interface AuditSummary {
+  /** Every IAM role looked at. */
+  readonly rolesScanned: number;
+  readonly nodeRolesTotal: number;
+  /** Node roles with verdict `compliant` (exempt and indeterminate roles are not counted as compliant). */
+  readonly nodeRolesCompliant: number;
+  /** compliant / total in percent, one decimal; 100 when there is no node role. */
+  readonly compliancePercent: number;
+  readonly violations: Readonly<Record<Severity, number>> & { readonly total: number };
+  readonly indeterminate: number;
+  readonly exempt: number;
+  /** Exemptions in force that end within 14 days. */
+  readonly exemptionsExpiringSoon: number;
+  readonly danglingReferences: number;
+}
+
+export interface AuditReport {
+  readonly accountId: string | null;
+  readonly partition: string;
+  /** The day the exemptions were judged against (YYYY-MM-DD). */
+  readonly today: string;
+  readonly summary: AuditSummary;
+  /** Every node role, sorted by role name. */
+  readonly roles: readonly RoleAudit[];
+  readonly dangling: readonly DanglingReference[];
+}
+
+/**
+ * Audits every node role of the account. The EKS node-role index is built once; each role is read once
+ * (`getRole`) and looked up in it by name, so the work grows linearly with the number of roles. A role that
+ * cannot be read becomes `indeterminate`, never an assumed `compliant`.
+ */
+export async function auditAccount(
+  view: AccountView,
+  evaluator: ChangeEvaluator,
+  options: AuditOptions,
+): Promise<AuditReport> {
+  const index = buildNodeRoleIndex(await view.eksInventory());
+  const lookup = new FoldedIndex(index);
+  const roleNames = await view.listRoleNames();
+  const seen = new Set<string>();
+  let done = 0;
+
+  const results = await mapWithConcurrency(
+    roleNames,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (roleName) => {
+      const audit = await auditRole(view, evaluator, lookup, roleName, options.today, seen);
+      done += 1;
+      options.onProgress?.({ done, total: roleNames.length });
+      return audit;
+    },
+  );
+
+  const roles = results
+    .filter((role): role is RoleAudit => role !== null)
+    .sort((a, b) => compareText(a.roleName, b.roleName));
+  const dangling = danglingReferences(index, seen);
+  return {
+    accountId: view.accountId,
+    partition: view.partition,
+    today: options.today,
+    summary: summarise(roles, roleNames.length, dangling.length),
+    roles,
+    dangling,
+  };
+}
+
+/** The node roles with verdict `violation`, most severe first, then by name. */
+export function violationsOf(report: Pick<AuditReport, 'roles'>): RoleAudit[] {
+  return report.roles
+    .filter((role) => role.verdict === 'violation')
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || compareText(a.roleName, b.roleName));
+}
+
+/** The most severe of the given severities, null when there is none. */
+export function highestSeverity(severities: Iterable<Severity | null>): Severity | null {
+  let highest: Severity | null = null;
+  for (const severity of severities) {
+    if (severity !== null && severityRank(severity) < severityRank(highest)) highest = severity;
+  }
+  return highest;
+}
+
+/** True when `severity` is `threshold` or more severe. */
+export function severityAtLeast(severity: Severity | null, threshold: Severity): boolean {
+  return severity !== null && severityRank(severity) <= severityRank(threshold);
+}
+
+// ---- per role -------------------------------------------------------------------------------------
+
+async function auditRole(
+  view: AccountView,
+  evaluator: ChangeEvaluator,
+  lookup: FoldedIndex,
+  roleName: string,
+  today: string,
+  seen: Set<string>,
+): Promise<RoleAudit | null> {
+  let role: RoleRecord | null;
+  try {
+    role = await view.getRole(roleName);
+  } catch (error) {
+    if (!(error instanceof AccountReadError)) throw error;
+    seen.add(roleName.toLowerCase());
+    const evidence = lookup.entriesFor(roleName);
+    const reason = `Could not read role ${roleName}: ${error.message}.`;
+    return toRoleAudit(
+      indeterminateDecision(AUDIT_EVENT, reason, { name: roleName, arn: null }, { nodeRole: { evidence } }),
+      today,
+    );
+  }
+  // Deleted between the listing and the read: nothing left to audit.
+  if (role === null) return null;
+  seen.add(role.name.toLowerCase());
+  const evidence = nodeRoleEvidence(role, lookup.subIndexFor(role.name));
+  if (evidence.length === 0) return null;
+  return toRoleAudit(await evaluateNodeRole(evaluator, role, evidence), today);
+}
+
+async function evaluateNodeRole(
+  evaluator: ChangeEvaluator,
+  role: RoleRecord,
+  evidence: readonly NodeRoleEvidence[],
+): Promise<Decision> {
+  try {
+    return await evaluator.evaluateKnownRole(role, evidence, AUDIT_EVENT);
+  } catch (error) {
+    if (!(error instanceof AccountReadError)) throw error;
+    const reason = `Could not evaluate EKS node role ${role.name}: ${error.message}.`;
+    return indeterminateDecision(AUDIT_EVENT, reason, { name: role.name, arn: role.arn }, { nodeRole: { evidence } });
+  }
+}
+
+function toRoleAudit(decision: Decision, today: string): RoleAudit {
+  const evidence = decision.nodeRole.evidence;
+  const exemption = decision.exemption;
+  const endsIn = exemption === null || exemption.until === null ? null : daysUntil(exemption.until, today);
+  return {
+    roleName: decision.role?.name ?? '',
+    roleArn: decision.role?.arn ?? '',
+    verdict: decision.verdict,
+    severity: decision.severity,
+    writeActions: decision.ecrWriteActions,
+    grants: decision.grants,
+    clusters: exposedClusters(evidence),
+    nodegroups: nodegroupsOf(evidence),
+    evidenceKinds: EVIDENCE_ORDER.filter((kind) => evidence.some((item) => item.kind === kind)),
+    exemption,
+    exemptionEndsInDays: endsIn,
+    exemptionExpiringSoon: exemption !== null && isExpiringSoon(exemption, today),
+    reason: decision.reason,
+    decision,
+  };
+}
+
+const EVIDENCE_ORDER: readonly EvidenceKind[] = [
+  'managed-nodegroup',
+  'access-entry',
+  'auto-mode',
+  'fargate-profile',
+  'heuristic',
+];
+
+function nodegroupsOf(evidence: readonly NodeRoleEvidence[]): NodegroupRef[] {
+  const found = new Map<string, NodegroupRef>();
+  for (const { region, cluster, nodegroup } of evidence) {
+    if (region === null || cluster === null || nodegroup === undefined) continue;
+    found.set(`${region}\u0000${cluster}\u0000${nodegroup}`, { region, cluster, nodegroup });
+  }
+  return [...found.values()].sort(
+    (a, b) =>
+      compareText(a.region, b.region) ||
+      compareText(a.cluster, b.cluster) ||
+      compareText(a.nodegroup, b.nodegroup),
+  );
+}
+
+// ---- node-role index by folded name ---------------------------------------------------------------
+
+const EMPTY_INDEX: NodeRoleIndex = new Map();
+
+/**
+ * The node-role index grouped by lower-cased role name, so that each role looks at the index entries that can
+ * match it (the exact name and its case variants) instead of the whole index: linear instead of quadratic.
+ */
+class FoldedIndex {
+  private readonly byFoldedName = new Map<string, Map<string, readonly NodeRoleEvidence[]>>();
+
+  constructor(index: NodeRoleIndex) {
+    for (const [name, evidence] of index) {
+      const folded = name.toLowerCase();
+      const group = this.byFoldedName.get(folded) ?? new Map<string, readonly NodeRoleEvidence[]>();
+      group.set(name, evidence);
+      this.byFoldedName.set(folded, group);
+    }
+  }
+
+  /** The part of the index that can match `roleName`; `nodeRoleEvidence` over it equals it over the whole. */
+  subIndexFor(roleName: string): NodeRoleIndex {
+    return this.byFoldedName.get(roleName.toLowerCase()) ?? EMPTY_INDEX;
+  }
+
+  entriesFor(roleName: string): NodeRoleEvidence[] {
+    return [...this.subIndexFor(roleName).values()].flat();
+  }
+}
+
+function danglingReferences(index: NodeRoleIndex, seenFoldedNames: ReadonlySet<string>): DanglingReference[] {
+  const dangling: DanglingReference[] = [];
+  for (const [roleName, evidence] of index) {
+    if (seenFoldedNames.has(roleName.toLowerCase())) continue;
+    for (const item of evidence) {
+      dangling.push({
+        roleName,
+        roleArn: item.roleArn ?? null,
+        kind: item.kind,
+        region: item.region,
+        cluster: item.cluster,
+        detail: item.nodegroup ?? item.fargateProfile ?? item.accessEntryType ?? null,
+      });
+    }
+  }
+  return dangling.sort((a, b) => compareText(a.roleName, b.roleName));
+}
+
+// ---- summary --------------------------------------------------------------------------------------
+
+function summarise(roles: readonly RoleAudit[], rolesScanned: number, danglingCount: number): AuditSummary {
+  const count = (predicate: (role: RoleAudit) => boolean): number => roles.filter(predicate).length;
+  const violationCount = (severity: Severity): number =>
+    count((role) => role.verdict === 'violation' && role.severity === severity);
+  const compliant = count((role) => role.verdict === 'compliant');
+  const critical = violationCount('critical');
+  const high = violationCount('high');
+  const medium = violationCount('medium');
+  return {
+    rolesScanned,
+    nodeRolesTotal: roles.length,
+    nodeRolesCompliant: compliant,
+    compliancePercent: percent(compliant, roles.length),
+    violations: { critical, high, medium, total: count((role) => role.verdict === 'violation') },
+    indeterminate: count((role) => role.verdict === 'indeterminate'),
+    exempt: count((role) => role.verdict === 'exempt'),
+    exemptionsExpiringSoon: count((role) => role.verdict === 'exempt' && role.exemptionExpiringSoon),
+    danglingReferences: danglingCount,
+  };
+}
+
+/** part / whole in percent with one decimal; 100 for an empty whole (nothing is out of compliance). */
+export function percent(part: number, whole: number): number {
+  if (whole === 0) return 100;
+  return Math.round((part / whole) * 1000) / 10;
+}
+
+function severityRank(severity: Severity | null): number {
+  return severity === null ? SEVERITIES.length : SEVERITIES.indexOf(severity);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,388 @@
+// End-to-end: the real event handler (composition root, gateways, SDK clients) against the stateful in-memory
+// fake AWS, for every reference sample event and every demo event, in alert and remediate mode, plus the
+// remediation and failure paths. Assertions are on the final IAM state, the AWS calls sent, and the alerts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { demoEventFiles } from '../lambda/cli/demo';
+import { buildDependencies, type GuardMetrics } from '../lambda/composition';
+import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings, parseConfig } from '../lambda/config';
+import { createEventHandler } from '../lambda/event-handler';
+import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
+import { FakeAws, type FakeAwsOptions } from '../lambda/testing/fake-aws';
+import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/testing/in-memory-idempotency';
+import { replayRecordedCall } from '../lambda/testing/replay';
+
+const ROOT = join(__dirname, '..');
+const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');
+const SAMPLE_ACCOUNT = JSON.parse(readFileSync(join(ROOT, 'demo', 'sample-account.json'), 'utf8'));
+const NODE_ROLE = 'eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F';
+const GUARD_ROLE = 'arn:aws:iam::111122223333:role/eks-ecr-guard-EventFunctionRole';
+const FULL = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess';
+const READONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
+const PULLONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly';
+const IAM_WRITES = ['AttachRolePolicy', 'DetachRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy'];
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+const context = { getRemainingTimeInMillis: () => 30_000, awsRequestId: 'test' } as unknown as Context;
+
+interface Harness {
+  readonly fake: FakeAws;
+  readonly handler: ReturnType<typeof createEventHandler>;
+  readonly metrics: Record<string, number>;
+  readonly topicArn: string;
+  /** Replays the recorded IAM call, forgets the calls so far, then runs the handler. */
+  run(raw: unknown): Promise<Awaited<ReturnType<ReturnType<typeof createEventHandler>>>>;
+  iamWrites(): { command: string; input: Record<string, unknown> }[];
+}
+
+function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions = {}): Harness {
+  const fake = FakeAws.fromSnapshot(SAMPLE_ACCOUNT, fakeOptions);
+  // The sample account states its quota (10); a test may lower it.
+  if (fakeOptions.managedPolicyQuota !== undefined)
+    fake.setManagedPolicyQuota(fakeOptions.managedPolicyQuota);
+  const topicArn = fake.addTopic('eks-ecr-guard-alerts');
+  const settings: LambdaSettings = {
+    config: parseConfig(config),
+    partition: 'aws',
+    accountId: '111122223333',
+    alertTopicArn: topicArn,
+    chatTopicArn: null,
+    idempotencyTableName: null,
+    guardRoleArn: GUARD_ROLE,
+  };
+  const metrics: Record<string, number> = {};
+  const recorder: GuardMetrics = {
+    addMetric: (name, _unit, value) => {
+      metrics[name] = (metrics[name] ?? 0) + value;
+    },
+  };
+  const deps = buildDependencies(settings, fake.clients(), {
+    metrics: recorder,
+    sleep: async () => undefined,
+    today: () => '2026-11-22',
+  });
+  const handler = createEventHandler({ deps, persistence: inMemoryPersistence(new InMemoryCacheClient()) });
+  return {
+    fake,
+    handler,
+    metrics,
+    topicArn,
+    async run(raw) {
+      await replayRecordedCall(fake.iamClient(), raw);
+      fake.resetCalls();
+      return handler(raw, context);
+    },
+    iamWrites: () =>
+      fake.calls
+        .filter((c) => c.service === 'iam' && IAM_WRITES.includes(c.command))
+        .map((c) => ({ command: c.command, input: { ...c.input } })),
+  };
+}
+
+function attachEvent(roleName: string, policyArn: string, eventId = 'evt-attach'): unknown {
+  const raw = structuredClone(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json'))) as {
+    detail: { requestParameters: Record<string, string>; eventID: string };
+  };
+  raw.detail.requestParameters = { roleName, policyArn };
+  raw.detail.eventID = eventId;
+  return raw;
+}
+
+function alertJson(message: string): { kind: string; decision: { verdict: string } } {
+  const start = message.indexOf(ALERT_JSON_BEGIN) + ALERT_JSON_BEGIN.length;
+  return JSON.parse(message.slice(start, message.indexOf(ALERT_JSON_END)));
+}
+
+describe.each(['alert', 'remediate'] as const)('every sample and demo event, mode %s', (mode) => {
+  const referenceFiles = [
+    'iam-AttachRolePolicy.json',
+    'iam-AttachRolePolicy-AccessDenied.json',
+    'iam-PutRolePolicy.json',
+    'iam-DetachRolePolicy.json',
+    'iam-CreatePolicyVersion.json',
+    'iam-SetDefaultPolicyVersion.json',
+    'eks-CreateNodegroup.json',
+    'eks-CreateAccessEntry.json',
+  ].map((f) => join(FIXTURES, f));
+
+  it.each([...referenceFiles, ...demoEventFiles()].map((f) => [f.slice(f.lastIndexOf('/') + 1), f]))(
+    '%s',
+    async (_name, file) => {
+      const h = harness({ mode });
+      const result = await h.run(readJson(file));
+      const violations = result.outcomes.filter(
+        (o) => o.verdict === 'violation' || o.verdict === 'indeterminate',
+      );
+      // One alert per violation/indeterminate decision, nothing for the rest, none twice.
+      expect(h.fake.published).toHaveLength(violations.length);
+      if (mode === 'alert') {
+        expect(h.iamWrites()).toEqual([]);
+        for (const o of result.outcomes) expect(o.remediation).toBeNull();
+      } else {
+        for (const o of result.outcomes.filter((x) => x.verdict === 'violation'))
+          expect(o.remediation).toBe('applied');
+        // After remediation no role the event touched can write to ECR any more: re-run the same change.
+        for (const o of result.outcomes.filter((x) => x.verdict === 'violation' && x.role !== null)) {
+          const again = await h.handler(attachEvent(o.role ?? '', READONLY, `re-${o.role}`), context);
+          expect(again.outcomes[0]?.verdict).toBe('compliant');
+        }
+      }
+    },
+  );
+});
+
+describe('alert mode', () => {
+  it('the FullAccess attach on a managed node group role alerts once, with the decision JSON, and writes nothing', async () => {
+    const h = harness();
+    const result = await h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')));
+    expect(result.outcomes).toEqual([
+      { verdict: 'violation', role: NODE_ROLE, severity: 'high', remediation: null, alerted: true },
+    ]);
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.roleState(NODE_ROLE).attached).toContain(FULL);
+    const [message] = h.fake.published;
+    expect(message?.topicArn).toBe(h.topicArn);
+    expect(message?.subject).toMatch(/^\[HIGH\] EKS node role .* can now write to ECR \(AttachRolePolicy\)$/);
+    expect(message?.attributes).toMatchObject({
+      severity: 'high',
+      verdict: 'violation',
+      eventName: 'AttachRolePolicy',
+    });
+    expect(alertJson(message?.message ?? '').decision.verdict).toBe('violation');
+    expect(h.metrics).toMatchObject({ EventsEvaluated: 1, ViolationsHigh: 1 });
+  });
+
+  it('a duplicated delivery of the same CloudTrail event sends one Publish', async () => {
+    const h = harness();
+    const raw = readJson(join(FIXTURES, 'iam-AttachRolePolicy.json'));
+    await h.run(raw);
+    await h.handler(raw, context);
+    await h.handler(structuredClone(raw), context);
+    expect(h.fake.published).toHaveLength(1);
+  });
+
+  it('a different event id on the same change is a new event (alerted again)', async () => {
+    const h = harness();
+    await h.run(attachEvent(NODE_ROLE, FULL, 'one'));
+    await h.handler(attachEvent(NODE_ROLE, FULL, 'two'), context);
+    expect(h.fake.published).toHaveLength(2);
+  });
+
+  it('AccessDenied on a read gives an indeterminate alert naming what could not be read', async () => {
+    const h = harness();
+    h.fake.failOn({ service: 'iam', command: 'GetRolePolicy', error: 'AccessDenied' });
+    const result = await h.run(readJson(join(FIXTURES, 'iam-PutRolePolicy.json')));
+    expect(result.outcomes[0]?.verdict).toBe('indeterminate');
+    expect(h.fake.published).toHaveLength(1);
+    expect(h.fake.published[0]?.subject).toContain(NODE_ROLE.slice(0, 20));
+    expect(h.fake.published[0]?.message).toContain('ci-push-images');
+    expect(h.metrics.Indeterminate).toBe(1);
+  });
+
+  it('AccessDenied on EKS is indeterminate and alerted, never a silent pass', async () => {
+    const h = harness();
+    h.fake.failOn({ service: 'eks', command: 'ListClusters', error: 'AccessDenied' });
+    const result = await h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')));
+    expect(result.outcomes[0]?.verdict).toBe('indeterminate');
+    expect(h.fake.published[0]?.message).toContain('AccessDenied');
+  });
+
+  it('a role deleted before the guard reads it is ignored, no alert', async () => {
+    const h = harness();
+    h.fake.failOn({ service: 'iam', command: 'GetRole', error: 'NoSuchEntity' });
+    const result = await h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')));
+    expect(result.outcomes[0]).toMatchObject({ verdict: 'ignored', alerted: false });
+    expect(h.fake.published).toHaveLength(0);
+  });
+
+  it('persistent throttling fails the invocation (so Lambda retries it) and a retry then succeeds', async () => {
+    const h = harness();
+    h.fake.failOn({ service: 'iam', command: 'GetRole', error: 'Throttling', times: 1 });
+    const raw = readJson(join(FIXTURES, 'iam-AttachRolePolicy.json'));
+    await expect(h.run(raw)).rejects.toThrow();
+    expect(h.fake.published).toHaveLength(0);
+    const retried = await h.handler(raw, context);
+    expect(retried.outcomes[0]?.verdict).toBe('violation');
+    expect(h.fake.published).toHaveLength(1);
+  });
+
+  it('an SNS failure fails the invocation instead of losing the alert', async () => {
+    const h = harness();
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure' });
+    await expect(h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')))).rejects.toThrow();
+  });
+});
+
+describe('remediate mode', () => {
+  it('swaps FullAccess on a role without a pull policy: attach ReadOnly, then detach, exactly', async () => {
+    const h = harness({ mode: 'remediate' });
+    const result = await h.run(attachEvent('prod-gpu-nodes', FULL));
+    expect(result.outcomes[0]).toMatchObject({ verdict: 'violation', remediation: 'applied' });
+    expect(h.iamWrites()).toEqual([
+      { command: 'AttachRolePolicy', input: { RoleName: 'prod-gpu-nodes', PolicyArn: READONLY } },
+      // PowerUser was already on this role (an existing violation): both write policies go.
+      { command: 'DetachRolePolicy', input: { RoleName: 'prod-gpu-nodes', PolicyArn: FULL } },
+      {
+        command: 'DetachRolePolicy',
+        input: {
+          RoleName: 'prod-gpu-nodes',
+          PolicyArn: 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser',
+        },
+      },
+    ]);
+    const after = h.fake.roleState('prod-gpu-nodes').attached;
+    expect(after).toContain(READONLY);
+    expect(after).not.toContain(FULL);
+    expect(h.fake.published[0]?.subject).toMatch(/^\[FIXED\]/);
+    expect(h.metrics.RemediationsApplied).toBe(1);
+  });
+
+  it('keeps an already attached PullOnly and only detaches', async () => {
+    const h = harness({ mode: 'remediate' });
+    await h.run(attachEvent('KarpenterNodeRole-prod', FULL));
+    expect(h.iamWrites()).toEqual([
+      { command: 'DetachRolePolicy', input: { RoleName: 'KarpenterNodeRole-prod', PolicyArn: FULL } },
+    ]);
+    expect(h.fake.roleState('KarpenterNodeRole-prod').attached).toContain(PULLONLY);
+  });
+
+  it('puts the explicit-deny guard for an inline ecr:* and keeps pulls allowed', async () => {
+    const h = harness({ mode: 'remediate' });
+    const result = await h.run(readJson(join(FIXTURES, 'iam-PutRolePolicy.json')));
+    expect(result.outcomes[0]?.remediation).toBe('applied');
+    expect(h.iamWrites().map((w) => [w.command, w.input.PolicyName])).toEqual([
+      ['PutRolePolicy', GUARD_POLICY_NAME],
+    ]);
+    const guard = h.fake.roleState(NODE_ROLE).inline[GUARD_POLICY_NAME] as {
+      Statement: { Effect: string; Action: string[] }[];
+    };
+    expect(guard.Statement[0]?.Effect).toBe('Deny');
+    expect(guard.Statement[0]?.Action).toContain('ecr:PutImage');
+    expect(guard.Statement[0]?.Action).not.toContain('ecr:BatchGetImage');
+    expect(guard.Statement[0]?.Action).not.toContain('ecr:BatchImportUpstreamImage');
+  });
+
+  it('detaches first when the role is at its managed-policy quota', async () => {
+    const h = harness({ mode: 'remediate' }, { managedPolicyQuota: 3 });
+    // prod-gpu-nodes: worker node + CNI + PowerUser = 3 attached, at the quota of 3.
+    await h.run(
+      attachEvent('prod-gpu-nodes', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser', 'q'),
+    );
+    expect(h.iamWrites().map((w) => w.command)).toEqual(['DetachRolePolicy', 'AttachRolePolicy']);
+    expect(h.fake.roleState('prod-gpu-nodes').attached).toContain(READONLY);
+  });
+
+  it('on LimitExceeded (quota higher in config than in the account) frees the slot and retries the attach', async () => {
+    const h = harness({ mode: 'remediate', managedPolicyQuota: 20 }, { managedPolicyQuota: 3 });
+    const result = await h.run(
+      attachEvent('prod-gpu-nodes', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser'),
+    );
+    expect(result.outcomes[0]?.remediation).toBe('applied');
+    expect(h.iamWrites().map((w) => w.command)).toEqual([
+      'AttachRolePolicy',
+      'DetachRolePolicy',
+      'AttachRolePolicy',
+    ]);
+  });
+
+  it('a failed step restores what was changed and alerts with the failure', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({
+      service: 'iam',
+      command: 'DetachRolePolicy',
+      match: (i) => i.PolicyArn === FULL,
+      error: 'ServiceFailure',
+      times: 1,
+    });
+    const before = h.fake.roleState('prod-gpu-nodes');
+    const result = await h.run(attachEvent('prod-gpu-nodes', FULL));
+    expect(result.outcomes[0]?.remediation).toBe('failed-restored');
+    expect(h.iamWrites().map((w) => [w.command, w.input.PolicyArn])).toEqual([
+      ['AttachRolePolicy', READONLY],
+      ['DetachRolePolicy', FULL],
+      ['DetachRolePolicy', READONLY],
+    ]);
+    expect(h.fake.roleState('prod-gpu-nodes').attached.sort()).toEqual([...before.attached, FULL].sort());
+    expect(h.fake.published[0]?.subject).toMatch(/^\[ACTION NEEDED\]/);
+    expect(h.metrics.RemediationFailures).toBe(1);
+  });
+
+  it('an undo that fails too is reported as not restored, never silently', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({ service: 'iam', command: 'DetachRolePolicy', error: 'ServiceFailure' });
+    const result = await h.run(attachEvent('prod-gpu-nodes', FULL));
+    expect(result.outcomes[0]?.remediation).toBe('failed-not-restored');
+    expect(h.fake.published[0]?.message).toContain('AmazonEC2ContainerRegistryReadOnly');
+  });
+
+  it('a failed verification (role unreadable after the fix) rolls the fix back', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({
+      service: 'iam',
+      command: 'GetRolePolicy',
+      match: (input) =>
+        input.PolicyName === 'ci-push-images' && GUARD_POLICY_NAME in h.fake.roleState(NODE_ROLE).inline,
+      error: 'AccessDenied',
+    });
+    const result = await h.run(readJson(join(FIXTURES, 'iam-PutRolePolicy.json')));
+    expect(result.outcomes[0]?.remediation).toBe('failed-restored');
+    expect(Object.keys(h.fake.roleState(NODE_ROLE).inline)).not.toContain(GUARD_POLICY_NAME);
+    expect(h.iamWrites().map((w) => w.command)).toEqual(['PutRolePolicy', 'DeleteRolePolicy']);
+  });
+
+  it('is idempotent: a second event on the fixed role changes nothing', async () => {
+    const h = harness({ mode: 'remediate' });
+    await h.run(attachEvent('prod-gpu-nodes', FULL, 'first'));
+    const state = h.fake.roleState('prod-gpu-nodes');
+    h.fake.resetCalls();
+    const again = await h.handler(attachEvent('prod-gpu-nodes', FULL, 'second'), context);
+    expect(again.outcomes[0]?.verdict).toBe('compliant');
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.roleState('prod-gpu-nodes')).toEqual(state);
+  });
+
+  it('is loop-safe: the events the guard own changes cause lead to no alert and no action', async () => {
+    const h = harness({ mode: 'remediate' });
+    await h.run(attachEvent('prod-gpu-nodes', FULL, 'human'));
+    const published = h.fake.published.length;
+    for (const write of h.iamWrites()) {
+      const own = attachEvent('prod-gpu-nodes', String(write.input.PolicyArn), `guard-${write.command}`) as {
+        detail: { eventName: string; userIdentity: { sessionContext: { sessionIssuer: { arn: string } } } };
+      };
+      own.detail.eventName = write.command;
+      own.detail.userIdentity.sessionContext.sessionIssuer.arn = GUARD_ROLE;
+      h.fake.resetCalls();
+      const result = await h.handler(own, context);
+      expect(result.outcomes.map((o) => o.verdict)).toEqual(['ignored']);
+      expect(h.fake.calls).toEqual([]);
+    }
+    expect(h.fake.published).toHaveLength(published);
+  });
+
+  it('never touches an exempt role', async () => {
+    const h = harness({ mode: 'remediate' });
+    const result = await h.run(
+      readJson(join(ROOT, 'demo', 'events', '08-attach-poweruser-exempt-role.json')),
+    );
+    expect(result.outcomes[0]?.verdict).toBe('exempt');
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.published).toHaveLength(0);
+  });
+
+  it('never touches a role that is not a node role', async () => {
+    const h = harness({ mode: 'remediate' });
+    await h.run(readJson(join(ROOT, 'demo', 'events', '03-attach-poweruser-ci-role.json')));
+    expect(h.iamWrites()).toEqual([]);
+  });
+
+  it('remediates every role of a policy version, each verified', async () => {
+    const h = harness({ mode: 'remediate', replacementPolicy: 'AmazonEC2ContainerRegistryPullOnly' });
+    const result = await h.run(readJson(join(FIXTURES, 'iam-CreatePolicyVersion.json')));
+    expect(result.outcomes.map((o) => [o.role, o.remediation])).toEqual([
+      ['KarpenterNodeRole-prod', 'applied'],
+      [NODE_ROLE, 'applied'],
+    ]);
+    expect(h.fake.published).toHaveLength(2);
+  });
+});
