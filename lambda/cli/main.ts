@@ -91,6 +91,20 @@ function topUsage(): string {
   return `Usage: eks-ecr-guard <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "eks-ecr-guard <command> --help" for a command's options.`;
 }
 
+/** node:util parseArgs rejects unknown or ill-typed flags with ERR_PARSE_ARGS_* codes. */
+function isParseArgsError(error: unknown): error is { code: string; message: string } {
+  // Duck-typed: node's internal TypeError may come from another realm (test runners' VM contexts).
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('ERR_PARSE_ARGS') &&
+    'message' in error &&
+    typeof error.message === 'string'
+  );
+}
+
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -109,7 +123,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr.write(`eks-ecr-guard ${name}: ${error.message}\n${command.usage}\n`);
       return 2;
     }

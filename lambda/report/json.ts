@@ -1,0 +1,51 @@
+// Report (pure): the audit as JSON for tools (`--format json`): every node role, the summary, dangling references.
+import packageJson from '../../package.json';
+import type { AuditReport, RoleAudit } from '../usecases/audit';
+import type { RenderExtras } from './table';
+
+export const TOOL_NAME = 'eks-ecr-guard';
+export const TOOL_VERSION: string = packageJson.version;
+/** Bumped when a field changes meaning or disappears; new fields may appear without a bump. */
+export const AUDIT_JSON_FORMAT_VERSION = 1;
+
+/** The JSON document: stable field names, no internal objects (the full decision stays out). */
+export function auditJson(report: AuditReport, extras: RenderExtras = {}) {
+  return {
+    formatVersion: AUDIT_JSON_FORMAT_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    accountId: report.accountId,
+    partition: report.partition,
+    date: report.today,
+    summary: report.summary,
+    roles: report.roles.map(roleJson),
+    dangling: report.dangling,
+    eksWarnings: extras.eksWarnings ?? [],
+  };
+}
+
+export function renderJson(report: AuditReport, extras: RenderExtras = {}): string {
+  return `${JSON.stringify(auditJson(report, extras), null, 2)}\n`;
+}
+
+function roleJson(role: RoleAudit) {
+  const { decision } = role;
+  return {
+    roleName: role.roleName,
+    roleArn: role.roleArn,
+    verdict: role.verdict,
+    severity: role.severity,
+    reason: role.reason,
+    writeActions: role.writeActions,
+    grants: role.grants,
+    denies: decision.denies,
+    clusters: role.clusters,
+    nodegroups: role.nodegroups,
+    evidence: decision.nodeRole.evidence,
+    exemption: role.exemption,
+    exemptionEndsInDays: role.exemptionEndsInDays,
+    exemptionExpiringSoon: role.exemptionExpiringSoon,
+    unknownPolicies: decision.unknownPolicies,
+    plan: decision.plan,
+    warnings: decision.warnings,
+  };
+}

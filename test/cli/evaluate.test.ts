@@ -1,0 +1,211 @@
+// CLI tests for `evaluate` and `demo`: output contract, exit codes, one-line errors on bad files.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../lambda/cli/main';
+
+const ROOT = join(__dirname, '..', '..');
+const SNAPSHOT = join(ROOT, 'demo', 'sample-account.json');
+const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
+  return { code, stdout, stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'eks-ecr-guard-cli-'));
+const writeTmp = (name: string, text: string): string => {
+  const path = join(tmp, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('eks-ecr-guard evaluate', () => {
+  it('prints one decision object that follows the JSON contract', async () => {
+    const { code, stdout } = await run([
+      'evaluate',
+      '--event',
+      join(FIXTURES, 'iam-AttachRolePolicy.json'),
+      '--snapshot',
+      SNAPSHOT,
+    ]);
+    expect(code).toBe(0);
+    const decision = JSON.parse(stdout);
+    expect(Object.keys(decision)).toEqual(
+      expect.arrayContaining([
+        'verdict',
+        'reason',
+        'severity',
+        'event',
+        'role',
+        'nodeRole',
+        'ecrWriteActions',
+        'grants',
+        'plan',
+      ]),
+    );
+    expect(decision.event).toEqual(
+      expect.objectContaining({ id: expect.any(String), name: 'AttachRolePolicy' }),
+    );
+    expect(decision.event).toHaveProperty('time');
+    expect(decision.event).toHaveProperty('actor');
+    expect(decision.verdict).toBe('violation');
+    expect(decision.ecrWriteActions).toEqual([...decision.ecrWriteActions].sort());
+    expect(decision.grants[0]).toEqual(
+      expect.objectContaining({
+        policy: {
+          kind: 'aws-managed',
+          name: 'AmazonEC2ContainerRegistryFullAccess',
+          arn: expect.any(String),
+        },
+        statement: expect.any(String),
+        actions: expect.any(Array),
+      }),
+    );
+    expect(decision.nodeRole.evidence[0]).toEqual(
+      expect.objectContaining({ kind: 'managed-nodegroup', region: 'eu-west-1', cluster: 'prod' }),
+    );
+  });
+
+  it('prints an array for a policy version that touches several roles', async () => {
+    const { code, stdout } = await run([
+      'evaluate',
+      '--event',
+      join(FIXTURES, 'iam-CreatePolicyVersion.json'),
+      '--snapshot',
+      SNAPSHOT,
+    ]);
+    expect(code).toBe(0);
+    const decisions = JSON.parse(stdout);
+    expect(Array.isArray(decisions)).toBe(true);
+    expect(decisions).toHaveLength(2);
+  });
+
+  it('exits 0 for an ignored event too', async () => {
+    const { code, stdout } = await run([
+      'evaluate',
+      '--event',
+      join(FIXTURES, 'iam-AttachRolePolicy-AccessDenied.json'),
+      '--snapshot',
+      SNAPSHOT,
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).verdict).toBe('ignored');
+  });
+
+  it('applies a config file (exempt role list)', async () => {
+    const config = writeTmp('config.json', JSON.stringify({ exemptRoles: ['eksctl-prod-*'] }));
+    const { stdout } = await run([
+      'evaluate',
+      '--event',
+      join(FIXTURES, 'iam-AttachRolePolicy.json'),
+      '--snapshot',
+      SNAPSHOT,
+      '--config',
+      config,
+    ]);
+    expect(JSON.parse(stdout).verdict).toBe('exempt');
+  });
+
+  it.each([
+    [
+      'a missing event file',
+      () => ['--event', join(tmp, 'nope.json'), '--snapshot', SNAPSHOT],
+      /cannot read event file/,
+    ],
+    [
+      'an event file that is not JSON',
+      () => ['--event', writeTmp('bad.json', '{"detail": '), '--snapshot', SNAPSHOT],
+      /not valid JSON/,
+    ],
+    [
+      'a snapshot that is not JSON',
+      () => [
+        '--event',
+        join(FIXTURES, 'iam-AttachRolePolicy.json'),
+        '--snapshot',
+        writeTmp('s.json', 'nope'),
+      ],
+      /not valid JSON|snapshot/,
+    ],
+    [
+      'a snapshot with a wrong shape',
+      () => [
+        '--event',
+        join(FIXTURES, 'iam-AttachRolePolicy.json'),
+        '--snapshot',
+        writeTmp('s2.json', '{"iam": {"RoleDetailList": [{"RoleName": 3}]}}'),
+      ],
+      /RoleDetailList/,
+    ],
+    [
+      'a config with a bad key value',
+      () => [
+        '--event',
+        join(FIXTURES, 'iam-AttachRolePolicy.json'),
+        '--snapshot',
+        SNAPSHOT,
+        '--config',
+        writeTmp('c.json', '{"mode": "fix-everything"}'),
+      ],
+      /"mode"/,
+    ],
+    [
+      'an unknown config key',
+      () => [
+        '--event',
+        join(FIXTURES, 'iam-AttachRolePolicy.json'),
+        '--snapshot',
+        SNAPSHOT,
+        '--config',
+        writeTmp('c2.json', '{"mod": "alert"}'),
+      ],
+      /mod/,
+    ],
+  ])('exits 2 with a one-line message for %s', async (_name, args, message) => {
+    const { code, stderr, stdout } = await run(['evaluate', ...args()]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it('exits 2 with usage for missing or conflicting flags', async () => {
+    expect((await run(['evaluate', '--snapshot', SNAPSHOT])).code).toBe(2);
+    expect((await run(['evaluate', '--event', 'x', '--snapshot', SNAPSHOT, '--live'])).code).toBe(2);
+    expect((await run(['evaluate', '--bogus'])).code).toBe(2);
+  });
+
+  it('has --help', async () => {
+    const { code, stdout } = await run(['evaluate', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--snapshot');
+  });
+});
+
+describe('eks-ecr-guard demo', () => {
+  it('runs every demo event in both modes and shows alerts and before/after policies', async () => {
+    const { code, stdout } = await run(['demo']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('mode: alert');
+    expect(stdout).toContain('mode: remediate');
+    expect(stdout).toMatch(/\[HIGH\] EKS node role KarpenterNodeRole-prod can now write to ECR/);
+    expect(stdout).toMatch(/\[FIXED\]/);
+    expect(stdout).toMatch(/before: +managed: .*AmazonEC2ContainerRegistryFullAccess/);
+    expect(stdout).toContain('10 events, 5 alerts published in alert mode.');
+  });
+});
+
+describe('top level', () => {
+  it('lists the commands on --help and rejects an unknown command', async () => {
+    expect((await run(['--help'])).stdout).toContain('evaluate');
+    const unknown = await run(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command');
+  });
+});
