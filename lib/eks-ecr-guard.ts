@@ -271,10 +271,13 @@ export class EksEcrGuard extends Construct {
       else fn.addEnvironment('CHAT_TOPIC_ARN', '');
     }
     this.eventFunction.bindTable(this.idempotencyTable, 'IDEMPOTENCY_TABLE_NAME');
-    // The sweep only audits and reports; only the event path changes IAM, and only in remediate mode.
+    // Only in remediate mode, both paths fix what they find (the sweep catches what events missed), with the
+    // same conditioned statements; in alert mode neither function has any IAM write permission.
     if (config.mode === 'remediate') {
-      this.eventFunction.addStatements(...remediationStatements(config.replacementPolicy));
-      acknowledgeRemediationFindings(this.eventFunction);
+      for (const fn of [this.eventFunction, this.sweepFunction]) {
+        fn.addStatements(...remediationStatements(config.replacementPolicy));
+        acknowledgeRemediationFindings(fn);
+      }
     }
   }
 

@@ -6,8 +6,10 @@ import { type GuardConfig, parseConfig } from '../config';
 import { ConfigError, InvalidInputError } from '../domain/errors';
 import { parseRoleChangeEvent } from '../events/role-change';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
+import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
 import { type CliIo, readJsonFile, UsageError } from './io';
+import { snapshotCommand } from './snapshot-command';
 import { liveView, snapshotView } from './views';
 
 interface Command {
@@ -84,6 +86,8 @@ the role's policies before and after (remediate mode).`,
 export const COMMANDS: Record<string, Command> = {
   evaluate: evaluateCommand,
   demo: demoCommand,
+  audit: auditCommand,
+  snapshot: snapshotCommand,
 };
 
 function topUsage(): string {

@@ -8,7 +8,8 @@ import { grantSources, listWithMore, wherePhrase, writeActionsPhrase } from './d
 import { TOOL_NAME, TOOL_VERSION } from './json';
 import type { RenderExtras } from './table';
 
-export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const SARIF_VERSION = '2.1.0';
 /** Where people read about the tool; set to the published repository's README. */
 export const INFORMATION_URI = 'https://github.com/eks-ecr-guard/eks-ecr-guard#readme';
@@ -118,8 +119,7 @@ const RULE_SPECS: Readonly<Record<Severity, RuleSpec>> = {
     id: 'EKS-ECR-WRITE-MEDIUM',
     name: 'NodeRoleAllowsScopedEcrWrite',
     short: 'EKS node role can write to some Amazon ECR repositories',
-    full:
-      'A policy on the EKS node role allows ECR write actions, but only on some resources or under a condition.',
+    full: 'A policy on the EKS node role allows ECR write actions, but only on some resources or under a condition.',
     level: 'warning',
     score: '5.5',
   },
@@ -127,7 +127,9 @@ const RULE_SPECS: Readonly<Record<Severity, RuleSpec>> = {
 
 const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium'];
 
-export const SARIF_RULES: readonly SarifRule[] = SEVERITY_ORDER.map((severity) => toRule(RULE_SPECS[severity]));
+export const SARIF_RULES: readonly SarifRule[] = SEVERITY_ORDER.map((severity) =>
+  toRule(RULE_SPECS[severity]),
+);
 
 function toRule(spec: RuleSpec): SarifRule {
   return {
@@ -154,9 +156,16 @@ export function auditSarif(report: AuditReport, extras: RenderExtras = {}): Sari
     runs: [
       {
         tool: {
-          driver: { name: TOOL_NAME, version: TOOL_VERSION, informationUri: INFORMATION_URI, rules: SARIF_RULES },
+          driver: {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+            informationUri: INFORMATION_URI,
+            rules: SARIF_RULES,
+          },
         },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications(report, extras) }],
+        invocations: [
+          { executionSuccessful: true, toolExecutionNotifications: notifications(report, extras) },
+        ],
         results: violationsOf(report).map(toResult),
         properties: {
           accountId: report.accountId,

@@ -46,7 +46,12 @@ export function renderTable(report: AuditReport, extras: RenderExtras = {}): str
   } else {
     lines.push(...table(findings));
   }
-  lines.push(...danglingLines(report), ...warningLines(extras.eksWarnings ?? []), '', ...summaryLines(report.summary));
+  lines.push(
+    ...danglingLines(report),
+    ...warningLines(extras.eksWarnings ?? []),
+    '',
+    ...summaryLines(report.summary),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -56,7 +61,9 @@ function title(report: AuditReport): string {
 }
 
 function table(roles: readonly RoleAudit[]): string[] {
-  const rows = roles.map((role) => COLUMNS.map((column) => truncate(singleLine(column.cell(role)), MAX_CELL)));
+  const rows = roles.map((role) =>
+    COLUMNS.map((column) => truncate(singleLine(column.cell(role)), MAX_CELL)),
+  );
   const widths = COLUMNS.map((column, i) =>
     Math.max(column.title.length, ...rows.map((row) => (row[i] ?? '').length)),
   );

@@ -160,7 +160,9 @@ export async function auditAccount(
 export function violationsOf(report: Pick<AuditReport, 'roles'>): RoleAudit[] {
   return report.roles
     .filter((role) => role.verdict === 'violation')
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || compareText(a.roleName, b.roleName));
+    .sort(
+      (a, b) => severityRank(a.severity) - severityRank(b.severity) || compareText(a.roleName, b.roleName),
+    );
 }
 
 /** The most severe of the given severities, null when there is none. */
@@ -218,7 +220,12 @@ async function evaluateNodeRole(
   } catch (error) {
     if (!(error instanceof AccountReadError)) throw error;
     const reason = `Could not evaluate EKS node role ${role.name}: ${error.message}.`;
-    return indeterminateDecision(AUDIT_EVENT, reason, { name: role.name, arn: role.arn }, { nodeRole: { evidence } });
+    return indeterminateDecision(
+      AUDIT_EVENT,
+      reason,
+      { name: role.name, arn: role.arn },
+      { nodeRole: { evidence } },
+    );
   }
 }
 

@@ -130,7 +130,9 @@ export function withReadableDocuments(snapshot: CollectedSnapshot): ReadableSnap
           : {
               RolePolicyList: role.RolePolicyList.map((policy) => ({
                 ...policy,
-                ...(policy.PolicyDocument === undefined ? {} : { PolicyDocument: readable(policy.PolicyDocument) }),
+                ...(policy.PolicyDocument === undefined
+                  ? {}
+                  : { PolicyDocument: readable(policy.PolicyDocument) }),
               })),
             }),
       })),

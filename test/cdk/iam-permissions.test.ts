@@ -245,11 +245,13 @@ describe('remediate mode', () => {
     expect(statement.condition).toEqual(EXEMPT_TAG_IS_ABSENT);
   });
 
-  it('has no IAM write outside those four statements, and every write is conditioned', () => {
+  it('has no IAM write outside those four statements (once per guard function), and every write is conditioned', () => {
     const writes = identityStatements(synth.home).filter((statement) =>
       statement.actions.some((action) => action.startsWith('iam:') && !isIamRead(action)),
     );
-    expect(writes.map((statement) => statement.sid).sort()).toEqual(
+    const perFunction = [...new Set(writes.map((statement) => statement.sid))].sort();
+    expect(writes).toHaveLength(2 * perFunction.length);
+    expect(perFunction).toEqual(
       [
         'AttachReplacementPullPolicy',
         'DetachEcrWritePolicies',
@@ -263,11 +265,18 @@ describe('remediate mode', () => {
     }
   });
 
-  it('gives the sweep no IAM write (it audits; only the event path remediates)', () => {
-    const writes = sweep
-      .flatMap((statement) => statement.actions)
-      .filter((a) => a.startsWith('iam:') && !isIamRead(a));
-    expect(writes).toEqual([]);
+  it('gives the sweep exactly the same conditioned IAM writes as the event function (it remediates too)', () => {
+    const writesOf = (statements: typeof sweep) =>
+      statements
+        .filter((statement) => statement.actions.some((a) => a.startsWith('iam:') && !isIamRead(a)))
+        .map((statement) => ({
+          sid: statement.sid,
+          actions: statement.actions,
+          condition: statement.condition,
+        }))
+        .sort((a, b) => String(a.sid).localeCompare(String(b.sid)));
+    expect(writesOf(sweep)).toEqual(writesOf(event));
+    expect(writesOf(sweep).length).toBeGreaterThan(0);
   });
 
   it('tags the guard roles exempt, so the guard can never rewrite its own role', () => {

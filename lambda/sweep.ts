@@ -1,0 +1,218 @@
+// Composition of the scheduled sweep: collect the live account (one GAAD pass + EKS inventory), audit it in memory,
+// remediate violations behind the same gate as the event path, publish one digest and the compliance KPIs.
+import { loadSnapshot, SnapshotAccountView } from './account/snapshot';
+import {
+  type AwsClients,
+  buildDependencies,
+  type Dependencies,
+  evaluationSettings,
+  type GuardLogger,
+  type GuardMetrics,
+  noMetrics,
+  silentLogger,
+  todayUtc,
+} from './composition';
+import type { LambdaSettings } from './config';
+import type { Decision, Severity } from './domain/types';
+import type { EksRegionWarning } from './gateways/eks-gateway';
+import { SnsGateway } from './gateways/sns-gateway';
+import {
+  type DigestRemediation,
+  digestNeeded,
+  formatDigest,
+  type SweepKpis,
+  sweepKpis,
+} from './notify/digest';
+import {
+  type AuditReport,
+  type AuditSummary,
+  auditAccount,
+  SEVERITIES,
+  violationsOf,
+} from './usecases/audit';
+import { type CollectionSources, collectSnapshot, liveCollectionSources } from './usecases/collect-snapshot';
+import { ChangeEvaluator } from './usecases/evaluate-change';
+import type { Publisher } from './usecases/notify';
+import { shouldRemediate } from './usecases/remediate';
+
+export interface SweepOptions {
+  readonly logger?: GuardLogger;
+  readonly metrics?: GuardMetrics;
+  /** Milliseconds clock. @default Date.now */
+  readonly now?: () => number;
+  /** Today as YYYY-MM-DD (UTC), for exemption expiry. @default from `now` */
+  readonly today?: () => string;
+  /** Remediation's wait between verification reads. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Publish a digest even when there is nothing to act on (a heartbeat that the sweep ran).
+   * @default false: no violation and no indeterminate role means no message; the KPIs are still emitted.
+   */
+  readonly digestWhenClean?: boolean;
+  /** Where the account is read from. @default the live gateways over `clients` */
+  readonly sources?: CollectionSources;
+  /** Where the digest goes. @default SNS over `clients.sns` */
+  readonly publisher?: Publisher;
+}
+
+/** What one sweep did; JSON-serialisable (it is the Lambda's return value). */
+export interface SweepResult {
+  readonly summary: AuditSummary;
+  readonly kpis: SweepKpis;
+  readonly remediations: readonly {
+    readonly roleName: string;
+    readonly status: DigestRemediation['status'];
+  }[];
+  readonly digest: {
+    readonly sent: boolean;
+    readonly messageId: string | null;
+    readonly subject: string | null;
+  };
+  readonly eksWarnings: readonly EksRegionWarning[];
+  readonly durationMs: number;
+}
+
+const OPEN_VIOLATION_METRIC: Readonly<Record<Severity, string>> = {
+  critical: 'OpenViolationsCritical',
+  high: 'OpenViolationsHigh',
+  medium: 'OpenViolationsMedium',
+};
+
+export class Sweep {
+  private readonly deps: Dependencies;
+  private readonly sources: CollectionSources;
+  private readonly publisher: Publisher;
+  private readonly logger: GuardLogger;
+  private readonly metrics: GuardMetrics;
+  private readonly now: () => number;
+  private readonly today: () => string;
+
+  constructor(
+    private readonly settings: LambdaSettings,
+    clients: AwsClients,
+    private readonly options: SweepOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? noMetrics;
+    this.now = options.now ?? Date.now;
+    const now = this.now;
+    this.today = options.today ?? (() => todayUtc(new Date(now())));
+    this.deps = buildDependencies(settings, clients, {
+      logger: this.logger,
+      metrics: this.metrics,
+      now: this.now,
+      today: this.today,
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    });
+    this.sources = options.sources ?? liveCollectionSources(clients, settings.config.eksRegions);
+    this.publisher = options.publisher ?? new SnsGateway(clients.sns);
+  }
+
+  async run(): Promise<SweepResult> {
+    const started = this.now();
+    const { report, eksWarnings } = await this.audit();
+    const remediations = await this.remediate(report);
+    const kpis = sweepKpis(report, remediations);
+    this.emitKpis(kpis);
+    const digest = await this.publishDigest(report, remediations, eksWarnings);
+    const durationMs = this.now() - started;
+    this.metrics.addMetric('SweepDuration', 'Milliseconds', durationMs);
+    this.logger.info('sweep finished', {
+      summary: report.summary,
+      kpis,
+      digestSent: digest.sent,
+      durationMs,
+    });
+    return {
+      summary: report.summary,
+      kpis,
+      remediations: [...remediations].map(([roleName, { status }]) => ({ roleName, status })),
+      digest,
+      eksWarnings,
+      durationMs,
+    };
+  }
+
+  /** The live collection, audited through an in-memory snapshot view (no per-role IAM calls). */
+  private async audit(): Promise<{ report: AuditReport; eksWarnings: readonly EksRegionWarning[] }> {
+    const { config, partition, accountId } = this.settings;
+    const collected = await collectSnapshot(this.sources, {
+      eksConcurrency: config.eksConcurrency,
+      accountId,
+      partition,
+      now: () => new Date(this.now()),
+    });
+    const eksWarnings = collected.eksWarnings ?? [];
+    if (eksWarnings.length > 0) this.logger.warn('EKS regions not read', { eksWarnings });
+    const view = new SnapshotAccountView(loadSnapshot(collected, 'live collection'));
+    const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition, this.today));
+    const report = await auditAccount(view, evaluator, { today: this.today() });
+    return { report, eksWarnings };
+  }
+
+  /**
+   * Remediate mode only: each violation passes the same `shouldRemediate` gate and the same Remediator as on the
+   * event path (which re-reads the live role first, so a role fixed since the collection is left alone). One
+   * role's failure never stops the others; it is reported in the digest.
+   */
+  private async remediate(report: AuditReport): Promise<Map<string, DigestRemediation>> {
+    const results = new Map<string, DigestRemediation>();
+    for (const role of violationsOf(report)) {
+      if (!shouldRemediate(role.decision, this.settings.config)) continue;
+      results.set(role.roleName, await this.remediateOne(role.decision));
+    }
+    return results;
+  }
+
+  private async remediateOne(decision: Decision): Promise<DigestRemediation> {
+    const roleName = decision.role?.name ?? null;
+    try {
+      const outcome = await this.deps.remediator.remediate(decision);
+      if (outcome.status === 'applied') this.metrics.addMetric('RemediationsApplied', 'Count', 1);
+      if (outcome.status === 'failed-restored' || outcome.status === 'failed-not-restored') {
+        this.metrics.addMetric('RemediationFailures', 'Count', 1);
+        this.logger.error('remediation failed', {
+          role: roleName,
+          status: outcome.status,
+          error: outcome.error,
+        });
+      } else {
+        this.logger.info('remediation', { role: roleName, status: outcome.status, applied: outcome.applied });
+      }
+      return { status: outcome.status, error: outcome.error };
+    } catch (error) {
+      this.metrics.addMetric('RemediationFailures', 'Count', 1);
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.logger.error('remediation threw', { role: roleName, error: text });
+      return { status: 'error', error: text };
+    }
+  }
+
+  private emitKpis(kpis: SweepKpis): void {
+    this.metrics.addMetric('NodeRolesTotal', 'Count', kpis.nodeRolesTotal);
+    this.metrics.addMetric('NodeRolesCompliant', 'Count', kpis.nodeRolesCompliant);
+    this.metrics.addMetric('ComplianceRatio', 'Percent', kpis.complianceRatio);
+    for (const severity of SEVERITIES) {
+      this.metrics.addMetric(OPEN_VIOLATION_METRIC[severity], 'Count', kpis.open[severity]);
+    }
+  }
+
+  private async publishDigest(
+    report: AuditReport,
+    remediations: ReadonlyMap<string, DigestRemediation>,
+    eksWarnings: readonly EksRegionWarning[],
+  ): Promise<SweepResult['digest']> {
+    if (!digestNeeded(report) && this.options.digestWhenClean !== true) {
+      return { sent: false, messageId: null, subject: null };
+    }
+    const digest = formatDigest({ report, mode: this.settings.config.mode, remediations, eksWarnings });
+    const messageId = await this.publisher.publish({
+      topicArn: this.settings.alertTopicArn,
+      subject: digest.subject,
+      message: digest.body,
+      attributes: { ...digest.attributes },
+    });
+    if (digest.omitted > 0) this.logger.warn('digest shortened to fit SNS', { omitted: digest.omitted });
+    return { sent: true, messageId, subject: digest.subject };
+  }
+}

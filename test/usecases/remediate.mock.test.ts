@@ -1,0 +1,194 @@
+// The event path over SDK clients mocked with aws-sdk-client-mock: in alert mode no IAM write command is ever
+// sent; in remediate mode exactly the planned commands are sent, in order, and nothing else is written.
+
+import { AccountClient } from '@aws-sdk/client-account';
+import {
+  DescribeClusterCommand,
+  DescribeNodegroupCommand,
+  EKSClient,
+  ListAccessEntriesCommand,
+  ListClustersCommand,
+  ListFargateProfilesCommand,
+  ListNodegroupsCommand,
+} from '@aws-sdk/client-eks';
+import {
+  AttachRolePolicyCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetAccountSummaryCommand,
+  GetRoleCommand,
+  IAMClient,
+  type IAMClientResolvedConfig,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-iam';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { buildDependencies, processEvent } from '../../lambda/composition';
+import { type GuardMode, parseConfig } from '../../lambda/config';
+
+const ACCOUNT = '111122223333';
+const ROLE = 'ng-role';
+const FULL = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess';
+const READONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
+const WORKER = 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy';
+
+const event = {
+  version: '0',
+  id: 'env-1',
+  'detail-type': 'AWS API Call via CloudTrail',
+  source: 'aws.iam',
+  account: ACCOUNT,
+  time: '2026-11-20T09:15:42Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: {
+    eventVersion: '1.11',
+    userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/admin/alice` },
+    eventTime: '2026-11-20T09:15:42Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'AttachRolePolicy',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.10',
+    userAgent: 'aws-cli/2',
+    requestParameters: { roleName: ROLE, policyArn: FULL },
+    responseElements: null,
+    eventID: 'evt-1',
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    recipientAccountId: ACCOUNT,
+  },
+};
+
+function setup(mode: GuardMode) {
+  const iam = new IAMClient({ region: 'us-east-1' });
+  const eks = new EKSClient({ region: 'eu-west-1' });
+  const sns = new SNSClient({ region: 'us-east-1' });
+  const iamMock = mockClient(iam);
+  const eksMock = mockClient(eks);
+  const snsMock = mockClient(sns);
+
+  // A tiny stateful role so the verification re-read sees the writes.
+  const attached = new Set([WORKER, FULL]);
+  iamMock.on(GetRoleCommand).resolves({
+    Role: {
+      RoleName: ROLE,
+      RoleId: 'AROAEXAMPLE',
+      Arn: `arn:aws:iam::${ACCOUNT}:role/${ROLE}`,
+      Path: '/',
+      CreateDate: new Date('2025-01-01'),
+      AssumeRolePolicyDocument: encodeURIComponent(
+        JSON.stringify({
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      ),
+    },
+  });
+  iamMock.on(ListAttachedRolePoliciesCommand).callsFake(async () => ({
+    AttachedPolicies: [...attached].map((arn) => ({
+      PolicyArn: arn,
+      PolicyName: arn.slice(arn.lastIndexOf('/') + 1),
+    })),
+    IsTruncated: false,
+  }));
+  iamMock.on(ListRolePoliciesCommand).resolves({ PolicyNames: [], IsTruncated: false });
+  iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AttachedPoliciesPerRoleQuota: 10 } });
+  iamMock.on(AttachRolePolicyCommand).callsFake(async (input: { PolicyArn: string }) => {
+    attached.add(input.PolicyArn);
+    return {};
+  });
+  iamMock.on(DetachRolePolicyCommand).callsFake(async (input: { PolicyArn: string }) => {
+    attached.delete(input.PolicyArn);
+    return {};
+  });
+
+  eksMock.on(ListClustersCommand).resolves({ clusters: ['prod'] });
+  eksMock.on(DescribeClusterCommand).resolves({ cluster: { name: 'prod' } });
+  eksMock.on(ListNodegroupsCommand).resolves({ nodegroups: ['ng-1'] });
+  eksMock.on(DescribeNodegroupCommand).resolves({
+    nodegroup: { nodegroupName: 'ng-1', nodeRole: `arn:aws:iam::${ACCOUNT}:role/${ROLE}` },
+  });
+  eksMock.on(ListAccessEntriesCommand).resolves({ accessEntries: [] });
+  eksMock.on(ListFargateProfilesCommand).resolves({ fargateProfileNames: [] });
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+
+  const deps = buildDependencies(
+    {
+      config: parseConfig({ mode, eksRegions: ['eu-west-1'] }),
+      partition: 'aws',
+      accountId: ACCOUNT,
+      alertTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:alerts`,
+      chatTopicArn: null,
+      idempotencyTableName: null,
+      guardRoleArn: `arn:aws:iam::${ACCOUNT}:role/guard`,
+    },
+    { iam, eksFor: () => eks, sns, account: new AccountClient({ region: 'us-east-1' }) },
+    { sleep: async () => undefined },
+  );
+  return { deps, iamMock, snsMock, attached };
+}
+
+const isWriteCommand = (command: unknown): command is { input: object } =>
+  command instanceof AttachRolePolicyCommand ||
+  command instanceof DetachRolePolicyCommand ||
+  command instanceof PutRolePolicyCommand ||
+  command instanceof DeleteRolePolicyCommand;
+
+function expectNoIamWrite(
+  iamMock: AwsStub<ServiceInputTypes, ServiceOutputTypes, IAMClientResolvedConfig>,
+): void {
+  expect(iamMock).not.toHaveReceivedCommand(AttachRolePolicyCommand);
+  expect(iamMock).not.toHaveReceivedCommand(DetachRolePolicyCommand);
+  expect(iamMock).not.toHaveReceivedCommand(PutRolePolicyCommand);
+  expect(iamMock).not.toHaveReceivedCommand(DeleteRolePolicyCommand);
+}
+
+describe('alert mode (the default)', () => {
+  it('sends no IAM write command at all, and one Publish', async () => {
+    const { deps, iamMock, snsMock } = setup('alert');
+    const result = await processEvent(deps, event);
+    expect(result.outcomes[0]).toMatchObject({ verdict: 'violation', remediation: null });
+    expectNoIamWrite(iamMock);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:alerts`,
+      MessageAttributes: expect.objectContaining({ severity: { DataType: 'String', StringValue: 'high' } }),
+    });
+  });
+});
+
+describe('remediate mode', () => {
+  it('sends exactly the planned commands, in order: attach ReadOnly, then detach FullAccess', async () => {
+    const { deps, iamMock, attached } = setup('remediate');
+    const result = await processEvent(deps, event);
+    expect(result.outcomes[0]).toMatchObject({ verdict: 'violation', remediation: 'applied' });
+    const writes = iamMock
+      .calls()
+      .map((call) => call.args[0])
+      .filter(isWriteCommand);
+    expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
+      ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
+      ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: FULL }],
+    ]);
+    expect(iamMock).toHaveReceivedNthSpecificCommandWith(1, AttachRolePolicyCommand, {
+      RoleName: ROLE,
+      PolicyArn: READONLY,
+    });
+    expect(iamMock).not.toHaveReceivedCommand(PutRolePolicyCommand);
+    expect([...attached].sort()).toEqual([WORKER, READONLY].sort());
+  });
+
+  it('a re-run on the fixed role sends no write command', async () => {
+    const { deps, iamMock } = setup('remediate');
+    await processEvent(deps, event);
+    iamMock.resetHistory();
+    const again = await processEvent(deps, { ...event, detail: { ...event.detail, eventID: 'evt-2' } });
+    expect(again.outcomes[0]?.verdict).toBe('compliant');
+    expectNoIamWrite(iamMock);
+  });
+});
