@@ -238,7 +238,14 @@ async function handleDecision(deps: Dependencies, decision: Decision): Promise<P
   let outcome: RemediationOutcome | null = null;
   if (shouldRemediate(decision, deps.settings.config)) {
     outcome = await deps.remediator.remediate(decision);
-    if (outcome.status === 'applied') metrics.addMetric('RemediationsApplied', 'Count', 1);
+    if (outcome.status === 'applied') {
+      metrics.addMetric('RemediationsApplied', 'Count', 1);
+      const changedAt = Date.parse(decision.event.time ?? '');
+      // Time to remediate: from the CloudTrail event time of the change to the verified fix.
+      if (Number.isFinite(changedAt)) {
+        metrics.addMetric('TimeToRemediate', 'Seconds', Math.max(0, (deps.now() - changedAt) / 1000));
+      }
+    }
     if (outcome.status === 'failed-restored' || outcome.status === 'failed-not-restored') {
       metrics.addMetric('RemediationFailures', 'Count', 1);
       logger.error('remediation failed', {

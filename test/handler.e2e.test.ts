@@ -61,6 +61,8 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     metrics: recorder,
     sleep: async () => undefined,
     today: () => '2026-11-22',
+    // One hour after the reference AttachRolePolicy (2026-11-20T09:15:42Z).
+    now: () => Date.parse('2026-11-20T10:15:42Z'),
   });
   const handler = createEventHandler({ deps, persistence: inMemoryPersistence(new InMemoryCacheClient()) });
   return {
@@ -236,6 +238,8 @@ describe('remediate mode', () => {
     expect(after).not.toContain(FULL);
     expect(h.fake.published[0]?.subject).toMatch(/^\[FIXED\]/);
     expect(h.metrics.RemediationsApplied).toBe(1);
+    // From the CloudTrail event time to the verified fix, in seconds (the clock is pinned one hour later).
+    expect(h.metrics.TimeToRemediate).toBe(3600);
   });
 
   it('keeps an already attached PullOnly and only detaches', async () => {
