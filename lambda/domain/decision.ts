@@ -190,6 +190,7 @@ export function decideForRole(facts: RoleFacts, context: DecisionContext): Decis
     nodeRole: { evidence },
     warnings: analysisWarnings(facts),
     scope: 'role' as const,
+    expiredExemption: facts.exemption.expired,
   };
   if (evidence.length === 0) {
     return {

@@ -214,6 +214,11 @@ export interface Decision {
    * ECR write to anyone, so the role was not read); the scheduled sweep covers the rest of the role.
    */
   readonly scope?: 'role' | 'change';
+  /**
+   * An exemption tag that has expired: the role is judged as not exempt, but the tag still makes IAM refuse the
+   * guard's writes (every write statement is conditioned on its absence), so no fix is attempted.
+   */
+  readonly expiredExemption?: Exemption | null;
   /** The image-pull actions the role is allowed (used to verify a fix never breaks pulls). */
   readonly pullActionsAllowed?: readonly string[];
 }

@@ -18,7 +18,7 @@ export interface RoleReevaluator {
 
 /**
  * The gate in front of every IAM write: remediate mode, a violation evaluated on the whole role, a non-empty
- * plan, and no exemption. Alert-only is the default everywhere.
+ * plan, and no exemption tag (valid or expired). Alert-only is the default everywhere.
  */
 export function shouldRemediate(
   decision: Decision,
@@ -29,6 +29,8 @@ export function shouldRemediate(
     decision.verdict === 'violation' &&
     decision.scope === 'role' &&
     decision.exemption === null &&
+    // IAM refuses every guard write on a role that still carries the exempt tag, even an expired one.
+    (decision.expiredExemption ?? null) === null &&
     decision.role !== null &&
     decision.plan.length > 0
   );
