@@ -181,6 +181,15 @@ function awsManagedDocuments(): [string, Json][] {
   return documents;
 }
 
+/** A cluster in the snapshot's `eks` section (field names as the EKS API returns them). */
+interface SyntheticCluster {
+  readonly name: string;
+  computeConfig?: { readonly enabled: boolean; readonly nodeRoleArn: string };
+  readonly nodegroups: Json[];
+  readonly accessEntries: Json[];
+  readonly fargateProfiles: Json[];
+}
+
 interface RoleSpec {
   readonly name: string;
   readonly path: string;
@@ -205,10 +214,7 @@ export function syntheticSnapshot(options: SyntheticOptions): { snapshot: Json; 
   const policies = customerPolicies(policyCount, next, doc);
   const pickPolicy = (): string => customerPolicyArn(`team-policy-${Math.floor(next() * policyCount)}`);
   const roles: RoleSpec[] = [];
-  const clusters: {
-    region: string;
-    cluster: Json & { nodegroups: Json[]; accessEntries: Json[]; fargateProfiles: Json[] };
-  }[] = [];
+  const clusters: { region: string; cluster: SyntheticCluster }[] = [];
 
   // EKS side: clusters round-robin over the regions; one node role per node group; per cluster a Karpenter role
   // (EC2_LINUX access entry), every 5th cluster a Fargate profile, every 7th Auto Mode.
@@ -216,13 +222,7 @@ export function syntheticSnapshot(options: SyntheticOptions): { snapshot: Json; 
   for (let c = 0; c < clusterCount; c += 1) {
     const region = regions[c % regions.length] ?? 'us-east-1';
     const name = `cluster-${c}`;
-    const cluster = {
-      name,
-      nodegroups: [] as Json[],
-      accessEntries: [] as Json[],
-      fargateProfiles: [] as Json[],
-    };
-    const entry: { region: string; cluster: Json & typeof cluster } = { region, cluster };
+    const cluster: SyntheticCluster = { name, nodegroups: [], accessEntries: [], fargateProfiles: [] };
     for (let n = 0; n < perCluster && nodegroupIndex < options.nodegroups; n += 1, nodegroupIndex += 1) {
       const role = nodeRole(
         `${name}-ng-${n}-NodeInstanceRole`,
@@ -250,10 +250,10 @@ export function syntheticSnapshot(options: SyntheticOptions): { snapshot: Json; 
     if (c % 7 === 0) {
       const auto = autoModeRole(`${name}-AutoNodeRole`);
       roles.push(auto);
-      Object.assign(cluster, { computeConfig: { enabled: true, nodeRoleArn: roleArn('/', auto.name) } });
+      cluster.computeConfig = { enabled: true, nodeRoleArn: roleArn('/', auto.name) };
       cluster.accessEntries.push({ principalArn: roleArn('/', auto.name), type: 'EC2' });
     }
-    clusters.push(entry);
+    clusters.push({ region, cluster });
   }
   // Dangling references: node groups whose role was deleted from IAM.
   const danglingReferences = Math.max(1, Math.floor(clusterCount / 25));

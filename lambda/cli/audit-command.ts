@@ -6,9 +6,10 @@ import { type AwsClients, defaultClients, evaluationSettings, todayUtc } from '.
 import { type GuardConfig, parseConfig } from '../config';
 import type { Severity } from '../domain/types';
 import type { EksRegionWarning } from '../gateways/eks-gateway';
+import type { RenderExtras } from '../report/describe';
 import { renderJson } from '../report/json';
 import { renderSarif } from '../report/sarif';
-import { type RenderExtras, renderTable } from '../report/table';
+import { renderTable } from '../report/table';
 import { type AuditReport, auditAccount, SEVERITIES, severityAtLeast } from '../usecases/audit';
 import {
   type CollectedSnapshot,

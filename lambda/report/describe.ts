@@ -1,6 +1,13 @@
 // Report (pure): short phrases about one audited node role, shared by the table, SARIF and the sweep digest.
 import type { PolicyKind } from '../domain/types';
+import type { EksRegionWarning } from '../gateways/eks-gateway';
 import type { RoleAudit } from '../usecases/audit';
+
+/** What a renderer shows besides the report. */
+export interface RenderExtras {
+  /** EKS regions the collection could not read (they hold no evidence in this audit). */
+  readonly eksWarnings?: readonly EksRegionWarning[];
+}
 
 const POLICY_KIND_LABEL: Readonly<Record<PolicyKind, string>> = {
   'aws-managed': 'AWS managed',

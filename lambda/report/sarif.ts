@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '../domain/types';
 import type { AuditReport, RoleAudit } from '../usecases/audit';
 import { violationsOf } from '../usecases/audit';
+import type { RenderExtras } from './describe';
 import { grantSources, listWithMore, wherePhrase, writeActionsPhrase } from './describe';
 import { TOOL_NAME, TOOL_VERSION } from './json';
-import type { RenderExtras } from './table';
 
 export const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -3,16 +3,11 @@ import type { EksRegionWarning } from '../gateways/eks-gateway';
 import { singleLine, truncate } from '../notify/text';
 import type { AuditReport, AuditSummary, RoleAudit } from '../usecases/audit';
 import { violationsOf } from '../usecases/audit';
-import { exemptionPhrase, grantSources, listWithMore, wherePhrase } from './describe';
+import { exemptionPhrase, grantSources, listWithMore, type RenderExtras, wherePhrase } from './describe';
 
 /** Longest text one cell shows (a long role or cluster list is cut with an ellipsis). */
 const MAX_CELL = 64;
 const COLUMN_GAP = '  ';
-
-export interface RenderExtras {
-  /** EKS regions the collection could not read (they hold no evidence in this audit). */
-  readonly eksWarnings?: readonly EksRegionWarning[];
-}
 
 interface Column {
   readonly title: string;

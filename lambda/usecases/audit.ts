@@ -195,8 +195,13 @@ async function auditRole(
   } catch (error) {
     if (!(error instanceof AccountReadError)) throw error;
     seen.add(roleName.toLowerCase());
+    // Without the role its trust policy is unknown, so even a role EKS does not name may be a self-managed node
+    // role: it is reported, never skipped.
     const evidence = lookup.entriesFor(roleName);
-    const reason = `Could not read role ${roleName}: ${error.message}.`;
+    const reason =
+      evidence.length > 0
+        ? `Could not read EKS node role ${roleName}: ${error.message}.`
+        : `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`;
     return toRoleAudit(
       indeterminateDecision(AUDIT_EVENT, reason, { name: roleName, arn: null }, { nodeRole: { evidence } }),
       today,
