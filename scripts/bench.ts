@@ -408,16 +408,12 @@ function targets(audits: readonly AuditFigures[], events: readonly EventFigures[
 
 /** Why node-role events cost more than the formula, when they do: AWS managed documents the guard must read. */
 function notBundledNote(events: readonly EventFigures[]): string[] {
-  const names = [...new Set(events.flatMap((e) => (e.kind === 'node-role' ? e.awsManagedNotBundled : [])))];
+  const over = events.filter((e) => e.kind === 'node-role' && e.warm.reads > e.bound);
+  const names = [...new Set(over.flatMap((e) => e.awsManagedNotBundled))];
   if (names.length === 0) return [];
   return [
-    `Note: the node-role formula counts inline and customer managed policies only, but an attached AWS managed`,
-    `policy whose document is not bundled with the guard (here ${names.join(', ')}) is read through IAM too: the`,
-    'live view caches its default version and confirms it with one GetPolicyVersion per evaluation, exactly as for',
-    'a customer managed policy. Either bundle the AWS managed policies node roles commonly carry',
-    '(lambda/domain/managed-policies), or keep AWS managed default versions for the node-role cache TTL without the',
-    'confirming read (AWS changes them rarely and the change raises no event in the account), or count them in the',
-    'formula.',
+    `Note: AWS managed policies that do not ship with the guard (${names.join(', ')}) were read on a warm`,
+    'evaluation: the live view should keep them for the node-role cache TTL (lambda/account/live.ts).',
     '',
   ];
 }
@@ -487,7 +483,8 @@ function markdown(
     '  the event);',
     '- a node role, warm node-role cache: ≤ 3 + inline + customer managed (GetRole, ListAttachedRolePolicies,',
     '  ListRolePolicies, one GetRolePolicy per inline policy, one GetPolicyVersion per customer managed policy whose',
-    '  default version is cached; a customer managed permissions boundary counts as a customer managed policy);',
+    '  default version is cached; a customer managed permissions boundary counts as a customer managed policy; an',
+    '  AWS managed policy whose document does not ship with the guard is kept for the cache TTL, 0 calls warm);',
     '  a policy-version event adds 1 ListEntitiesForPolicy and this per attached role;',
     '- a role that is not a node role: 3 (the role is read, its policies are not).',
     '',

@@ -1,5 +1,6 @@
 // Account view (live): the AccountView the use cases read through in the Lambda and the live CLI, backed by
 // the IAM and EKS gateways, with warm-container caches for the node-role inventory and managed policies.
+import { accountFromArn } from '../domain/arn';
 import { ReadAccessDeniedError } from '../domain/errors';
 import { bundledManagedPolicy } from '../domain/managed-policies';
 import type { EksInventory, ManagedPolicyContent, RoleRecord } from '../domain/types';
@@ -40,11 +41,13 @@ interface Cached<T> {
   readonly expiresAt: number;
 }
 
-/** The default version of a customer managed policy as last read; versions are immutable. */
+/** The default version of a managed policy as last read; versions are immutable. */
 interface CachedPolicyVersion {
   readonly name: string;
   readonly versionId: string;
   readonly document: unknown;
+  /** When it was read (the `now` clock), for the AWS managed TTL. */
+  readonly readAt: number;
 }
 
 export class LiveAccountView implements AccountView {
@@ -90,16 +93,30 @@ export class LiveAccountView implements AccountView {
   }
 
   /**
-   * Bundled AWS managed documents cost no call. Otherwise, with a cached version: GetPolicyVersion of that
-   * version only, kept while it is still the default (1 call); else GetPolicy + GetPolicyVersion (2 calls).
+   * Bundled AWS managed documents cost no call. Another AWS managed policy read within the TTL costs no call
+   * either: only AWS can move its default version, no event in the account announces it, and the TTL bounds
+   * how stale it can be (the same bound as the node-role inventory). A customer managed policy with a cached
+   * version costs a GetPolicyVersion of that version, kept while it is still the default (1 call), because
+   * the account's own CreatePolicyVersion/SetDefaultPolicyVersion may have moved it; otherwise
+   * GetPolicy + GetPolicyVersion (2 calls).
    */
   async getManagedPolicy(policyArn: string): Promise<ManagedPolicyContent | null> {
     const bundled = bundledManagedPolicy(policyArn);
     if (bundled !== null) return bundled;
     const cached = this.policyVersions.get(policyArn);
+    if (
+      cached !== undefined &&
+      accountFromArn(policyArn) === 'aws' &&
+      this.now() - cached.readAt < this.ttlMs
+    )
+      return content(policyArn, cached);
     if (cached !== undefined) {
       const version = await this.iam.getPolicyVersion(policyArn, cached.versionId);
-      if (version?.isDefaultVersion === true) return content(policyArn, cached);
+      if (version?.isDefaultVersion === true) {
+        const confirmed = { ...cached, readAt: this.now() };
+        this.policyVersions.set(policyArn, confirmed);
+        return content(policyArn, confirmed);
+      }
     }
     return this.loadDefaultVersion(policyArn);
   }
@@ -159,7 +176,12 @@ export class LiveAccountView implements AccountView {
       this.policyVersions.delete(policyArn);
       return null;
     }
-    const entry = { name: policy.name, versionId: policy.defaultVersionId, document: version.document };
+    const entry = {
+      name: policy.name,
+      versionId: policy.defaultVersionId,
+      document: version.document,
+      readAt: this.now(),
+    };
     this.policyVersions.set(policyArn, entry);
     return content(policyArn, entry);
   }

@@ -8,7 +8,9 @@
 export function decodeDocument(input: unknown): unknown | null {
   if (isJsonObject(input)) return input;
   if (typeof input !== 'string') return null;
-  const direct = parseJsonObject(input);
+  // Only text that opens like an object can be plain JSON; skipping the doomed parse (a thrown SyntaxError)
+  // keeps URL-encoded documents, the raw API's form, cheap.
+  const direct = input.trimStart().startsWith('{') ? parseJsonObject(input) : null;
   if (direct !== null) return direct;
   const decoded = decodeUriSafely(input);
   return decoded === null ? null : parseJsonObject(decoded);

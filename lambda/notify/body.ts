@@ -47,7 +47,8 @@ export interface BodyOptions {
 const field = (value: string): string => truncate(singleLine(value), MAX_FIELD_LENGTH);
 
 function labelled(label: string, value: string): string[] {
-  const prefix = `${INDENT}${`${label}:`.padEnd(LABEL_WIDTH)}`;
+  // A label as wide as the column still gets one space before its value.
+  const prefix = `${INDENT}${`${label}: `.padEnd(LABEL_WIDTH)}`;
   return wrap(field(value), BODY_WIDTH, prefix, ' '.repeat(prefix.length));
 }
 
@@ -156,7 +157,9 @@ function whatChanged(input: AlertInput): string[] {
     const name = policy.name ?? null;
     const versionId = policy.versionId ?? null;
     if (arn !== null) lines.push(...labelled('Policy', arn));
-    if (name !== null) lines.push(...labelled(arn === null ? 'Policy' : 'Policy name', name));
+    // A managed policy's ARN already ends with its name; an inline policy has only the name.
+    if (name !== null && (arn === null || !arn.endsWith(`/${name}`)))
+      lines.push(...labelled(arn === null ? 'Policy' : 'Policy name', name));
     if (versionId !== null) lines.push(...labelled('Version', versionId));
   }
   lines.push(...labelled('Role', role?.name ?? '(unknown)'));

@@ -234,6 +234,52 @@ describe('LiveAccountView.getManagedPolicy (version cache)', () => {
     ]);
   });
 
+  it('keeps an AWS managed policy that is not bundled for the TTL with no call, then confirms it (1 call)', async () => {
+    const { fake, view, advance } = setup();
+    const arn = fake.addPolicy({
+      name: 'AmazonEKS_CNI_Policy',
+      arn: fake.awsManagedPolicyArn('AmazonEKS_CNI_Policy'),
+      versions: [{ versionId: 'v7', document: PULL, isDefaultVersion: true }],
+    });
+    fake.resetCalls();
+
+    const cold = await view.getManagedPolicy(arn);
+    expect(cold).toEqual({
+      arn,
+      name: 'AmazonEKS_CNI_Policy',
+      versionId: 'v7',
+      isDefaultVersion: true,
+      document: PULL,
+    });
+    expect(fake.calls.map((call) => call.command)).toEqual(['GetPolicy', 'GetPolicyVersion']);
+
+    fake.resetCalls();
+    advance(299);
+    await expect(view.getManagedPolicy(arn)).resolves.toEqual(cold);
+    expect(fake.calls).toEqual([]);
+
+    advance(2);
+    await expect(view.getManagedPolicy(arn)).resolves.toEqual(cold);
+    expect(fake.calls.map((call) => [call.command, call.input.VersionId])).toEqual([
+      ['GetPolicyVersion', 'v7'],
+    ]);
+
+    // The confirmation starts a new TTL.
+    fake.resetCalls();
+    advance(299);
+    await view.getManagedPolicy(arn);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('never skips the confirming read for a customer managed policy, however fresh', async () => {
+    const { fake, view } = setup();
+    const arn = fake.addPolicy({ name: 'ci-push', document: PUSH });
+    await view.getManagedPolicy(arn);
+    fake.resetCalls();
+    await view.getManagedPolicy(arn);
+    expect(fake.calls.map((call) => call.command)).toEqual(['GetPolicyVersion']);
+  });
+
   it('gives null for a policy that does not exist (or no longer does)', async () => {
     const { fake, view } = setup();
     await expect(view.getManagedPolicy('arn:aws:iam::111122223333:policy/none')).resolves.toBeNull();

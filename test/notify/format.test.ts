@@ -251,6 +251,33 @@ describe('formatAlert: a violation in alert mode', () => {
   });
 });
 
+describe('formatAlert: the changed policy', () => {
+  const changedWith = (policy: { arn: string | null; name: string | null; versionId: string | null }) => {
+    const decision = violationDecision();
+    return section(
+      formatAlert(alertInput({ decision: { ...decision, event: { ...decision.event, policy } } })).body,
+      'WHAT CHANGED',
+    );
+  };
+
+  it('shows a managed policy by ARN only, since the ARN ends with its name', () => {
+    const changed = changedWith({
+      arn: FULL_ACCESS_ARN,
+      name: 'AmazonEC2ContainerRegistryFullAccess',
+      versionId: null,
+    });
+    expect(changed).toMatch(/Policy: +arn:aws:iam::aws:policy\/AmazonEC2ContainerRegistryFullAccess/);
+    expect(changed).not.toContain('Policy name');
+  });
+
+  it('shows an inline policy by name, and a name the ARN does not end with under its own label', () => {
+    expect(changedWith({ arn: null, name: 'ecr-push', versionId: null })).toMatch(/Policy: +ecr-push/);
+    const renamed = changedWith({ arn: 'arn:aws:iam::111122223333:policy/a', name: 'b', versionId: 'v3' });
+    expect(renamed).toMatch(/Policy name: b$/m);
+    expect(renamed).toMatch(/Version: +v3/);
+  });
+});
+
 describe('formatAlert: message attributes', () => {
   it('are at most 10 non-empty Strings: severity, verdict, account, eventName, remediation and more', () => {
     const { attributes } = formatAlert(alertInput());
