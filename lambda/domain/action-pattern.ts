@@ -1,6 +1,7 @@
 // Domain helper for the policy analysis: IAM action patterns (`ecr:Put*`, `*`, `ecr:?etImage`) matched
 // against the ECR catalogue, and fixed-size bit sets of catalogue actions. Pure; no regex per action.
 import { ECR_CATALOGUE } from './catalogue';
+import { wildcardMatches } from './wildcard';
 
 /**
  * A set of catalogue actions: bit i stands for ECR_CATALOGUE[i]. Treat masks returned by this module as
@@ -11,7 +12,6 @@ export type ActionMask = Uint32Array;
 const SIZE = ECR_CATALOGUE.length;
 const WORDS = Math.ceil(SIZE / 32);
 const STAR = 42; // '*'
-const QUESTION = 63; // '?'
 const PATTERN_CACHE_LIMIT = 4096;
 
 const patternCache = new Map<string, ActionMask>();
@@ -113,48 +113,10 @@ export function maskToActions(mask: ActionMask): string[] {
   return actions;
 }
 
-function foldAscii(code: number): number {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-
-/** A pattern character (-1 past the end) that consumes exactly one text character. */
-function matchesOne(code: number, textCode: number): boolean {
-  if (code === QUESTION) return true;
-  return code >= 0 && code !== STAR && foldAscii(code) === foldAscii(textCode);
-}
-
-/**
- * Glob match, ASCII case-insensitive: `*` matches any run of characters (also none), `?` exactly one.
- * Greedy with backtracking to the last star: linear in practice, never exponential.
- */
-export function globMatches(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let starAt = -1;
-  let starText = 0;
-  while (t < text.length) {
-    const code = p < pattern.length ? pattern.charCodeAt(p) : -1;
-    if (matchesOne(code, text.charCodeAt(t))) {
-      p++;
-      t++;
-    } else if (code === STAR) {
-      starAt = p++;
-      starText = t;
-    } else if (starAt >= 0) {
-      p = starAt + 1;
-      t = ++starText;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern.charCodeAt(p) === STAR) p++;
-  return p === pattern.length;
-}
-
 function computePatternMask(pattern: string): ActionMask {
   if (pattern === '*') return FULL_MASK;
   if (!pattern.includes(':')) return emptyMask();
-  return maskWhere((index) => globMatches(pattern, ECR_CATALOGUE[index]?.action ?? ''));
+  return maskWhere((index) => wildcardMatches(pattern, ECR_CATALOGUE[index]?.action ?? '', true));
 }
 
 /**

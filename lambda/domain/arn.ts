@@ -1,4 +1,5 @@
 // Domain helpers (pure): small ARN utilities shared by event parsing, node-role evidence and policy lookups.
+import { wildcardMatches } from './wildcard';
 
 /** The six colon-separated parts of an ARN; `resource` keeps any further colons and slashes. */
 export interface ArnParts {
@@ -72,36 +73,11 @@ export function awsManagedPolicyName(arn: string): string | null {
   return name === '' || name.includes('/') ? null : name;
 }
 
-/**
- * IAM-style wildcard match used for ARN and action patterns: `*` matches any run of characters
- * (including `/` and `:`), `?` exactly one. Iterative, so long patterns cannot exhaust the stack.
- */
+/** IAM-style wildcard match (see `wildcardMatches`), for ARN patterns and names; case-sensitive by default. */
 export function matchesWildcard(
   pattern: string,
   text: string,
   options: { readonly ignoreCase?: boolean } = {},
 ): boolean {
-  const p = options.ignoreCase === true ? pattern.toLowerCase() : pattern;
-  const t = options.ignoreCase === true ? text.toLowerCase() : text;
-  let pi = 0;
-  let ti = 0;
-  let starAt = -1;
-  let resumeAt = 0;
-  while (ti < t.length) {
-    const pc = p[pi];
-    if (pc !== undefined && pc !== '*' && (pc === '?' || pc === t[ti])) {
-      pi++;
-      ti++;
-    } else if (pc === '*') {
-      starAt = pi++;
-      resumeAt = ti;
-    } else if (starAt >= 0) {
-      pi = starAt + 1;
-      ti = ++resumeAt;
-    } else {
-      return false;
-    }
-  }
-  while (p[pi] === '*') pi++;
-  return pi === p.length;
+  return wildcardMatches(pattern, text, options.ignoreCase === true);
 }

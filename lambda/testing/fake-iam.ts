@@ -119,21 +119,7 @@ export class FakeIam {
 
   private getPolicy(request: FakeRequest): IamOutput {
     const policy = this.policy(request.string('PolicyArn'));
-    return {
-      Policy: {
-        PolicyName: policy.name,
-        PolicyId: policy.policyId,
-        Arn: policy.arn,
-        Path: policy.path,
-        DefaultVersionId: policy.defaultVersionId,
-        AttachmentCount: this.state.rolesAttachedTo(policy.arn).length,
-        PermissionsBoundaryUsageCount: this.state.rolesBoundedBy(policy.arn).length,
-        IsAttachable: true,
-        CreateDate: policy.createDate,
-        UpdateDate: policy.createDate,
-      },
-      $metadata: metadata(),
-    };
+    return { Policy: this.policyFields(policy), $metadata: metadata() };
   }
 
   private getPolicyVersion(request: FakeRequest): IamOutput {
@@ -362,7 +348,8 @@ export class FakeIam {
     };
   }
 
-  private policyDetail(policy: FakePolicy): ManagedPolicyDetail {
+  /** The fields GetPolicy's `Policy` and the authorization details' `Policies[]` share. */
+  private policyFields(policy: FakePolicy) {
     return {
       PolicyName: policy.name,
       PolicyId: policy.policyId,
@@ -374,6 +361,12 @@ export class FakeIam {
       IsAttachable: true,
       CreateDate: policy.createDate,
       UpdateDate: policy.createDate,
+    };
+  }
+
+  private policyDetail(policy: FakePolicy): ManagedPolicyDetail {
+    return {
+      ...this.policyFields(policy),
       PolicyVersionList: policy.versions.map((version) =>
         versionOutput(policy, version.versionId, version.text),
       ),

@@ -1,5 +1,6 @@
 // Tests for the CDK layer: the IAM change rule's event pattern, field by field, and what it lets through.
 import { Stack } from 'aws-cdk-lib';
+import { SUPPORTED_EVENT_NAMES } from '../../lambda/events/role-change';
 import { WATCHED_IAM_EVENT_NAMES } from '../../lib/iam-event-pattern';
 import { isRecord, resolveIntrinsics, resources, TEST_INTRINSICS } from './support/cfn';
 import { matchesPattern } from './support/event-pattern-matcher';
@@ -133,6 +134,10 @@ describe('IAM change rule pattern, field by field', () => {
 });
 
 describe('IAM change rule pattern, against events', () => {
+  it('watches exactly the events the handler supports (lib/ keeps its own list: it knows the runtime only by entry and environment)', () => {
+    expect([...WATCHED_IAM_EVENT_NAMES].sort()).toEqual([...SUPPORTED_EVENT_NAMES].sort());
+  });
+
   it.each(WATCHED_IAM_EVENT_NAMES)('matches a successful %s by another role', (eventName) => {
     const event = cloudTrailEvent(assumedRole(`arn:aws:iam::${ACCOUNT}:role/platform-admin`), { eventName });
     expect(matchesPattern(pattern, event)).toBe(true);
