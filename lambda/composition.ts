@@ -257,6 +257,22 @@ async function handleDecision(deps: Dependencies, decision: Decision): Promise<P
       logger.info('remediation', { status: outcome.status, applied: outcome.applied });
     }
   }
-  const sent = await deps.notifier.notify(decision, outcome);
-  return { decision, outcome, alerted: sent.sent };
+  try {
+    const sent = await deps.notifier.notify(decision, outcome);
+    return { decision, outcome, alerted: sent.sent };
+  } catch (error) {
+    // The invocation fails and is retried, but a retry finds the role already fixed (compliant, no alert):
+    // say here, where the Errors alarm leads, what the guard changed that nobody was told about.
+    if (outcome !== null) {
+      logger.error('the alert for a remediation could not be published', {
+        role: decision.role?.name ?? null,
+        status: outcome.status,
+        applied: outcome.applied,
+        rolledBack: outcome.rolledBack,
+        notRestored: outcome.notRestored,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+    throw error;
+  }
 }

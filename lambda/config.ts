@@ -110,7 +110,9 @@ const ENV_NAMES: Readonly<Record<string, string>> = {
   exemptRoles: 'EXEMPT_ROLES',
   extraPullActions: 'EXTRA_PULL_ACTIONS',
   eksRegions: 'EKS_REGIONS',
+  managedPolicyQuota: 'MANAGED_POLICY_QUOTA',
   nodeRoleCacheTtlSeconds: 'NODE_ROLE_CACHE_TTL_SECONDS',
+  eksConcurrency: 'EKS_CONCURRENCY',
   notifyExempt: 'NOTIFY_EXEMPT',
 };
 
@@ -123,12 +125,18 @@ export function settingsFromEnv(env: Env): LambdaSettings {
       exemptRoles: jsonListFromEnv(env, 'EXEMPT_ROLES'),
       extraPullActions: jsonListFromEnv(env, 'EXTRA_PULL_ACTIONS'),
       eksRegions: jsonListFromEnv(env, 'EKS_REGIONS'),
+      managedPolicyQuota: numberFromEnv(env, 'MANAGED_POLICY_QUOTA'),
       nodeRoleCacheTtlSeconds: numberFromEnv(env, 'NODE_ROLE_CACHE_TTL_SECONDS'),
+      eksConcurrency: numberFromEnv(env, 'EKS_CONCURRENCY'),
       notifyExempt: booleanFromEnv(env, 'NOTIFY_EXEMPT'),
     },
     'environment',
     ENV_NAMES,
   );
+  const guardRoleArn = optional(env, 'GUARD_ROLE_ARN');
+  // Loop safety rests on recognising the guard's own changes: no remediation without knowing its role.
+  if (config.mode === 'remediate' && guardRoleArn === null)
+    throw new ConfigError('environment variable GUARD_ROLE_ARN is required when GUARD_MODE is remediate');
   return {
     config,
     partition: optional(env, 'GUARD_PARTITION') ?? 'aws',
@@ -136,6 +144,6 @@ export function settingsFromEnv(env: Env): LambdaSettings {
     alertTopicArn: required(env, 'ALERT_TOPIC_ARN'),
     chatTopicArn: optional(env, 'CHAT_TOPIC_ARN'),
     idempotencyTableName: optional(env, 'IDEMPOTENCY_TABLE_NAME'),
-    guardRoleArn: optional(env, 'GUARD_ROLE_ARN'),
+    guardRoleArn,
   };
 }

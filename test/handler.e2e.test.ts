@@ -31,6 +31,8 @@ interface Harness {
   readonly handler: ReturnType<typeof createEventHandler>;
   readonly metrics: Record<string, number>;
   readonly topicArn: string;
+  /** What the handler logged at error level: message and fields. */
+  readonly errors: { message: string; fields: Record<string, unknown> }[];
   /** Replays the recorded IAM call, forgets the calls so far, then runs the handler. */
   run(raw: unknown): Promise<Awaited<ReturnType<ReturnType<typeof createEventHandler>>>>;
   iamWrites(): { command: string; input: Record<string, unknown> }[];
@@ -57,8 +59,14 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
       metrics[name] = (metrics[name] ?? 0) + value;
     },
   };
+  const errors: Harness['errors'] = [];
   const deps = buildDependencies(settings, fake.clients(), {
     metrics: recorder,
+    logger: {
+      info() {},
+      warn() {},
+      error: (message, ...extra) => errors.push({ message, fields: Object.assign({}, ...extra) }),
+    },
     sleep: async () => undefined,
     today: () => '2026-11-22',
     // One hour after the reference AttachRolePolicy (2026-11-20T09:15:42Z).
@@ -70,6 +78,7 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     handler,
     metrics,
     topicArn,
+    errors,
     async run(raw) {
       await replayRecordedCall(fake.iamClient(), raw);
       fake.resetCalls();
@@ -88,6 +97,16 @@ function attachEvent(roleName: string, policyArn: string, eventId = 'evt-attach'
   };
   raw.detail.requestParameters = { roleName, policyArn };
   raw.detail.eventID = eventId;
+  return raw;
+}
+
+/** A DeleteRolePermissionsBoundary event: the one change the guard always answers by reading the whole role. */
+function wholeRoleEvent(roleName: string, eventId: string): unknown {
+  const raw = attachEvent(roleName, FULL, eventId) as {
+    detail: { eventName: string; requestParameters: Record<string, string> };
+  };
+  raw.detail.eventName = 'DeleteRolePermissionsBoundary';
+  raw.detail.requestParameters = { roleName };
   return raw;
 }
 
@@ -124,10 +143,14 @@ describe.each(['alert', 'remediate'] as const)('every sample and demo event, mod
       } else {
         for (const o of result.outcomes.filter((x) => x.verdict === 'violation'))
           expect(o.remediation).toBe('applied');
-        // After remediation no role the event touched can write to ECR any more: re-run the same change.
+        // After remediation no role the event touched can write to ECR any more: an event that makes the
+        // guard re-read the whole role (a boundary removal, no short cut) finds it compliant.
         for (const o of result.outcomes.filter((x) => x.verdict === 'violation' && x.role !== null)) {
-          const again = await h.handler(attachEvent(o.role ?? '', READONLY, `re-${o.role}`), context);
-          expect(again.outcomes[0]?.verdict).toBe('compliant');
+          const again = await h.handler(wholeRoleEvent(o.role ?? '', `re-${o.role}`), context);
+          expect(again.outcomes).toEqual([expect.objectContaining({ verdict: 'compliant', alerted: false })]);
+          const state = h.fake.roleState(o.role ?? '');
+          const swapped = !state.attached.some((arn) => /FullAccess|PowerUser|AdministratorAccess/.test(arn));
+          expect(swapped || GUARD_POLICY_NAME in state.inline).toBe(true);
         }
       }
     },
@@ -333,6 +356,41 @@ describe('remediate mode', () => {
     expect(result.outcomes[0]?.remediation).toBe('failed-restored');
     expect(Object.keys(h.fake.roleState(NODE_ROLE).inline)).not.toContain(GUARD_POLICY_NAME);
     expect(h.iamWrites().map((w) => w.command)).toEqual(['PutRolePolicy', 'DeleteRolePolicy']);
+  });
+
+  it('throttling that outlasts the retries during verification rolls the fix back and alerts', async () => {
+    const h = harness({ mode: 'remediate' });
+    const before = h.fake.roleState('prod-gpu-nodes');
+    // Every read of the role fails once the write policies are gone, i.e. during verification only.
+    h.fake.failOn({
+      service: 'iam',
+      command: 'ListAttachedRolePolicies',
+      match: () => !h.fake.roleState('prod-gpu-nodes').attached.some((a) => a.includes('PowerUser')),
+      error: 'Throttling',
+    });
+    const result = await h.run(attachEvent('prod-gpu-nodes', FULL));
+    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-restored', alerted: true });
+    expect(h.fake.roleState('prod-gpu-nodes').attached.sort()).toEqual([...before.attached, FULL].sort());
+    expect(h.fake.published[0]?.subject).toMatch(/^\[ACTION NEEDED\]/);
+    expect(h.fake.published[0]?.message).toContain('Throttling');
+    expect(h.metrics.RemediationFailures).toBe(1);
+  });
+
+  it('an SNS failure after an applied fix fails the invocation and logs what was changed', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure' });
+    await expect(h.run(attachEvent('prod-gpu-nodes', FULL))).rejects.toThrow();
+    expect(h.fake.roleState('prod-gpu-nodes').attached).toContain(READONLY);
+    expect(h.errors[0]).toEqual({
+      message: 'the alert for a remediation could not be published',
+      fields: expect.objectContaining({
+        role: 'prod-gpu-nodes',
+        status: 'applied',
+        applied: expect.arrayContaining([
+          expect.objectContaining({ op: 'DetachRolePolicy', policyArn: FULL }),
+        ]),
+      }),
+    });
   });
 
   it('is idempotent: a second event on the fixed role changes nothing', async () => {

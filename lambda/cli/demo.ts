@@ -120,7 +120,8 @@ function printRun(io: CliIo, run: DemoRun, mode: GuardMode): void {
       `   decision: ${o.verdict}${severity}${o.role === null ? '' : ` for ${o.role}`}${remediation}\n`,
     );
   }
-  if (mode === 'remediate' && run.before !== null && run.after !== null) {
+  if (run.before !== null && run.after !== null) {
+    // "before" is the role once the change was made, "after" once the guard has run (the same in alert mode).
     const list = (s: { attached: string[]; inline: string[] }) =>
       `managed: ${s.attached.map(shortArn).join(', ') || '-'} | inline: ${s.inline.join(', ') || '-'}`;
     io.stdout.write(`   before:   ${list(run.before)}\n   after:    ${list(run.after)}\n`);

@@ -1,7 +1,7 @@
 // CLI composition root: parses argv, dispatches to a command, maps errors to exit codes (0 ok, 1 findings
 // at or above --fail-on, 2 bad usage or unreadable input).
 import { parseArgs } from 'node:util';
-import { defaultClients, evaluationSettings } from '../composition';
+import { type AwsClients, defaultClients, evaluationSettings } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import { ConfigError, InvalidInputError } from '../domain/errors';
 import { parseRoleChangeEvent } from '../events/role-change';
@@ -10,7 +10,7 @@ import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
 import { type CliIo, readJsonFile, UsageError } from './io';
 import { snapshotCommand } from './snapshot-command';
-import { liveView, snapshotView } from './views';
+import { liveView, partitionOfChange, snapshotView } from './views';
 
 interface Command {
   readonly summary: string;
@@ -30,7 +30,12 @@ function loadConfig(path: string | undefined): GuardConfig {
     : parseConfig(readJsonFile(path, 'config'), `config file ${path}`);
 }
 
-const evaluateCommand: Command = {
+export interface EvaluateCommandDeps {
+  /** The live account's SDK clients (tests hand in the in-memory fake). */
+  readonly clients?: () => AwsClients;
+}
+
+export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command => ({
   summary: 'decide one CloudTrail event against a snapshot file or the live account (read-only)',
   usage: EVALUATE_USAGE,
   async run(args, io) {
@@ -54,14 +59,14 @@ const evaluateCommand: Command = {
     const view =
       values.snapshot !== undefined
         ? snapshotView(values.snapshot).withChange(change)
-        : liveView(config, defaultClients(), io);
+        : liveView(config, (deps.clients ?? (() => defaultClients()))(), io, partitionOfChange(change));
     const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
     const decisions = await evaluator.evaluate(change);
     const output = decisions.length === 1 ? decisions[0] : decisions;
     io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return 0;
   },
-};
+});
 
 const demoCommand: Command = {
   summary: 'run the bundled sample events through the real handler against an in-memory sample account',
@@ -84,7 +89,7 @@ the role's policies before and after (remediate mode).`,
 };
 
 export const COMMANDS: Record<string, Command> = {
-  evaluate: evaluateCommand,
+  evaluate: createEvaluateCommand(),
   demo: demoCommand,
   audit: auditCommand,
   snapshot: snapshotCommand,

@@ -3,10 +3,22 @@ import { LiveAccountView } from '../account/live';
 import { SnapshotAccountView } from '../account/snapshot';
 import type { AwsClients } from '../composition';
 import type { GuardConfig } from '../config';
+import { partitionFromArn } from '../domain/arn';
+import type { ParsedChange } from '../events/role-change';
 import { EksGateway } from '../gateways/eks-gateway';
 import { IamGateway } from '../gateways/iam-gateway';
 import { RegionsGateway } from '../gateways/regions-gateway';
 import type { CliIo } from './io';
+
+/** The partition of the account an event came from (`aws-cn`, `aws-us-gov`...), read off its ARNs; else `aws`. */
+export function partitionOfChange(change: ParsedChange): string {
+  const arns = [change.event.actor, change.event.policy?.arn ?? null];
+  for (const arn of arns) {
+    const partition = arn === null ? null : partitionFromArn(arn);
+    if (partition !== null) return partition;
+  }
+  return 'aws';
+}
 
 export function snapshotView(path: string): SnapshotAccountView {
   return SnapshotAccountView.fromFile(path);
@@ -17,7 +29,7 @@ export function liveView(
   config: GuardConfig,
   clients: AwsClients,
   io: CliIo,
-  partition = 'aws',
+  partition: string,
 ): LiveAccountView {
   const regionsGateway = new RegionsGateway(clients.account);
   return new LiveAccountView({

@@ -63,8 +63,12 @@ export class ChangeEvaluator {
         return [ignoredDecision(change.event, change.reason)];
       case 'role-policy-put': {
         const ref: PolicyRef = { kind: 'inline', name: change.policyName, arn: null };
+        // Overwriting the guard's own deny policy can re-open writes it was blocking, even with a
+        // document that grants nothing: always re-read the role then. (Any other inline policy that
+        // held a Deny and is overwritten is caught by the sweep; the event carries no old document.)
+        const overwritesGuard = change.policyName === this.settings.guardPolicyName;
         const grants = this.documentGrantsWrite({ ref, document: change.document });
-        if (grants === false) {
+        if (grants === false && !overwritesGuard) {
           return [
             changeGrantsNothingDecision(
               change.event,

@@ -161,7 +161,20 @@ export class Remediator {
       result: null as RemediationOutcome['verification'],
     };
     for (let attempt = 1; attempt <= this.verifyAttempts; attempt += 1) {
-      const after = await this.evaluator.evaluateRole(roleName, before.event);
+      let after: Decision;
+      try {
+        after = await this.evaluator.evaluateRole(roleName, before.event);
+      } catch (error) {
+        // Throttling that outlasts the SDK's retries, or any other read error, after IAM writes were made:
+        // never let it escape (the fix would stay half-verified and unreported); count it as a failed check.
+        last = {
+          ok: false,
+          error: `verification could not read the role: ${errorText(error)}`,
+          result: null,
+        };
+        if (attempt < this.verifyAttempts) await this.sleep(1000 * attempt);
+        continue;
+      }
       const allowedAfter = new Set(after.pullActionsAllowed ?? []);
       const lostPulls = neededPulls.filter((a) => !allowedAfter.has(a));
       const result = { writeActionsAfter: after.ecrWriteActions, pullActionsAllowed: lostPulls.length === 0 };

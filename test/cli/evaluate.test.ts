@@ -1,8 +1,12 @@
 // CLI tests for `evaluate` and `demo`: output contract, exit codes, one-line errors on bad files.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../lambda/cli/main';
+import { createEvaluateCommand, main } from '../../lambda/cli/main';
+import { partitionOfChange } from '../../lambda/cli/views';
+import { parseRoleChangeEvent } from '../../lambda/events/role-change';
+import { FakeAws } from '../../lambda/testing/fake-aws';
+import { replayRecordedCall } from '../../lambda/testing/replay';
 
 const ROOT = join(__dirname, '..', '..');
 const SNAPSHOT = join(ROOT, 'demo', 'sample-account.json');
@@ -188,6 +192,37 @@ describe('eks-ecr-guard evaluate', () => {
   });
 });
 
+describe('eks-ecr-guard evaluate --live', () => {
+  const IAM_WRITES = ['AttachRolePolicy', 'DetachRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy'];
+
+  it('decides against the live account and never writes, even for a violation', async () => {
+    const fake = FakeAws.fromSnapshot(JSON.parse(readFileSync(SNAPSHOT, 'utf8')), { pageSize: 2 });
+    const eventFile = join(FIXTURES, 'iam-AttachRolePolicy.json');
+    await replayRecordedCall(fake.iamClient(), JSON.parse(readFileSync(eventFile, 'utf8')));
+    fake.resetCalls();
+    let stdout = '';
+    const code = await createEvaluateCommand({ clients: () => fake.clients() }).run(
+      ['--event', eventFile, '--live'],
+      { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true } },
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ verdict: 'violation', scope: 'role' });
+    expect(fake.calls.length).toBeGreaterThan(0);
+    expect(fake.calls.filter((c) => c.service === 'iam' && IAM_WRITES.includes(c.command))).toEqual([]);
+    expect(fake.calls.filter((c) => c.service === 'sns')).toEqual([]);
+    expect(fake.published).toEqual([]);
+  });
+
+  it("reads the partition off the event's ARNs, so China and GovCloud accounts get their own ARNs", () => {
+    const raw = JSON.parse(readFileSync(join(FIXTURES, 'iam-AttachRolePolicy.json'), 'utf8'));
+    expect(partitionOfChange(parseRoleChangeEvent(raw))).toBe('aws');
+    const cn = structuredClone(raw);
+    cn.detail.userIdentity.arn = cn.detail.userIdentity.arn.replace('arn:aws:', 'arn:aws-cn:');
+    cn.detail.requestParameters.policyArn = 'arn:aws-cn:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess';
+    expect(partitionOfChange(parseRoleChangeEvent(cn))).toBe('aws-cn');
+  });
+});
+
 describe('eks-ecr-guard demo', () => {
   it('runs every demo event in both modes and shows alerts and before/after policies', async () => {
     const { code, stdout } = await run(['demo']);
@@ -198,6 +233,17 @@ describe('eks-ecr-guard demo', () => {
     expect(stdout).toMatch(/\[FIXED\]/);
     expect(stdout).toMatch(/before: +managed: .*AmazonEC2ContainerRegistryFullAccess/);
     expect(stdout).toContain('10 events, 5 alerts published in alert mode.');
+    // Both modes show the role's policies around the guard: unchanged in alert mode, swapped in remediate.
+    const [alertPart = '', remediatePart = ''] = stdout.split('mode: remediate');
+    const karpenter = (part: string) => {
+      const start = part.indexOf('01-attach-fullaccess-karpenter');
+      return part.slice(start, part.indexOf('── ', start));
+    };
+    expect(karpenter(alertPart)).toMatch(/after: +managed: [^\n]*AmazonEC2ContainerRegistryFullAccess/);
+    expect(karpenter(remediatePart)).toMatch(/before: +managed: [^\n]*AmazonEC2ContainerRegistryFullAccess/);
+    expect(karpenter(remediatePart)).not.toMatch(
+      /after: +managed: [^\n]*AmazonEC2ContainerRegistryFullAccess/,
+    );
   });
 });
 

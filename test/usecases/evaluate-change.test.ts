@@ -6,6 +6,7 @@ import type { AccountView } from '../../lambda/account/account-view';
 import { SnapshotAccountView } from '../../lambda/account/snapshot';
 import { evaluationSettings } from '../../lambda/composition';
 import { parseConfig } from '../../lambda/config';
+import { guardPolicyDocument } from '../../lambda/domain/decision';
 import { ReadAccessDeniedError } from '../../lambda/domain/errors';
 import type { Decision } from '../../lambda/domain/types';
 import { parseRoleChangeEvent } from '../../lambda/events/role-change';
@@ -222,6 +223,42 @@ describe('cheapest checks first', () => {
     );
     expect(calls.indexOf('eksInventory')).toBeLessThan(calls.indexOf('getInlinePolicy'));
     expect(calls.indexOf('getRole')).toBeLessThan(calls.indexOf('getInlinePolicy'));
+  });
+
+  it("overwriting the guard's own deny policy re-reads the role even when the new document grants nothing", async () => {
+    const putEvent = (roleName: string, policyName: string, document: string): unknown => {
+      const raw = structuredClone(readJson(join(FIXTURES, 'iam-PutRolePolicy.json'))) as {
+        detail: { requestParameters: Record<string, string> };
+      };
+      raw.detail.requestParameters = { roleName, policyName, policyDocument: document };
+      return raw;
+    };
+    // prod-gpu-nodes keeps PowerUser, blocked only by the guard's deny policy.
+    const guarded = putEvent(
+      'prod-gpu-nodes',
+      settings.guardPolicyName,
+      guardPolicyDocument(settings.writeActionsToDeny),
+    );
+    const blocked = SAMPLE.withChange(parseRoleChangeEvent(guarded));
+    const [before] = await new ChangeEvaluator(blocked, settings).evaluate(parseRoleChangeEvent(guarded));
+    expect(before).toMatchObject({ verdict: 'compliant', scope: 'role' });
+
+    const harmless = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }],
+    });
+    const overwrite = parseRoleChangeEvent(putEvent('prod-gpu-nodes', settings.guardPolicyName, harmless));
+    const [after] = await new ChangeEvaluator(blocked.withChange(overwrite), settings).evaluate(overwrite);
+    expect(after).toMatchObject({ verdict: 'violation', scope: 'role' });
+    expect(after?.ecrWriteActions).toContain('ecr:PutImage');
+
+    // The same harmless document under any other name keeps the zero-read short cut.
+    const other = parseRoleChangeEvent(putEvent('prod-gpu-nodes', 'team-logs', harmless));
+    const { view, calls } = spyView(blocked.withChange(other));
+    expect(await new ChangeEvaluator(view, settings).evaluate(other)).toMatchObject([
+      { verdict: 'compliant', scope: 'change' },
+    ]);
+    expect(calls).toEqual([]);
   });
 
   it('a new version that grants nothing does not list the roles of the policy', async () => {

@@ -192,3 +192,82 @@ describe('remediate mode', () => {
     expectNoIamWrite(iamMock);
   });
 });
+
+describe('remediate mode, failures', () => {
+  const iamError = (name: string) => Object.assign(new Error(`${name} from IAM`), { name, $fault: 'client' });
+
+  it('on LimitExceeded for the attach: detach first, then attach again, in that order', async () => {
+    const { deps, iamMock, attached } = setup('remediate');
+    iamMock
+      .on(AttachRolePolicyCommand)
+      .rejectsOnce(iamError('LimitExceeded'))
+      .callsFake(async (input: { PolicyArn: string }) => {
+        attached.add(input.PolicyArn);
+        return {};
+      });
+    const result = await processEvent(deps, event);
+    expect(result.outcomes[0]?.remediation).toBe('applied');
+    const writes = iamMock
+      .calls()
+      .map((call) => call.args[0])
+      .filter(isWriteCommand);
+    expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
+      ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
+      ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: FULL }],
+      ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
+    ]);
+    expect([...attached].sort()).toEqual([WORKER, READONLY].sort());
+  });
+
+  it('a refused detach undoes the attach and alerts with the failure', async () => {
+    const { deps, iamMock, snsMock, attached } = setup('remediate');
+    iamMock.on(DetachRolePolicyCommand, { PolicyArn: FULL }).rejects(iamError('AccessDenied'));
+    const result = await processEvent(deps, event);
+    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-restored', alerted: true });
+    const writes = iamMock
+      .calls()
+      .map((call) => call.args[0])
+      .filter(isWriteCommand);
+    expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
+      ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
+      ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: FULL }],
+      ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
+    ]);
+    expect([...attached].sort()).toEqual([WORKER, FULL].sort());
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: expect.stringMatching(/^\[ACTION NEEDED\]/),
+      Message: expect.stringContaining('AccessDenied'),
+    });
+  });
+
+  it("the guard's own change comes back as an event: no read, no write, no alert", async () => {
+    const { deps, iamMock, snsMock } = setup('remediate');
+    const own = structuredClone(event) as typeof event & {
+      detail: { userIdentity: { sessionContext: unknown } };
+    };
+    own.detail.userIdentity = {
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/guard/session`,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/guard` } },
+    } as typeof own.detail.userIdentity;
+    own.detail.requestParameters = { roleName: ROLE, policyArn: READONLY };
+    const result = await processEvent(deps, own);
+    expect(result.outcomes).toEqual([expect.objectContaining({ verdict: 'ignored', alerted: false })]);
+    expect(iamMock.calls()).toHaveLength(0);
+    expect(snsMock).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe('remediate mode, the same plan twice', () => {
+  it('applying an already applied plan again is "not-needed" and sends no write command', async () => {
+    const { deps, iamMock } = setup('remediate');
+    const first = await processEvent(deps, event);
+    const decision = first.details[0]?.decision;
+    if (decision === undefined) throw new Error('no decision');
+    iamMock.resetHistory();
+    const again = await deps.remediator.remediate(decision);
+    expect(again).toMatchObject({ status: 'not-needed', applied: [] });
+    expectNoIamWrite(iamMock);
+  });
+});

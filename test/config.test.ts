@@ -1,0 +1,73 @@
+// The functions' runtime configuration, read from the environment the CDK stack sets: every variable maps to
+// its key, a bad value names the variable, and remediate mode refuses to start without its own role ARN.
+
+import { settingsFromEnv } from '../lambda/config';
+import { ConfigError } from '../lambda/domain/errors';
+
+const BASE = { ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts' };
+
+describe('settingsFromEnv', () => {
+  it('defaults to alert mode with nothing but the topic set', () => {
+    const settings = settingsFromEnv(BASE);
+    expect(settings.config).toMatchObject({ mode: 'alert', eksConcurrency: 4, managedPolicyQuota: null });
+    expect(settings).toMatchObject({ partition: 'aws', guardRoleArn: null, chatTopicArn: null });
+  });
+
+  it('maps every variable to its key', () => {
+    const settings = settingsFromEnv({
+      ...BASE,
+      GUARD_MODE: 'remediate',
+      GUARD_ROLE_ARN: 'arn:aws:iam::111122223333:role/guard',
+      GUARD_PARTITION: 'aws-cn',
+      GUARD_ACCOUNT_ID: '111122223333',
+      REPLACEMENT_POLICY_NAME: 'AmazonEC2ContainerRegistryPullOnly',
+      EXEMPT_ROLES: '["legacy-*"]',
+      EXTRA_PULL_ACTIONS: '["ecr:CreateRepository"]',
+      EKS_REGIONS: '["eu-west-1","us-east-1"]',
+      MANAGED_POLICY_QUOTA: '20',
+      NODE_ROLE_CACHE_TTL_SECONDS: '60',
+      EKS_CONCURRENCY: '8',
+      NOTIFY_EXEMPT: 'true',
+      CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
+      IDEMPOTENCY_TABLE_NAME: 'idem',
+    });
+    expect(settings).toEqual({
+      config: {
+        mode: 'remediate',
+        replacementPolicy: 'AmazonEC2ContainerRegistryPullOnly',
+        exemptRoles: ['legacy-*'],
+        extraPullActions: ['ecr:CreateRepository'],
+        eksRegions: ['eu-west-1', 'us-east-1'],
+        managedPolicyQuota: 20,
+        nodeRoleCacheTtlSeconds: 60,
+        eksConcurrency: 8,
+        notifyExempt: true,
+      },
+      partition: 'aws-cn',
+      accountId: '111122223333',
+      alertTopicArn: BASE.ALERT_TOPIC_ARN,
+      chatTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
+      idempotencyTableName: 'idem',
+      guardRoleArn: 'arn:aws:iam::111122223333:role/guard',
+    });
+  });
+
+  it.each([
+    [{ GUARD_MODE: 'fix' }, /GUARD_MODE/],
+    [{ EKS_CONCURRENCY: '0' }, /EKS_CONCURRENCY/],
+    [{ MANAGED_POLICY_QUOTA: 'ten' }, /MANAGED_POLICY_QUOTA: expected a number/],
+    [{ EKS_REGIONS: 'eu-west-1' }, /EKS_REGIONS: expected a JSON array/],
+    [{ NOTIFY_EXEMPT: 'yes' }, /NOTIFY_EXEMPT: expected true or false/],
+  ])('names the variable of a bad value: %j', (extra, message) => {
+    expect(() => settingsFromEnv({ ...BASE, ...extra })).toThrow(message);
+  });
+
+  it('requires the alert topic', () => {
+    expect(() => settingsFromEnv({})).toThrow(/ALERT_TOPIC_ARN is required/);
+  });
+
+  it('refuses remediate mode without the guard role ARN (its own changes would not be recognised)', () => {
+    expect(() => settingsFromEnv({ ...BASE, GUARD_MODE: 'remediate' })).toThrow(ConfigError);
+    expect(() => settingsFromEnv({ ...BASE, GUARD_MODE: 'remediate' })).toThrow(/GUARD_ROLE_ARN is required/);
+  });
+});
