@@ -9,6 +9,7 @@ export const WATCHED_IAM_EVENT_NAMES = [
   'SetDefaultPolicyVersion',
   'PutRolePermissionsBoundary',
   'DeleteRolePermissionsBoundary',
+  'DeleteRolePolicy',
 ] as const;
 
 export interface IamChangePatternOptions {

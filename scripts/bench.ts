@@ -197,7 +197,7 @@ function callBound(
     if (decisions.every((d) => d.verdict === 'ignored') && change.kind === 'ignored') {
       return { kind: 'ignored', bound: 0, boundFormula: '0 (nothing to read)', awsManagedNotBundled: [] };
     }
-    const bound = change.kind === 'role-policy-put' ? 0 : 2;
+    const bound = change.kind === 'role-policy-put' || change.kind === 'role-policy-deleted' ? 0 : 2;
     const boundFormula = bound === 0 ? '0 (document in the event)' : '≤ 2';
     return { kind: 'no-grant', bound, boundFormula, awsManagedNotBundled: [] };
   }

@@ -393,6 +393,31 @@ describe('remediate mode', () => {
     });
   });
 
+  it("someone deleting the guard's deny policy gets it put back (and an alert)", async () => {
+    const h = harness({ mode: 'remediate' });
+    // ci-push-images (inline ecr:*) is guarded with the explicit deny on the node role.
+    await h.run(readJson(join(FIXTURES, 'iam-PutRolePolicy.json')));
+    expect(Object.keys(h.fake.roleState(NODE_ROLE).inline)).toContain(GUARD_POLICY_NAME);
+    const published = h.fake.published.length;
+
+    const removal = structuredClone(readJson(join(FIXTURES, 'iam-PutRolePolicy.json'))) as {
+      detail: { eventName: string; eventID: string; requestParameters: Record<string, string> };
+    };
+    removal.detail.eventName = 'DeleteRolePolicy';
+    removal.detail.eventID = 'evt-delete-guard';
+    removal.detail.requestParameters = { roleName: NODE_ROLE, policyName: GUARD_POLICY_NAME };
+    const result = await h.run(removal);
+    expect(result.outcomes[0]).toMatchObject({ verdict: 'violation', remediation: 'applied', alerted: true });
+    expect(h.iamWrites()).toEqual([
+      {
+        command: 'PutRolePolicy',
+        input: expect.objectContaining({ RoleName: NODE_ROLE, PolicyName: GUARD_POLICY_NAME }),
+      },
+    ]);
+    expect(Object.keys(h.fake.roleState(NODE_ROLE).inline)).toContain(GUARD_POLICY_NAME);
+    expect(h.fake.published).toHaveLength(published + 1);
+  });
+
   it('is idempotent: a second event on the fixed role changes nothing', async () => {
     const h = harness({ mode: 'remediate' });
     await h.run(attachEvent('prod-gpu-nodes', FULL, 'first'));

@@ -383,6 +383,13 @@ export function applyChange(snapshot: Snapshot, change: ParsedChange): Snapshot 
           { PolicyName: change.policyName, PolicyDocument: change.document },
         ],
       }));
+    case 'role-policy-deleted':
+      return updateRole(snapshot, change.roleName, (role) => ({
+        ...role,
+        RolePolicyList: role.RolePolicyList.filter(
+          (policy) => policy.PolicyName.toLowerCase() !== change.policyName.toLowerCase(),
+        ),
+      }));
     case 'policy-version':
       return updatePolicy(snapshot, change.policyArn, (policy) =>
         withDefaultVersion(policy, change.versionId, change.document),

@@ -156,7 +156,8 @@ export type SupportedEventName =
   | 'CreatePolicyVersion'
   | 'SetDefaultPolicyVersion'
   | 'PutRolePermissionsBoundary'
-  | 'DeleteRolePermissionsBoundary';
+  | 'DeleteRolePermissionsBoundary'
+  | 'DeleteRolePolicy';
 
 export interface EventSummary {
   readonly id: string | null;

@@ -69,3 +69,4 @@ export const SetDefaultPolicyVersionParams = z.looseObject({ policyArn, versionI
 export const PutRolePermissionsBoundaryParams = z.looseObject({ roleName, permissionsBoundary: policyArn });
 
 export const DeleteRolePermissionsBoundaryParams = z.looseObject({ roleName });
+export const DeleteRolePolicyParams = z.looseObject({ roleName, policyName });

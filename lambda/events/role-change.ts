@@ -11,6 +11,7 @@ import {
   CreatePolicyVersionParams,
   CreatePolicyVersionResponse,
   DeleteRolePermissionsBoundaryParams,
+  DeleteRolePolicyParams,
   IAM_EVENT_SOURCE,
   IAM_SERVICE_ENDPOINT,
   PutRolePermissionsBoundaryParams,
@@ -27,6 +28,8 @@ export const SUPPORTED_EVENT_NAMES = [
   'SetDefaultPolicyVersion',
   'PutRolePermissionsBoundary',
   'DeleteRolePermissionsBoundary',
+  // Deleting an inline policy can only widen a role when it held a Deny: watched for the guard's own deny.
+  'DeleteRolePolicy',
 ] as const satisfies readonly SupportedEventName[];
 
 export interface IgnoredChange {
@@ -69,9 +72,17 @@ export interface BoundaryDeleted {
   readonly roleName: string;
 }
 
+export interface RolePolicyDeleted {
+  readonly kind: 'role-policy-deleted';
+  readonly event: EventSummary;
+  readonly roleName: string;
+  readonly policyName: string;
+}
+
 export type ParsedChange =
   | IgnoredChange
   | RolePolicyPut
+  | RolePolicyDeleted
   | RolePolicyAttached
   | PolicyVersionChange
   | BoundaryPut
@@ -121,6 +132,7 @@ const PARSERS: Readonly<Record<SupportedEventName, EventParser>> = {
   SetDefaultPolicyVersion: parseSetDefaultPolicyVersion,
   PutRolePermissionsBoundary: parsePutRolePermissionsBoundary,
   DeleteRolePermissionsBoundary: parseDeleteRolePermissionsBoundary,
+  DeleteRolePolicy: parseDeleteRolePolicy,
 };
 
 function parseEvent(raw: unknown): ParsedChange {
@@ -233,6 +245,17 @@ function parseDeleteRolePermissionsBoundary(record: CloudTrailRecord, event: Eve
   if (!params.success)
     return unusableParameters('DeleteRolePermissionsBoundary', params.error, record, event);
   return { kind: 'boundary-deleted', event, roleName: params.data.roleName };
+}
+
+function parseDeleteRolePolicy(record: CloudTrailRecord, event: EventSummary): ParsedChange {
+  const params = DeleteRolePolicyParams.safeParse(record.requestParameters);
+  if (!params.success) return unusableParameters('DeleteRolePolicy', params.error, record, event);
+  return {
+    kind: 'role-policy-deleted',
+    event,
+    roleName: params.data.roleName,
+    policyName: params.data.policyName,
+  };
 }
 
 function unusableParameters(

@@ -4,6 +4,7 @@ import {
   AttachRolePolicyCommand,
   CreatePolicyVersionCommand,
   DeleteRolePermissionsBoundaryCommand,
+  DeleteRolePolicyCommand,
   type IAMClient,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
@@ -33,6 +34,11 @@ export async function replayRecordedCall(iam: IAMClient, raw: unknown): Promise<
         }),
       );
       return `put inline policy ${change.policyName} on ${change.roleName}`;
+    case 'role-policy-deleted':
+      await iam.send(
+        new DeleteRolePolicyCommand({ RoleName: change.roleName, PolicyName: change.policyName }),
+      );
+      return `delete inline policy ${change.policyName} of ${change.roleName}`;
     case 'policy-version':
       if (change.document !== null) {
         const document =

@@ -66,7 +66,8 @@ export class ChangeEvaluator {
         // Overwriting the guard's own deny policy can re-open writes it was blocking, even with a
         // document that grants nothing: always re-read the role then. (Any other inline policy that
         // held a Deny and is overwritten is caught by the sweep; the event carries no old document.)
-        const overwritesGuard = change.policyName === this.settings.guardPolicyName;
+        const overwritesGuard =
+          change.policyName.toLowerCase() === this.settings.guardPolicyName.toLowerCase();
         const grants = this.documentGrantsWrite({ ref, document: change.document });
         if (grants === false && !overwritesGuard) {
           return [
@@ -109,6 +110,17 @@ export class ChangeEvaluator {
       }
       case 'boundary-deleted':
         return [await this.evaluateRole(change.roleName, change.event)];
+      case 'role-policy-deleted':
+        // IAM names are unique case-insensitively: any spelling of the guard's policy is the guard's policy.
+        if (change.policyName.toLowerCase() === this.settings.guardPolicyName.toLowerCase())
+          return [await this.evaluateRole(change.roleName, change.event)];
+        return [
+          changeGrantsNothingDecision(
+            change.event,
+            `Deleting inline policy ${change.policyName} removes permissions; it widens the role only if the policy held a Deny, which the guard re-checks for its own ${this.settings.guardPolicyName} and the scheduled sweep for any other.`,
+            { name: change.roleName, arn: null },
+          ),
+        ];
     }
   }
 

@@ -489,6 +489,17 @@ describe('applyChange (replaying an event on a snapshot)', () => {
     expect(await afterView.getInlinePolicy('nodes', 'push')).toBe('{}');
   });
 
+  it('deletes an inline policy, whatever the case of its name', async () => {
+    const after = applyChange(base(), {
+      kind: 'role-policy-deleted',
+      event,
+      roleName: 'nodes',
+      policyName: 'PUSH',
+    });
+    expect((await new SnapshotAccountView(after).getRole('nodes'))?.inlinePolicyNames).toEqual([]);
+    expect(await new SnapshotAccountView(after).getInlinePolicy('nodes', 'Push')).toBeNull();
+  });
+
   it('adds a new default version from CreatePolicyVersion', async () => {
     const document = JSON.stringify(pushDoc);
     const after = applyChange(base(), {

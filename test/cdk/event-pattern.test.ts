@@ -105,7 +105,7 @@ describe('IAM change rule pattern, field by field', () => {
     expect(detail.eventSource).toEqual(['iam.amazonaws.com']);
   });
 
-  it('watches exactly the six calls that can change what a role may do', () => {
+  it('watches exactly the seven calls that can widen what a role may do', () => {
     expect(detail.eventName).toEqual([
       'AttachRolePolicy',
       'PutRolePolicy',
@@ -113,6 +113,7 @@ describe('IAM change rule pattern, field by field', () => {
       'SetDefaultPolicyVersion',
       'PutRolePermissionsBoundary',
       'DeleteRolePermissionsBoundary',
+      'DeleteRolePolicy',
     ]);
   });
 

@@ -56,6 +56,7 @@ describe('home Region eu-west-1', () => {
           'SetDefaultPolicyVersion',
           'PutRolePermissionsBoundary',
           'DeleteRolePermissionsBoundary',
+          'DeleteRolePolicy',
         ],
         errorCode: [{ exists: false }],
       },

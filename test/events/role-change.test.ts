@@ -164,6 +164,23 @@ describe('the other supported calls', () => {
     expect(change).toMatchObject({ kind: 'boundary-deleted', roleName: 'prod-batch-nodes' });
   });
 
+  it('DeleteRolePolicy → role-policy-deleted; a missing policy name is ignored with the field named', () => {
+    const change = parseRoleChangeEvent(
+      iamEvent('DeleteRolePolicy', {
+        roleName: 'prod-batch-nodes',
+        policyName: 'eks-ecr-guard-deny-ecr-write',
+      }),
+    );
+    expect(change).toMatchObject({
+      kind: 'role-policy-deleted',
+      roleName: 'prod-batch-nodes',
+      policyName: 'eks-ecr-guard-deny-ecr-write',
+    });
+    const bad = parseRoleChangeEvent(iamEvent('DeleteRolePolicy', { roleName: 'prod-batch-nodes' }));
+    expect(bad.kind).toBe('ignored');
+    expect(bad.kind === 'ignored' ? bad.reason : '').toContain('requestParameters.policyName');
+  });
+
   it('CreatePolicyVersion without a response keeps the document and a null versionId', () => {
     const change = parseRoleChangeEvent(
       iamEvent(
@@ -200,12 +217,13 @@ describe('the other supported calls', () => {
     expect(change.kind).toBe('role-policy-put');
   });
 
-  it('exports exactly the six supported event names', () => {
+  it('exports exactly the seven supported event names', () => {
     expect([...SUPPORTED_EVENT_NAMES].sort()).toEqual(
       [
         'AttachRolePolicy',
         'CreatePolicyVersion',
         'DeleteRolePermissionsBoundary',
+        'DeleteRolePolicy',
         'PutRolePermissionsBoundary',
         'PutRolePolicy',
         'SetDefaultPolicyVersion',

@@ -261,6 +261,31 @@ describe('cheapest checks first', () => {
     expect(calls).toEqual([]);
   });
 
+  it("deleting the guard's own deny policy re-reads the role; deleting any other inline policy reads nothing", async () => {
+    const event = (policyName: string): unknown => {
+      const raw = structuredClone(readJson(join(FIXTURES, 'iam-PutRolePolicy.json'))) as {
+        detail: { eventName: string; requestParameters: Record<string, string> };
+      };
+      raw.detail.eventName = 'DeleteRolePolicy';
+      raw.detail.requestParameters = { roleName: 'prod-gpu-nodes', policyName };
+      return raw;
+    };
+    // prod-gpu-nodes keeps PowerUser: once the guard's deny is gone it can write again.
+    const removeGuard = parseRoleChangeEvent(event(settings.guardPolicyName.toUpperCase()));
+    const [decision] = await new ChangeEvaluator(SAMPLE.withChange(removeGuard), settings).evaluate(
+      removeGuard,
+    );
+    expect(decision).toMatchObject({ verdict: 'violation', scope: 'role' });
+    expect(decision?.plan.map((s) => s.op)).toContain('DetachRolePolicy');
+
+    const other = parseRoleChangeEvent(event('team-logs'));
+    const { view, calls } = spyView(SAMPLE.withChange(other));
+    const [compliant] = await new ChangeEvaluator(view, settings).evaluate(other);
+    expect(compliant).toMatchObject({ verdict: 'compliant', scope: 'change' });
+    expect(compliant?.reason).toContain('scheduled sweep');
+    expect(calls).toEqual([]);
+  });
+
   it('a new version that grants nothing does not list the roles of the policy', async () => {
     const { view, calls } = spyView(SAMPLE);
     const decisions = await new ChangeEvaluator(view, settings).evaluate(
