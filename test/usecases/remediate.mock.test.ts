@@ -26,9 +26,12 @@ import {
   type ServiceOutputTypes,
 } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { buildDependencies, processEvent } from '../../lambda/composition';
 import { type GuardMode, parseConfig } from '../../lambda/config';
+import { createEventHandler } from '../../lambda/event-handler';
+import { InMemoryCacheClient, inMemoryPersistence } from '../../lambda/testing/in-memory-idempotency';
 
 const ACCOUNT = '111122223333';
 const ROLE = 'ng-role';
@@ -269,5 +272,21 @@ describe('remediate mode, the same plan twice', () => {
     const again = await deps.remediator.remediate(decision);
     expect(again).toMatchObject({ status: 'not-needed', applied: [] });
     expectNoIamWrite(iamMock);
+  });
+});
+
+describe('duplicate delivery', () => {
+  it('the same CloudTrail event delivered twice sends one Publish (alert mode would otherwise alert twice)', async () => {
+    const { deps, iamMock, snsMock } = setup('alert');
+    const handler = createEventHandler({ deps, persistence: inMemoryPersistence(new InMemoryCacheClient()) });
+    const context = { getRemainingTimeInMillis: () => 30_000, awsRequestId: 'r' } as unknown as Context;
+    const first = await handler(event, context);
+    const second = await handler(structuredClone(event), context);
+    expect(second).toEqual(first);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expectNoIamWrite(iamMock);
+    // A new event id for the same change is a new delivery: alerted again.
+    await handler({ ...event, detail: { ...event.detail, eventID: 'evt-other' } }, context);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 2);
   });
 });
