@@ -5,7 +5,7 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { LiveAccountView } from './account/live';
-import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings } from './config';
+import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings, PULL_BRIDGE_POLICY_NAME } from './config';
 import { NODE_PULL_ACTIONS, pullAllowance, WRITE_ACTIONS } from './domain/catalogue';
 import { ignoredDecision } from './domain/decision';
 import { KNOWN_WRITE_MANAGED_POLICIES, REPLACEMENT_POLICIES } from './domain/managed-policies';
@@ -17,7 +17,7 @@ import { RegionsGateway } from './gateways/regions-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
 import { ChangeEvaluator, type EvaluationSettings } from './usecases/evaluate-change';
 import { Notifier } from './usecases/notify';
-import { Remediator, shouldRemediate } from './usecases/remediate';
+import { pullCoverage, Remediator, shouldRemediate } from './usecases/remediate';
 
 /** The SDK clients the guard uses; built once per container (or handed in by tests and the demo). */
 export interface AwsClients {
@@ -130,9 +130,16 @@ export function buildDependencies(
     eksConcurrency: config.eksConcurrency,
     now,
   });
-  const evaluator = new ChangeEvaluator(view, evaluationSettings(config, partition, options.today));
+  const evaluation = evaluationSettings(config, partition, options.today);
+  const evaluator = new ChangeEvaluator(view, evaluation);
   const remediatorOptions = options.sleep === undefined ? {} : { sleep: options.sleep };
-  const remediator = new Remediator(iam, view, evaluator, remediatorOptions);
+  const pulls = pullCoverage(
+    partition,
+    evaluation.pullPolicies,
+    [...evaluation.nodePullActions, ...evaluation.pullAllowance],
+    PULL_BRIDGE_POLICY_NAME,
+  );
+  const remediator = new Remediator(iam, view, evaluator, pulls, remediatorOptions);
   const notifier = new Notifier({
     publisher: new SnsGateway(clients.sns),
     alertTopicArn: settings.alertTopicArn,
@@ -246,7 +253,7 @@ async function handleDecision(deps: Dependencies, decision: Decision): Promise<P
         metrics.addMetric('TimeToRemediate', 'Seconds', Math.max(0, (deps.now() - changedAt) / 1000));
       }
     }
-    if (outcome.status === 'failed-restored' || outcome.status === 'failed-not-restored') {
+    if (outcome.status === 'failed-safe' || outcome.status === 'failed-pulls-at-risk') {
       metrics.addMetric('RemediationFailures', 'Count', 1);
       logger.error('remediation failed', {
         status: outcome.status,
@@ -268,8 +275,7 @@ async function handleDecision(deps: Dependencies, decision: Decision): Promise<P
         role: decision.role?.name ?? null,
         status: outcome.status,
         applied: outcome.applied,
-        rolledBack: outcome.rolledBack,
-        notRestored: outcome.notRestored,
+        notDone: outcome.notDone,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       });
     }

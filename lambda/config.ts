@@ -14,6 +14,9 @@ export type ReplacementPolicyName = (typeof REPLACEMENT_POLICY_NAMES)[number];
 /** Name of the inline explicit-Deny policy the guard puts on roles whose write grant it cannot swap. */
 export const GUARD_POLICY_NAME = 'eks-ecr-guard-deny-ecr-write';
 
+/** Name of the temporary inline policy that keeps pulls allowed while a swap at the quota detaches first. */
+export const PULL_BRIDGE_POLICY_NAME = 'eks-ecr-guard-pull-bridge';
+
 const stringList = z.array(z.string().min(1));
 
 const configSchema = z.strictObject({

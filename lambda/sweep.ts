@@ -169,7 +169,7 @@ export class Sweep {
     try {
       const outcome = await this.deps.remediator.remediate(decision);
       if (outcome.status === 'applied') this.metrics.addMetric('RemediationsApplied', 'Count', 1);
-      if (outcome.status === 'failed-restored' || outcome.status === 'failed-not-restored') {
+      if (outcome.status === 'failed-safe' || outcome.status === 'failed-pulls-at-risk') {
         this.metrics.addMetric('RemediationFailures', 'Count', 1);
         this.logger.error('remediation failed', {
           role: roleName,

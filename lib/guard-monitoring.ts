@@ -68,7 +68,7 @@ export class GuardMonitoring extends Construct {
     alarm(
       'FailureDestinationNotEmpty',
       props.failureQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-      'events failed every retry of the event function; inspect the failure queue',
+      'invocations failed every retry of a guard function (event or sweep); inspect the failure queue',
     );
     alarm(
       'RuleTargetDlqNotEmpty',
@@ -81,7 +81,7 @@ export class GuardMonitoring extends Construct {
     alarm(
       'RemediationFailures',
       guardMetric('RemediationFailures'),
-      'a remediation failed (the role was restored or needs a manual fix)',
+      'a remediation did not finish (the alert lists what is left to do by hand)',
     );
     alarm(
       'SweepFunctionErrors',

@@ -114,22 +114,12 @@ export function remediationStatements(replacementPolicy: ReplacementPolicyName):
       conditions: { ArnEquals: { 'iam:PolicyARN': replacementArn }, ...NOT_TAGGED_EXEMPT },
     }),
     new iam.PolicyStatement({
-      // Rollback only: if a later step of a remediation fails, the write policy detached earlier is re-attached
-      // so the node keeps working; the alert then reports the failed remediation.
-      sid: 'RestoreDetachedPolicyAfterFailedRemediation',
-      actions: ['iam:AttachRolePolicy'],
-      resources: [ALL_ROLES_ARN],
-      conditions: { ArnEquals: { 'iam:PolicyARN': writePolicyArns }, ...NOT_TAGGED_EXEMPT },
-    }),
-    new iam.PolicyStatement({
-      // The known write policies, plus the replacement so a half-done remediation can be rolled back.
+      // Only the known ECR write policies. The guard never attaches one back, not even to undo a failed run: it
+      // must not hold the very permission it takes away (a failed run stops where pulls still work, reported).
       sid: 'DetachEcrWritePolicies',
       actions: ['iam:DetachRolePolicy'],
       resources: [ALL_ROLES_ARN],
-      conditions: {
-        ArnEquals: { 'iam:PolicyARN': [...writePolicyArns, replacementArn] },
-        ...NOT_TAGGED_EXEMPT,
-      },
+      conditions: { ArnEquals: { 'iam:PolicyARN': writePolicyArns }, ...NOT_TAGGED_EXEMPT },
     }),
     new iam.PolicyStatement({
       // Rewriting an inline policy (drop the ECR write actions) or restoring it. IAM has no condition key for

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { demoEventFiles } from '../lambda/cli/demo';
-import { buildDependencies, type GuardMetrics } from '../lambda/composition';
+import { buildDependencies, type Dependencies, type GuardMetrics } from '../lambda/composition';
 import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings, parseConfig } from '../lambda/config';
 import { createEventHandler } from '../lambda/event-handler';
 import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
@@ -22,6 +22,7 @@ const FULL = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess';
 const READONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
 const PULLONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly';
 const IAM_WRITES = ['AttachRolePolicy', 'DetachRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy'];
+const PULL_BRIDGE = 'eks-ecr-guard-pull-bridge';
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const context = { getRemainingTimeInMillis: () => 30_000, awsRequestId: 'test' } as unknown as Context;
@@ -31,6 +32,7 @@ interface Harness {
   readonly handler: ReturnType<typeof createEventHandler>;
   readonly metrics: Record<string, number>;
   readonly topicArn: string;
+  readonly deps: Dependencies;
   /** What the handler logged at error level: message and fields. */
   readonly errors: { message: string; fields: Record<string, unknown> }[];
   /** Replays the recorded IAM call, forgets the calls so far, then runs the handler. */
@@ -78,6 +80,7 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     handler,
     metrics,
     topicArn,
+    deps,
     errors,
     async run(raw) {
       await replayRecordedCall(fake.iamClient(), raw);
@@ -290,17 +293,47 @@ describe('remediate mode', () => {
     expect(guard.Statement[0]?.Action).not.toContain('ecr:BatchImportUpstreamImage');
   });
 
-  it('detaches first when the role is at its managed-policy quota', async () => {
+  it('at the managed-policy quota: detaches first, behind a temporary pull bridge, then removes the bridge', async () => {
     const h = harness({ mode: 'remediate' }, { managedPolicyQuota: 3 });
     // prod-gpu-nodes: worker node + CNI + PowerUser = 3 attached, at the quota of 3.
-    await h.run(
+    const result = await h.run(
       attachEvent('prod-gpu-nodes', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser', 'q'),
     );
-    expect(h.iamWrites().map((w) => w.command)).toEqual(['DetachRolePolicy', 'AttachRolePolicy']);
-    expect(h.fake.roleState('prod-gpu-nodes').attached).toContain(READONLY);
+    expect(result.outcomes[0]?.remediation).toBe('applied');
+    expect(h.iamWrites().map((w) => [w.command, w.input.PolicyArn ?? w.input.PolicyName])).toEqual([
+      ['PutRolePolicy', PULL_BRIDGE],
+      ['DetachRolePolicy', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser'],
+      ['AttachRolePolicy', READONLY],
+      ['DeleteRolePolicy', PULL_BRIDGE],
+    ]);
+    const state = h.fake.roleState('prod-gpu-nodes');
+    expect(state.attached).toContain(READONLY);
+    expect(Object.keys(state.inline)).toEqual([]);
   });
 
-  it('on LimitExceeded (quota higher in config than in the account) frees the slot and retries the attach', async () => {
+  it('the pull bridge allows exactly the pull actions, nothing that writes', async () => {
+    const h = harness({ mode: 'remediate' }, { managedPolicyQuota: 3 });
+    await h.run(attachEvent('prod-gpu-nodes', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser'));
+    const put = h.iamWrites().find((w) => w.command === 'PutRolePolicy');
+    expect(JSON.parse(String(put?.input.PolicyDocument))).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'KeepImagePullsWhileEksEcrGuardSwapsPolicies',
+          Effect: 'Allow',
+          Action: [
+            'ecr:BatchGetImage',
+            'ecr:BatchImportUpstreamImage',
+            'ecr:GetAuthorizationToken',
+            'ecr:GetDownloadUrlForLayer',
+          ],
+          Resource: '*',
+        },
+      ],
+    });
+  });
+
+  it('on LimitExceeded (quota higher in config than in the account) frees the slot behind the bridge and retries', async () => {
     const h = harness({ mode: 'remediate', managedPolicyQuota: 20 }, { managedPolicyQuota: 3 });
     const result = await h.run(
       attachEvent('prod-gpu-nodes', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser'),
@@ -308,12 +341,15 @@ describe('remediate mode', () => {
     expect(result.outcomes[0]?.remediation).toBe('applied');
     expect(h.iamWrites().map((w) => w.command)).toEqual([
       'AttachRolePolicy',
+      'PutRolePolicy',
       'DetachRolePolicy',
       'AttachRolePolicy',
+      'DeleteRolePolicy',
     ]);
+    expect(Object.keys(h.fake.roleState('prod-gpu-nodes').inline)).toEqual([]);
   });
 
-  it('a failed step restores what was changed and alerts with the failure', async () => {
+  it('a failed step stops there: what was done stays (nothing is re-attached), and the alert says what is left', async () => {
     const h = harness({ mode: 'remediate' });
     h.fake.failOn({
       service: 'iam',
@@ -324,26 +360,58 @@ describe('remediate mode', () => {
     });
     const before = h.fake.roleState('prod-gpu-nodes');
     const result = await h.run(attachEvent('prod-gpu-nodes', FULL));
-    expect(result.outcomes[0]?.remediation).toBe('failed-restored');
+    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-safe', alerted: true });
     expect(h.iamWrites().map((w) => [w.command, w.input.PolicyArn])).toEqual([
       ['AttachRolePolicy', READONLY],
       ['DetachRolePolicy', FULL],
-      ['DetachRolePolicy', READONLY],
     ]);
-    expect(h.fake.roleState('prod-gpu-nodes').attached.sort()).toEqual([...before.attached, FULL].sort());
-    expect(h.fake.published[0]?.subject).toMatch(/^\[ACTION NEEDED\]/);
+    // The replacement stays (it only adds pulls); the write policies are still there, as the alert says.
+    expect(h.fake.roleState('prod-gpu-nodes').attached.sort()).toEqual(
+      [...before.attached, FULL, READONLY].sort(),
+    );
+    const alert = h.fake.published[0];
+    expect(alert?.subject).toMatch(/^\[ACTION NEEDED\]/);
+    expect(alert?.message).toContain('Done, and left in place');
+    expect(alert?.message).toContain('Not done:');
+    expect(alert?.message).toContain('aws iam detach-role-policy');
     expect(h.metrics.RemediationFailures).toBe(1);
   });
 
-  it('an undo that fails too is reported as not restored, never silently', async () => {
-    const h = harness({ mode: 'remediate' });
-    h.fake.failOn({ service: 'iam', command: 'DetachRolePolicy', error: 'ServiceFailure' });
-    const result = await h.run(attachEvent('prod-gpu-nodes', FULL));
-    expect(result.outcomes[0]?.remediation).toBe('failed-not-restored');
-    expect(h.fake.published[0]?.message).toContain('AmazonEC2ContainerRegistryReadOnly');
+  it('a failed attach after a detach at the quota leaves the pull bridge: no write access, pulls still allowed', async () => {
+    const h = harness({ mode: 'remediate' }, { managedPolicyQuota: 3 });
+    h.fake.failOn({
+      service: 'iam',
+      command: 'AttachRolePolicy',
+      match: (input) => input.PolicyArn === READONLY,
+      error: 'ServiceFailure',
+    });
+    const result = await h.run(
+      attachEvent('prod-gpu-nodes', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser'),
+    );
+    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-safe', alerted: true });
+    expect(h.iamWrites().map((w) => w.command)).toEqual([
+      'PutRolePolicy',
+      'DetachRolePolicy',
+      'AttachRolePolicy',
+    ]);
+    const state = h.fake.roleState('prod-gpu-nodes');
+    expect(state.attached.some((arn) => /PowerUser|FullAccess/.test(arn))).toBe(false);
+    expect(Object.keys(state.inline)).toEqual([PULL_BRIDGE]);
+    expect(h.fake.published[0]?.message).toContain('aws iam delete-role-policy');
+    // Read whole again, the role cannot write, and the bridge still lets the nodes pull.
+    const after = await h.deps.evaluator.evaluateRole('prod-gpu-nodes', {
+      id: null,
+      name: null,
+      time: null,
+      actor: null,
+    });
+    expect(after.ecrWriteActions).toEqual([]);
+    expect(after.pullActionsAllowed).toEqual(
+      expect.arrayContaining(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']),
+    );
   });
 
-  it('a failed verification (role unreadable after the fix) rolls the fix back', async () => {
+  it('a failed verification (role unreadable after the fix) keeps the fix and alerts', async () => {
     const h = harness({ mode: 'remediate' });
     h.fake.failOn({
       service: 'iam',
@@ -353,14 +421,14 @@ describe('remediate mode', () => {
       error: 'AccessDenied',
     });
     const result = await h.run(readJson(join(FIXTURES, 'iam-PutRolePolicy.json')));
-    expect(result.outcomes[0]?.remediation).toBe('failed-restored');
-    expect(Object.keys(h.fake.roleState(NODE_ROLE).inline)).not.toContain(GUARD_POLICY_NAME);
-    expect(h.iamWrites().map((w) => w.command)).toEqual(['PutRolePolicy', 'DeleteRolePolicy']);
+    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-safe', alerted: true });
+    expect(Object.keys(h.fake.roleState(NODE_ROLE).inline)).toContain(GUARD_POLICY_NAME);
+    expect(h.iamWrites().map((w) => w.command)).toEqual(['PutRolePolicy']);
+    expect(h.fake.published[0]?.message).toContain('verification could not read the role');
   });
 
-  it('throttling that outlasts the retries during verification rolls the fix back and alerts', async () => {
+  it('throttling that outlasts the retries during verification keeps the fix and alerts', async () => {
     const h = harness({ mode: 'remediate' });
-    const before = h.fake.roleState('prod-gpu-nodes');
     // Every read of the role fails once the write policies are gone, i.e. during verification only.
     h.fake.failOn({
       service: 'iam',
@@ -369,8 +437,10 @@ describe('remediate mode', () => {
       error: 'Throttling',
     });
     const result = await h.run(attachEvent('prod-gpu-nodes', FULL));
-    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-restored', alerted: true });
-    expect(h.fake.roleState('prod-gpu-nodes').attached.sort()).toEqual([...before.attached, FULL].sort());
+    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-safe', alerted: true });
+    const attached = h.fake.roleState('prod-gpu-nodes').attached;
+    expect(attached).toContain(READONLY);
+    expect(attached.some((arn) => /PowerUser|FullAccess/.test(arn))).toBe(false);
     expect(h.fake.published[0]?.subject).toMatch(/^\[ACTION NEEDED\]/);
     expect(h.fake.published[0]?.message).toContain('Throttling');
     expect(h.metrics.RemediationFailures).toBe(1);

@@ -164,15 +164,15 @@ describe('the sweep in remediate mode', () => {
     expect(metrics.metrics.some((metric) => metric.name === 'TimeToRemediate')).toBe(false);
   });
 
-  it('reports a failed fix (rolled back) as still open, and carries on', async () => {
+  it('reports a failed fix (not finished) as still open, and carries on', async () => {
     const { fake, metrics, sweep } = setup('remediate');
     fake.failOn({ service: 'iam', command: 'DetachRolePolicy', error: 'AccessDenied', times: 1 });
     const result = await sweep.run();
-    expect(result.remediations).toEqual([{ roleName: 'prod-gpu-nodes', status: 'failed-restored' }]);
+    expect(result.remediations).toEqual([{ roleName: 'prod-gpu-nodes', status: 'failed-safe' }]);
     expect(fake.roleState('prod-gpu-nodes').attached).toContain(POWER_USER);
     const [digest] = fake.published;
     expect(digest?.attributes).toMatchObject({ severity: 'high', openViolations: '1' });
-    expect(digest?.message).toMatch(/prod-gpu-nodes: .* => FIX FAILED, rolled back/);
+    expect(digest?.message).toMatch(/prod-gpu-nodes: .* => FIX NOT FINISHED \(pulls still work\)/);
     expect(metrics.value('RemediationFailures')).toBe(1);
     expect(metrics.value('OpenViolationsHigh')).toBe(1);
   });

@@ -121,7 +121,8 @@ export function guardPolicyDocument(writeActionsToDeny: readonly string[]): stri
 /**
  * The remediation plan for a violating role:
  * - each known AWS managed write policy is swapped for the replacement (attach unless attached, then detach);
- *   when the role is at its managed-policy quota the detaches go first (a brief pull gap, as attach would fail);
+ *   when the role is at its managed-policy quota the detaches go first (attach would fail; the remediator keeps
+ *   pulls allowed meanwhile with a temporary inline pull bridge);
  * - any other write grant gets one inline explicit-Deny guard, put first so the hole closes before anything else.
  */
 export function remediationPlan(

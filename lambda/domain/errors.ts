@@ -29,16 +29,3 @@ export class InvalidInputError extends Error {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
-
-/** A remediation step failed; `restored` says whether the earlier steps were rolled back. */
-export class RemediationError extends Error {
-  override readonly name = 'RemediationError';
-  constructor(
-    message: string,
-    readonly failedStep: string,
-    readonly restored: boolean,
-    cause?: unknown,
-  ) {
-    super(message, { cause });
-  }
-}

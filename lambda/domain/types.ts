@@ -231,19 +231,20 @@ export type RemediationStatus =
   | 'applied'
   /** The role already satisfied the plan (idempotent re-run): nothing changed. */
   | 'not-needed'
-  /** A step or the verification failed; every applied step was undone. */
-  | 'failed-restored'
-  /** A step failed and at least one applied step could not be undone: the role needs a human now. */
-  | 'failed-not-restored';
+  /**
+   * A step or the verification failed. What was done stays (each step only takes write access away or only adds
+   * pull access; the guard may not grant write access, not even to undo) and image pulls are still allowed.
+   */
+  | 'failed-safe'
+  /** The verification found image pulls no longer allowed and the guard could not bring them back: act now. */
+  | 'failed-pulls-at-risk';
 
 export interface RemediationOutcome {
   readonly status: RemediationStatus;
-  /** Steps that are in effect on the role after the run (empty when restored). */
+  /** Steps in effect on the role after the run: done and left in place. */
   readonly applied: readonly PlanStep[];
-  /** Steps that were applied and then undone. */
-  readonly rolledBack: readonly PlanStep[];
-  /** Steps whose undo failed (only with `failed-not-restored`). */
-  readonly notRestored: readonly PlanStep[];
+  /** Planned steps not done (the failed one and those after it): what is left to finish by hand. */
+  readonly notDone: readonly PlanStep[];
   readonly failedStep: PlanStep | null;
   /** Error name and message of the failure, null on success. */
   readonly error: string | null;

@@ -26,7 +26,7 @@ export type AlertState =
   | 'fixed'
   | 'already-fixed'
   | 'fix-failed'
-  | 'fix-half-applied';
+  | 'fix-failed-pulls-at-risk';
 
 export function alertState(decision: Decision, outcome: RemediationOutcome | null): AlertState {
   if (outcome === null) return decision.verdict;
@@ -35,10 +35,10 @@ export function alertState(decision: Decision, outcome: RemediationOutcome | nul
       return 'fixed';
     case 'not-needed':
       return 'already-fixed';
-    case 'failed-restored':
+    case 'failed-safe':
       return 'fix-failed';
-    case 'failed-not-restored':
-      return 'fix-half-applied';
+    case 'failed-pulls-at-risk':
+      return 'fix-failed-pulls-at-risk';
   }
 }
 

@@ -1,4 +1,6 @@
 // Notify (pure): the human part of the alert e-mail: plain text, sections with headings, lines of ~100 characters.
+
+import { PULL_BRIDGE_POLICY_NAME } from '../config';
 import type {
   DenyNote,
   Grant,
@@ -117,9 +119,9 @@ function headline(state: AlertState, role: string, input: AlertInput): string {
     case 'already-fixed':
       return `EKS node role ${role} already matched the fix; the guard changed nothing.`;
     case 'fix-failed':
-      return `The guard could not fix EKS node role ${role}. It undid its changes: the role can still write to Amazon ECR.`;
-    case 'fix-half-applied':
-      return `ACT NOW: the guard's fix of EKS node role ${role} failed part-way and could not be undone.`;
+      return `The guard could not finish the fix of EKS node role ${role}. Image pulls still work; finish it by hand.`;
+    case 'fix-failed-pulls-at-risk':
+      return `ACT NOW: the guard's fix of EKS node role ${role} failed and image pulls may be broken.`;
   }
 }
 
@@ -315,7 +317,13 @@ const WHY_IT_MATTERS =
   'then pull, or delete images and repositories.';
 
 function whyItMatters(state: AlertState): string[] {
-  const relevant: readonly AlertState[] = ['violation', 'exempt', 'fix-failed', 'fix-half-applied', 'fixed'];
+  const relevant: readonly AlertState[] = [
+    'violation',
+    'exempt',
+    'fix-failed',
+    'fix-failed-pulls-at-risk',
+    'fixed',
+  ];
   return relevant.includes(state) ? section('WHY IT MATTERS', paragraph(WHY_IT_MATTERS)) : [];
 }
 
@@ -331,7 +339,9 @@ function describeStep(step: PlanStep, input: AlertInput): string {
     case 'DetachRolePolicy':
       return `Detach ${field(policyNameFromArn(step.policyArn))} (${field(step.policyArn)}).`;
     case 'PutRolePolicy':
-      return `Add the inline policy ${field(step.policyName)}: an explicit Deny of the ECR write actions (pulls keep working).`;
+      return step.policyName === PULL_BRIDGE_POLICY_NAME
+        ? `Add the temporary inline policy ${field(step.policyName)}: it allows image pulls only, while no pull policy is attached.`
+        : `Add the inline policy ${field(step.policyName)}: an explicit Deny of the ECR write actions (pulls keep working).`;
   }
 }
 
@@ -372,15 +382,19 @@ function failureLines(outcome: RemediationOutcome, input: AlertInput): string[] 
   const failed =
     outcome.failedStep === null ? 'The verification' : `The step ${stepLabel(outcome.failedStep)}`;
   const lines = paragraph(`${failed} failed: ${field(outcome.error ?? 'unknown error')}`);
-  if (outcome.rolledBack.length > 0)
-    lines.push(...paragraph('Undone:'), ...stepList(outcome.rolledBack, input));
-  if (outcome.notRestored.length > 0) {
+  if (outcome.applied.length > 0) {
     lines.push(
-      ...paragraph('Could NOT be undone, still in effect:'),
-      ...stepList(outcome.notRestored, input),
+      ...paragraph(
+        'Done, and left in place (each step only takes write access away or only adds pull access; the guard ' +
+          'may not grant write access, so it never rolls back on its own):',
+      ),
+      ...stepList(outcome.applied, input),
     );
+  } else {
+    lines.push(...paragraph('Nothing was changed.'));
   }
-  return lines;
+  if (outcome.notDone.length > 0) lines.push(...paragraph('Not done:'), ...stepList(outcome.notDone, input));
+  return [...lines, ...verificationLines(outcome)];
 }
 
 function outcomeLines(outcome: RemediationOutcome, input: AlertInput): string[] {
@@ -393,16 +407,18 @@ function outcomeLines(outcome: RemediationOutcome, input: AlertInput): string[] 
       ];
     case 'not-needed':
       return paragraph('Nothing: the role already matched the fix.');
-    case 'failed-restored':
-      return [
-        ...failureLines(outcome, input),
-        ...paragraph('The role is back as it was before the guard acted.'),
-      ];
-    case 'failed-not-restored':
+    case 'failed-safe':
       return [
         ...failureLines(outcome, input),
         ...paragraph(
-          'The role is half-changed: finish the fix or undo what is still applied (commands below).',
+          'Image pulls still work. Finish the fix with the commands below, or roll back what was done.',
+        ),
+      ];
+    case 'failed-pulls-at-risk':
+      return [
+        ...failureLines(outcome, input),
+        ...paragraph(
+          'Image pulls may NOT work on the nodes of this role: attach a pull policy now (commands below), or roll back.',
         ),
       ];
   }
@@ -435,21 +451,28 @@ function guardAction(input: AlertInput, state: AlertState): string[] {
 // ---- commands -----------------------------------------------------------------------------------
 
 function fixSection(input: AlertInput, state: AlertState): string[] {
-  const steps = stepsToFix(state, input.decision);
-  if (steps.length === 0) return [];
+  const steps = stepsToFix(state, input.decision, input.outcome);
+  // A pull bridge the guard left in place goes once a pull policy is attached again.
+  const bridge = (input.outcome?.applied ?? []).filter(
+    (step) => step.op === 'PutRolePolicy' && step.policyName === PULL_BRIDGE_POLICY_NAME,
+  );
+  if (steps.length === 0 && bridge.length === 0) return [];
   const title = state === 'violation' ? 'HOW TO FIX (AWS CLI)' : 'HOW TO FIX BY HAND (AWS CLI)';
   const note =
-    state === 'fix-half-applied'
-      ? 'Run in this order; a step that is already in effect may fail with NoSuchEntity or change nothing.'
-      : 'Run in this order.';
-  return section(title, [...paragraph(note), ...commandLines(fixCommands(steps))]);
+    state === 'violation'
+      ? 'Run in this order.'
+      : 'Run in this order; a step that is in effect by now may fail with NoSuchEntity or change nothing.';
+  return section(title, [
+    ...paragraph(note),
+    ...commandLines([...fixCommands(steps), ...rollbackCommands(bridge)]),
+  ]);
 }
 
 function rollbackSection(input: AlertInput, state: AlertState): string[] {
   const steps = stepsToUndo(input);
   if (steps.length === 0) {
     return state === 'fix-failed'
-      ? section('HOW TO ROLL BACK', paragraph('Nothing to roll back: the guard undid its own changes.'))
+      ? section('HOW TO ROLL BACK', paragraph('Nothing to roll back: the guard changed nothing.'))
       : [];
   }
   const note =
@@ -519,7 +542,7 @@ function exemptionSection(input: AlertInput, state: AlertState): string[] {
     lines.push(...commandLines([unexemptCommand(roleName)]));
     return section('EXEMPTION', lines);
   }
-  const relevant: readonly AlertState[] = ['violation', 'fixed', 'fix-failed', 'fix-half-applied'];
+  const relevant: readonly AlertState[] = ['violation', 'fixed', 'fix-failed', 'fix-failed-pulls-at-risk'];
   if (!relevant.includes(state)) return [];
   const rollBackFirst = state === 'fixed' ? 'roll the fix back (above) and ' : '';
   return section('IF THIS ACCESS IS INTENDED', [

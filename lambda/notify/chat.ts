@@ -66,8 +66,8 @@ const GUARD_STATUS: Record<AlertState, (input: AlertInput) => string> = {
   ignored: () => 'nothing to do',
   fixed: () => 'fixed and verified',
   'already-fixed': () => 'nothing changed: already fixed',
-  'fix-failed': () => 'fix failed, changes undone: the role can still write',
-  'fix-half-applied': () => 'fix failed part-way and could NOT be undone: act now',
+  'fix-failed': () => 'fix not finished: image pulls still work, finish it by hand',
+  'fix-failed-pulls-at-risk': () => 'fix failed and image pulls may be broken: act now',
 };
 
 function description(input: AlertInput, state: AlertState): string {
@@ -106,7 +106,7 @@ function nextSteps(input: AlertInput, state: AlertState): string[] {
   const roleName = decision.role?.name ?? null;
   const steps: string[] = [];
   if (state === 'indeterminate') steps.push(...commandSteps('Check', checkCommands(decision)));
-  steps.push(...commandSteps('Fix', fixCommands(stepsToFix(state, decision))));
+  steps.push(...commandSteps('Fix', fixCommands(stepsToFix(state, decision, input.outcome))));
   if (state !== 'violation') steps.push(...commandSteps('Undo', rollbackCommands(stepsToUndo(input))));
   if (state === 'exempt' && roleName !== null)
     steps.push(...commandSteps('End the exemption', [unexemptCommand(roleName)]));

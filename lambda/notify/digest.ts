@@ -202,10 +202,10 @@ function statusPhrase(role: RoleAudit, input: DigestInput): string {
       return 'FIXED by this sweep';
     case 'not-needed':
       return 'already fixed, no change';
-    case 'failed-restored':
-      return `FIX FAILED, rolled back${error}`;
-    case 'failed-not-restored':
-      return `FIX HALF-APPLIED, needs a human now${error}`;
+    case 'failed-safe':
+      return `FIX NOT FINISHED (pulls still work), finish by hand${error}`;
+    case 'failed-pulls-at-risk':
+      return `FIX FAILED AND IMAGE PULLS MAY BE BROKEN, needs a human now${error}`;
     case 'error':
       return `FIX ERROR, check the role${error}`;
   }

@@ -165,8 +165,7 @@ function shortenOutcome(s: Shortener, outcome: RemediationOutcome): RemediationO
   return {
     ...outcome,
     applied: steps('outcome.applied', outcome.applied),
-    rolledBack: steps('outcome.rolledBack', outcome.rolledBack),
-    notRestored: steps('outcome.notRestored', outcome.notRestored),
+    notDone: steps('outcome.notDone', outcome.notDone),
     failedStep: outcome.failedStep === null ? null : shortenStep(s, outcome.failedStep),
     error: s.optionalText(outcome.error),
     verification:

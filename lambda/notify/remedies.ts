@@ -13,36 +13,35 @@ const SIMULATED_ACTIONS = [
   'ecr:SetRepositoryPolicy',
 ];
 
-/** The steps still to be done on the role: the plan, unless the guard applied it or there is nothing to fix. */
-export function stepsToFix(state: AlertState, decision: Decision): readonly PlanStep[] {
+/**
+ * The steps still to be done on the role: the plan in alert mode; after a failed run, the plan's steps the guard
+ * did not get to; nothing once fixed.
+ */
+export function stepsToFix(
+  state: AlertState,
+  decision: Decision,
+  outcome: RemediationOutcome | null,
+): readonly PlanStep[] {
   switch (state) {
     case 'violation':
-    case 'fix-failed':
-    case 'fix-half-applied':
       return decision.plan;
+    case 'fix-failed':
+    case 'fix-failed-pulls-at-risk': {
+      const done = outcome?.applied ?? [];
+      return decision.plan.filter((step) => !done.some((applied) => sameStep(applied, step)));
+    }
     default:
       return [];
   }
 }
 
-/** Steps in effect on the role after a remediation run: the applied ones and those whose undo failed. */
-export function stepsInEffect(outcome: RemediationOutcome): PlanStep[] {
-  const steps = [...outcome.applied];
-  for (const step of outcome.notRestored) {
-    if (!steps.some((known) => sameStep(known, step))) steps.push(step);
-  }
-  return steps;
-}
-
 /**
- * The steps a rollback would undo: what the guard left in effect; in alert mode, the plan (for whoever runs the
- * fix by hand and needs to undo it).
+ * The steps a rollback would undo: what the guard left in effect (after a fix, or a failed run, which the guard
+ * never rolls back itself); in alert mode, the plan (for whoever runs the fix by hand and needs to undo it).
  */
 export function stepsToUndo(input: AlertInput): readonly PlanStep[] {
-  const state = alertState(input.decision, input.outcome);
-  if (input.outcome !== null)
-    return state === 'fixed' || state === 'fix-half-applied' ? stepsInEffect(input.outcome) : [];
-  return state === 'violation' ? input.decision.plan : [];
+  if (input.outcome !== null) return input.outcome.status === 'not-needed' ? [] : input.outcome.applied;
+  return alertState(input.decision, null) === 'violation' ? input.decision.plan : [];
 }
 
 /** Read-only commands that show by hand what the guard could not read. */

@@ -47,8 +47,8 @@ function subjectParts(state: AlertState, decision: Decision): SubjectParts {
       return { tags: '[INFO]', before: 'EKS node role ', after: ' already fixed, no change' };
     case 'fix-failed':
       return { tags: tags('[ACTION NEEDED]', severity), before: 'Fix failed on EKS node role ', after: '' };
-    case 'fix-half-applied':
-      return { tags: tags('[ACTION NEEDED]', severity), before: 'Partial fix on EKS node role ', after: '' };
+    case 'fix-failed-pulls-at-risk':
+      return { tags: tags('[ACTION NEEDED]', severity), before: 'Pulls at risk, EKS node role ', after: '' };
   }
 }
 

@@ -1,5 +1,5 @@
-// Use case "remediate a role": applies a decision's plan through the IAM gateway, re-reads and re-analyses the
-// role, and undoes every applied step if anything fails. Only reached behind the `shouldRemediate` gate.
+// Use case "remediate a role": applies a decision's plan through the IAM gateway without ever widening the role
+// or stopping image pulls, then re-reads and re-analyses it. Only reached behind the `shouldRemediate` gate.
 import type { AccountView } from '../account/account-view';
 import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
 
@@ -36,6 +36,39 @@ export function shouldRemediate(
   );
 }
 
+/** What keeps image pulls allowed while write policies come off (resolved from the evaluation settings). */
+export interface PullCoverage {
+  /** AWS managed policies that give pull access (the replacement among them), as ARNs. */
+  readonly pullPolicyArns: readonly string[];
+  /** The temporary inline policy that allows pulls while no pull policy is attached. */
+  readonly bridgePolicyName: string;
+  readonly bridgePolicyDocument: string;
+}
+
+/** The pull coverage for a partition: the pull policies, and a bridge that allows exactly the given actions. */
+export function pullCoverage(
+  partition: string,
+  pullPolicyNames: readonly string[],
+  pullActions: readonly string[],
+  bridgePolicyName: string,
+): PullCoverage {
+  return {
+    pullPolicyArns: pullPolicyNames.map((name) => `arn:${partition}:iam::aws:policy/${name}`),
+    bridgePolicyName,
+    bridgePolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'KeepImagePullsWhileEksEcrGuardSwapsPolicies',
+          Effect: 'Allow',
+          Action: [...new Set(pullActions)].sort(),
+          Resource: '*',
+        },
+      ],
+    }),
+  };
+}
+
 export interface RemediatorOptions {
   /** Verification reads can lag IAM's eventual consistency: how many re-reads before giving up. */
   readonly verifyAttempts?: number;
@@ -48,6 +81,15 @@ const errorText = (error: unknown): string =>
 const isLimitExceeded = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'LimitExceeded' || error.name === 'LimitExceededException');
 
+/**
+ * Applies a plan so that no step ever widens the role and image pulls never stop:
+ * - the guard never attaches a write policy, not even to undo its own work (it has no permission to), so a
+ *   failed run is not rolled back: what was done stays, because each step only takes write access away
+ *   (detach a write policy, put the explicit deny) or only adds pull access (attach the replacement);
+ * - a write policy is only detached while a pull policy is attached; otherwise (the managed-policy quota forces
+ *   the detach first) a temporary inline "pull bridge" is put before and deleted once the replacement is on.
+ * The alert then lists what was done and what is left, with the commands to finish or to roll back by hand.
+ */
 export class Remediator {
   private readonly verifyAttempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -56,6 +98,7 @@ export class Remediator {
     private readonly writer: IamWriter,
     private readonly view: AccountView,
     private readonly evaluator: RoleReevaluator,
+    private readonly pulls: PullCoverage,
     options: RemediatorOptions = {},
   ) {
     this.verifyAttempts = options.verifyAttempts ?? 3;
@@ -65,24 +108,49 @@ export class Remediator {
   async remediate(decision: Decision): Promise<RemediationOutcome> {
     const roleName = decision.role?.name;
     if (roleName === undefined) throw new Error('remediate() needs a decision about a role');
-    const steps = await this.stepsStillNeeded(roleName, decision.plan);
-    if (steps.length === 0) return outcome('not-needed', { verification: null });
+    const { steps, attached } = await this.stepsStillNeeded(roleName, decision.plan);
+    if (steps.length === 0) return outcome('not-needed', {});
 
-    const undo = new UndoLog(this.writer);
-    const failure = await this.apply(steps, undo);
-    if (failure !== null) return this.restore(undo, failure.step, failure.error);
+    const run = new Run(roleName, attached, this.pulls);
+    const failure = await this.apply(steps, run);
+    if (failure !== null) {
+      return outcome('failed-safe', {
+        applied: run.applied,
+        notDone: run.notDone(steps),
+        failedStep: failure.step,
+        error: errorText(failure.error),
+      });
+    }
+    await this.removeBridge(run);
 
     const verification = await this.verify(roleName, decision);
     if (verification.ok) {
-      return outcome('applied', { applied: undo.appliedSteps(), verification: verification.result });
+      return outcome('applied', { applied: run.applied, verification: verification.result });
     }
-    return this.restore(undo, null, verification.error, verification.result);
+    const failed = { applied: run.applied, error: verification.error, verification: verification.result };
+    if (verification.result?.pullActionsAllowed !== false) return outcome('failed-safe', failed);
+    // The fix is in but pulls look lost: the one thing to repair at once. Put the bridge and check again.
+    if (!run.bridgeInPlace) {
+      try {
+        await this.putBridge(run);
+        const again = await this.verify(roleName, decision);
+        if (again.result?.pullActionsAllowed === true) {
+          return outcome('failed-safe', { ...failed, applied: run.applied, verification: again.result });
+        }
+      } catch {
+        // Reported below: pulls are at risk.
+      }
+    }
+    return outcome('failed-pulls-at-risk', { ...failed, applied: run.applied });
   }
 
   /** Re-reads the role so a re-run, or a race with a human, never repeats or undoes someone else's change. */
-  private async stepsStillNeeded(roleName: string, plan: readonly PlanStep[]): Promise<PlanStep[]> {
+  private async stepsStillNeeded(
+    roleName: string,
+    plan: readonly PlanStep[],
+  ): Promise<{ steps: PlanStep[]; attached: Set<string> }> {
     const role = await this.view.getRole(roleName);
-    if (role === null) return [];
+    if (role === null) return { steps: [], attached: new Set() };
     const attached = new Set(role.attachedPolicies.map((p) => p.arn));
     const needed: PlanStep[] = [];
     for (const step of plan) {
@@ -94,25 +162,31 @@ export class Remediator {
       }
       needed.push(step);
     }
-    return needed;
+    return { steps: needed, attached };
   }
 
   /** Applies the steps in order. A LimitExceeded attach runs the plan's pending detaches first, then retries. */
   private async apply(
     steps: readonly PlanStep[],
-    undo: UndoLog,
+    run: Run,
   ): Promise<{ step: PlanStep; error: unknown } | null> {
     const pending = [...steps];
     while (pending.length > 0) {
       const step = pending.shift();
       if (step === undefined) break;
       try {
-        await this.applyOne(step, undo);
+        if (step.op === 'DetachRolePolicy' && !run.pullsCovered()) await this.putBridge(run);
+      } catch (error) {
+        // Nothing is detached without pull cover: stop here, before the detach.
+        return { step: run.bridgeStep(), error };
+      }
+      try {
+        await this.applyOne(step, run);
       } catch (error) {
         const detaches = pending.filter((s) => s.op === 'DetachRolePolicy');
         if (!(step.op === 'AttachRolePolicy' && isLimitExceeded(error) && detaches.length > 0))
           return { step, error };
-        // At the managed-policy quota: free the slots first (a brief pull gap), then attach again.
+        // At the managed-policy quota: free the slots first (behind the pull bridge), then attach again.
         for (const detach of detaches) pending.splice(pending.indexOf(detach), 1);
         pending.unshift(...detaches, step);
       }
@@ -120,32 +194,36 @@ export class Remediator {
     return null;
   }
 
-  private async applyOne(step: PlanStep, undo: UndoLog): Promise<void> {
+  private async applyOne(step: PlanStep, run: Run): Promise<void> {
     switch (step.op) {
       case 'AttachRolePolicy':
         await this.writer.attachRolePolicy(step.roleName, step.policyArn);
-        undo.record(step, { op: 'DetachRolePolicy', roleName: step.roleName, policyArn: step.policyArn });
-        return;
+        break;
       case 'DetachRolePolicy':
         await this.writer.detachRolePolicy(step.roleName, step.policyArn);
-        undo.record(step, { op: 'AttachRolePolicy', roleName: step.roleName, policyArn: step.policyArn });
-        return;
-      case 'PutRolePolicy': {
-        const previous = await this.view.getInlinePolicy(step.roleName, step.policyName);
+        break;
+      case 'PutRolePolicy':
         await this.writer.putRolePolicy(step.roleName, step.policyName, step.policyDocument);
-        undo.record(
-          step,
-          previous === null
-            ? { op: 'DeleteRolePolicy', roleName: step.roleName, policyName: step.policyName }
-            : {
-                op: 'PutRolePolicy',
-                roleName: step.roleName,
-                policyName: step.policyName,
-                policyDocument: documentText(previous),
-              },
-        );
-        return;
-      }
+        break;
+    }
+    run.done(step);
+  }
+
+  private async putBridge(run: Run): Promise<void> {
+    if (run.bridgeInPlace) return;
+    const step = run.bridgeStep();
+    await this.writer.putRolePolicy(step.roleName, step.policyName, step.policyDocument);
+    run.bridgePut(step);
+  }
+
+  /** Once a pull policy is attached the bridge has done its job. If it cannot be deleted it stays, reported. */
+  private async removeBridge(run: Run): Promise<void> {
+    if (!run.bridgeInPlace || !run.pullsCovered(false)) return;
+    try {
+      await this.writer.deleteRolePolicy(run.roleName, this.pulls.bridgePolicyName);
+      run.bridgeDeleted();
+    } catch {
+      // Harmless (it allows pulls only) and listed among the applied steps, with the command to delete it.
     }
   }
 
@@ -166,7 +244,7 @@ export class Remediator {
         after = await this.evaluator.evaluateRole(roleName, before.event);
       } catch (error) {
         // Throttling that outlasts the SDK's retries, or any other read error, after IAM writes were made:
-        // never let it escape (the fix would stay half-verified and unreported); count it as a failed check.
+        // never let it escape (the fix would stay unverified and unreported); count it as a failed check.
         last = {
           ok: false,
           error: `verification could not read the role: ${errorText(error)}`,
@@ -195,70 +273,59 @@ export class Remediator {
     }
     return last;
   }
-
-  private async restore(
-    undo: UndoLog,
-    failedStep: PlanStep | null,
-    error: unknown,
-    verification: RemediationOutcome['verification'] = null,
-  ): Promise<RemediationOutcome> {
-    const message = typeof error === 'string' ? error : errorText(error);
-    const { rolledBack, notRestored } = await undo.rollback();
-    const status = notRestored.length === 0 ? 'failed-restored' : 'failed-not-restored';
-    return outcome(status, {
-      rolledBack,
-      notRestored,
-      failedStep,
-      error: message,
-      verification,
-      applied: notRestored,
-    });
-  }
 }
 
-type UndoStep =
-  | PlanStep
-  | { readonly op: 'DeleteRolePolicy'; readonly roleName: string; readonly policyName: string };
+/** The state of one remediation run: the steps done, the managed policies attached, the pull bridge. */
+class Run {
+  private readonly steps: PlanStep[] = [];
+  private bridge: PlanStep | null = null;
 
-/** Remembers how to undo each applied step; rolls back in reverse order, continuing past failures. */
-class UndoLog {
-  private readonly entries: { step: PlanStep; undo: UndoStep }[] = [];
+  constructor(
+    readonly roleName: string,
+    private readonly attached: Set<string>,
+    private readonly pulls: PullCoverage,
+  ) {}
 
-  constructor(private readonly writer: IamWriter) {}
-
-  record(step: PlanStep, undo: UndoStep): void {
-    this.entries.push({ step, undo });
+  get applied(): PlanStep[] {
+    return this.bridge === null ? [...this.steps] : [this.bridge, ...this.steps];
   }
 
-  appliedSteps(): PlanStep[] {
-    return this.entries.map((e) => e.step);
+  get bridgeInPlace(): boolean {
+    return this.bridge !== null;
   }
 
-  async rollback(): Promise<{ rolledBack: PlanStep[]; notRestored: PlanStep[] }> {
-    const rolledBack: PlanStep[] = [];
-    const notRestored: PlanStep[] = [];
-    for (const { step, undo } of [...this.entries].reverse()) {
-      try {
-        await this.run(undo);
-        rolledBack.push(step);
-      } catch {
-        notRestored.push(step);
-      }
-    }
-    return { rolledBack, notRestored };
+  /** Pulls are covered by an attached pull policy (or, unless excluded, by the bridge). */
+  pullsCovered(countBridge = true): boolean {
+    return (
+      (countBridge && this.bridge !== null) || this.pulls.pullPolicyArns.some((arn) => this.attached.has(arn))
+    );
   }
 
-  private async run(step: UndoStep): Promise<void> {
-    switch (step.op) {
-      case 'AttachRolePolicy':
-        return this.writer.attachRolePolicy(step.roleName, step.policyArn);
-      case 'DetachRolePolicy':
-        return this.writer.detachRolePolicy(step.roleName, step.policyArn);
-      case 'PutRolePolicy':
-        return this.writer.putRolePolicy(step.roleName, step.policyName, step.policyDocument);
-      case 'DeleteRolePolicy':
-        return this.writer.deleteRolePolicy(step.roleName, step.policyName);
-    }
+  bridgeStep(): Extract<PlanStep, { op: 'PutRolePolicy' }> {
+    return {
+      op: 'PutRolePolicy',
+      roleName: this.roleName,
+      policyName: this.pulls.bridgePolicyName,
+      policyDocument: this.pulls.bridgePolicyDocument,
+    };
+  }
+
+  bridgePut(step: PlanStep): void {
+    this.bridge = step;
+  }
+
+  bridgeDeleted(): void {
+    this.bridge = null;
+  }
+
+  done(step: PlanStep): void {
+    this.steps.push(step);
+    if (step.op === 'AttachRolePolicy') this.attached.add(step.policyArn);
+    if (step.op === 'DetachRolePolicy') this.attached.delete(step.policyArn);
+  }
+
+  notDone(steps: readonly PlanStep[]): PlanStep[] {
+    return steps.filter((step) => !this.steps.includes(step));
   }
 }
 
@@ -269,8 +336,7 @@ function outcome(
   return {
     status,
     applied: parts.applied ?? [],
-    rolledBack: parts.rolledBack ?? [],
-    notRestored: parts.notRestored ?? [],
+    notDone: parts.notDone ?? [],
     failedStep: parts.failedStep ?? null,
     error: parts.error ?? null,
     verification: parts.verification ?? null,

@@ -219,21 +219,16 @@ describe('remediate mode', () => {
     });
   });
 
-  it('may re-attach only the three known write policies (rollback of a failed remediation)', () => {
-    const statement = bySid(event, 'RestoreDetachedPolicyAfterFailedRemediation');
-    expect(statement.actions).toEqual(['iam:AttachRolePolicy']);
-    expect(resolveIntrinsics(statement.resource)).toEqual(ALL_ROLES);
-    expect(resolveIntrinsics(statement.condition)).toEqual({
-      ArnEquals: { 'iam:PolicyARN': WRITE_POLICIES },
-      ...EXEMPT_TAG_IS_ABSENT,
-    });
+  it('can never attach a write policy: the only attach statement is the replacement one', () => {
+    const attaches = event.filter((statement) => statement.actions.includes('iam:AttachRolePolicy'));
+    expect(attaches.map((statement) => statement.sid)).toEqual(['AttachReplacementPullPolicy']);
   });
 
-  it('detaches only the known write policies and the replacement', () => {
+  it('detaches only the known write policies (never the replacement)', () => {
     const statement = bySid(event, 'DetachEcrWritePolicies');
     expect(statement.actions).toEqual(['iam:DetachRolePolicy']);
     expect(resolveIntrinsics(statement.condition)).toEqual({
-      ArnEquals: { 'iam:PolicyARN': [...WRITE_POLICIES, replacement] },
+      ArnEquals: { 'iam:PolicyARN': WRITE_POLICIES },
       ...EXEMPT_TAG_IS_ABSENT,
     });
   });
@@ -245,19 +240,14 @@ describe('remediate mode', () => {
     expect(statement.condition).toEqual(EXEMPT_TAG_IS_ABSENT);
   });
 
-  it('has no IAM write outside those four statements (once per guard function), and every write is conditioned', () => {
+  it('has no IAM write outside those three statements (once per guard function), and every write is conditioned', () => {
     const writes = identityStatements(synth.home).filter((statement) =>
       statement.actions.some((action) => action.startsWith('iam:') && !isIamRead(action)),
     );
     const perFunction = [...new Set(writes.map((statement) => statement.sid))].sort();
     expect(writes).toHaveLength(2 * perFunction.length);
     expect(perFunction).toEqual(
-      [
-        'AttachReplacementPullPolicy',
-        'DetachEcrWritePolicies',
-        'RestoreDetachedPolicyAfterFailedRemediation',
-        'RewriteInlineRolePolicies',
-      ].sort(),
+      ['AttachReplacementPullPolicy', 'DetachEcrWritePolicies', 'RewriteInlineRolePolicies'].sort(),
     );
     for (const statement of writes) {
       expect(statement.effect).toBe('Allow');

@@ -59,8 +59,8 @@ describe('remediate mode, as IAM would evaluate it', () => {
       managed('AmazonEC2ContainerRegistryReadOnly'),
     ],
     [
-      're-attaching FullAccess (rollback)',
-      'Allowed',
+      'attaching FullAccess (the guard never grants write, not even to undo)',
+      'ImplicitlyDenied',
       'iam:AttachRolePolicy',
       managed('AmazonEC2ContainerRegistryFullAccess'),
     ],
@@ -89,8 +89,8 @@ describe('remediate mode, as IAM would evaluate it', () => {
       managed('AmazonEC2ContainerRegistryPowerUser'),
     ],
     [
-      'detaching the replacement (rollback)',
-      'Allowed',
+      'detaching the replacement',
+      'ImplicitlyDenied',
       'iam:DetachRolePolicy',
       managed('AmazonEC2ContainerRegistryReadOnly'),
     ],

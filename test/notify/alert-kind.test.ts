@@ -21,7 +21,7 @@ describe('alertKind', () => {
     expect(alertKind(violationDecision({ verdict }), null, { notifyExempt })).toBe(expected);
   });
 
-  it.each<RemediationStatus>(['applied', 'not-needed', 'failed-restored', 'failed-not-restored'])(
+  it.each<RemediationStatus>(['applied', 'not-needed', 'failed-safe', 'failed-pulls-at-risk'])(
     'reports every remediation outcome (%s), whatever notifyExempt says',
     (status) => {
       const outcome = { ...appliedOutcome(), status };

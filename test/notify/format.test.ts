@@ -100,16 +100,17 @@ const stepValues = (plan: readonly PlanStep[]): unknown[] =>
     step.op === 'PutRolePolicy' ? { ...step, policyDocument: JSON.parse(step.policyDocument) } : step,
   );
 
+/** The first step done and left in place, the second failed (with those after it not done). */
 function failedOutcome(
-  status: 'failed-restored' | 'failed-not-restored',
+  status: 'failed-safe' | 'failed-pulls-at-risk',
   plan: readonly PlanStep[],
+  before: readonly PlanStep[] = [],
 ): RemediationOutcome {
   const [first, second] = plan;
   return {
     status,
-    applied: status === 'failed-restored' || first === undefined ? [] : [first],
-    rolledBack: status === 'failed-restored' && first !== undefined ? [first] : [],
-    notRestored: status === 'failed-not-restored' && first !== undefined ? [first] : [],
+    applied: [...before, ...(first === undefined ? [] : [first])],
+    notDone: plan.slice(1),
     failedStep: second ?? null,
     error: 'LimitExceededException: Cannot exceed quota for PoliciesPerRole: 10',
     verification: null,
@@ -350,30 +351,61 @@ describe('formatAlert: remediate mode', () => {
     expect(alert.json.outcome).toEqual(appliedOutcome(plan));
   });
 
-  it('failed and restored: says nothing is left to roll back and how to fix by hand', () => {
+  it('failed, pulls safe: lists what stays and what is not done; fix finishes the rest, rollback undoes the rest', () => {
     const alert = formatAlert(
-      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-restored', SWAP_PLAN) }),
+      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-safe', SWAP_PLAN) }),
     );
     expect(alert.subject.startsWith('[ACTION NEEDED] [HIGH] Fix failed')).toBe(true);
+    expect(humanPart(alert)).toContain('Image pulls still work; finish it by hand.');
     const did = section(alert.body, 'WHAT THE GUARD DID');
     expect(did).toContain(
       'DetachRolePolicy AmazonEC2ContainerRegistryFullAccess failed: LimitExceededException',
     );
-    expect(did).toContain('Undone:');
-    expect(section(alert.body, 'HOW TO ROLL BACK')).toContain('Nothing to roll back');
+    expect(did).toContain('Done, and left in place');
+    expect(did).toContain('Not done:');
+    expect(did).toContain('Image pulls still work.');
     expect(asSteps(commandsIn(section(alert.body, 'HOW TO FIX BY HAND (AWS CLI)')))).toEqual(
-      stepValues(SWAP_PLAN),
+      stepValues(SWAP_PLAN.slice(1)),
     );
+    expect(asSteps(commandsIn(section(alert.body, 'HOW TO ROLL BACK (AWS CLI)')))).toEqual([
+      { op: 'DetachRolePolicy', roleName: ROLE_NAME, policyArn: READ_ONLY_ARN },
+    ]);
   });
 
-  it('failed and not restored: says to act now, offers to finish the fix or undo what is still applied', () => {
+  it('failed with nothing done: says nothing was changed and nothing is to roll back', () => {
+    const outcome: RemediationOutcome = { ...failedOutcome('failed-safe', SWAP_PLAN), applied: [] };
+    const alert = formatAlert(alertInput({ mode: 'remediate', outcome: { ...outcome, notDone: SWAP_PLAN } }));
+    expect(section(alert.body, 'WHAT THE GUARD DID')).toContain('Nothing was changed.');
+    expect(section(alert.body, 'HOW TO ROLL BACK')).toContain('Nothing to roll back');
+  });
+
+  it('a pull bridge left in place: the fix ends by deleting it', () => {
+    const bridge: PlanStep = {
+      op: 'PutRolePolicy',
+      roleName: ROLE_NAME,
+      policyName: 'eks-ecr-guard-pull-bridge',
+      policyDocument: '{"Version":"2012-10-17","Statement":[]}',
+    };
+    const detachFirst = [SWAP_PLAN[1], SWAP_PLAN[0]].filter((s): s is PlanStep => s !== undefined);
     const alert = formatAlert(
-      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-not-restored', SWAP_PLAN) }),
+      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-safe', detachFirst, [bridge]) }),
+    );
+    expect(section(alert.body, 'WHAT THE GUARD DID')).toContain('it allows image pulls only');
+    expect(asSteps(commandsIn(section(alert.body, 'HOW TO FIX BY HAND (AWS CLI)')))).toEqual([
+      { op: 'AttachRolePolicy', roleName: ROLE_NAME, policyArn: READ_ONLY_ARN },
+      { op: 'DeleteRolePolicy', roleName: ROLE_NAME, policyName: 'eks-ecr-guard-pull-bridge' },
+    ]);
+  });
+
+  it('failed with pulls at risk: says to act now, offers to finish the fix or undo what is applied', () => {
+    const alert = formatAlert(
+      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-pulls-at-risk', SWAP_PLAN) }),
     );
     expect(humanPart(alert).startsWith('ACT NOW')).toBe(true);
-    expect(section(alert.body, 'WHAT THE GUARD DID')).toContain('Could NOT be undone, still in effect:');
+    expect(alert.subject).toContain('Pulls at risk, EKS node role');
+    expect(section(alert.body, 'WHAT THE GUARD DID')).toContain('Image pulls may NOT work');
     expect(asSteps(commandsIn(section(alert.body, 'HOW TO FIX BY HAND (AWS CLI)')))).toEqual(
-      stepValues(SWAP_PLAN),
+      stepValues(SWAP_PLAN.slice(1)),
     );
     expect(asSteps(commandsIn(section(alert.body, 'HOW TO ROLL BACK (AWS CLI)')))).toEqual([
       { op: 'DetachRolePolicy', roleName: ROLE_NAME, policyArn: READ_ONLY_ARN },

@@ -68,16 +68,16 @@ describe('alertSubject', () => {
       '[INFO] EKS node role r1 already fixed, no change (AttachRolePolicy)',
     ],
     [
-      'remediation failed, restored',
+      'remediation failed, pulls safe',
       withRole('r1'),
-      outcome('failed-restored'),
+      outcome('failed-safe'),
       '[ACTION NEEDED] [HIGH] Fix failed on EKS node role r1 (AttachRolePolicy)',
     ],
     [
-      'remediation failed, not restored',
+      'remediation failed, pulls at risk',
       withRole('r1'),
-      outcome('failed-not-restored'),
-      '[ACTION NEEDED] [HIGH] Partial fix on EKS node role r1 (AttachRolePolicy)',
+      outcome('failed-pulls-at-risk'),
+      '[ACTION NEEDED] [HIGH] Pulls at risk, EKS node role r1 (AttachRolePolicy)',
     ],
     [
       'exempt',
@@ -148,8 +148,8 @@ describe('alertSubject', () => {
       null,
       'applied',
       'not-needed',
-      'failed-restored',
-      'failed-not-restored',
+      'failed-safe',
+      'failed-pulls-at-risk',
     ];
     for (const eventName of eventNames) {
       for (const severity of severities) {
@@ -185,8 +185,8 @@ describe('alertSubject', () => {
           null,
           'applied',
           'not-needed',
-          'failed-restored',
-          'failed-not-restored',
+          'failed-safe',
+          'failed-pulls-at-risk',
         ),
         (roleName, eventName, verdict, severity, status) => {
           const decision = withEvent(withRole(roleName, { verdict, severity }), eventName);

@@ -130,8 +130,7 @@ export function appliedOutcome(plan: readonly PlanStep[] = SWAP_PLAN): Remediati
   return {
     status: 'applied',
     applied: plan,
-    rolledBack: [],
-    notRestored: [],
+    notDone: [],
     failedStep: null,
     error: null,
     verification: { writeActionsAfter: [], pullActionsAllowed: true },

@@ -80,12 +80,14 @@ describe('formatDigest', () => {
   it('reports remediation outcomes in remediate mode; fixed roles no longer count as open', () => {
     const remediations = new Map<string, DigestRemediation>([
       ['admin', { status: 'applied', error: null }],
-      ['pusher', { status: 'failed-restored', error: 'AccessDenied: not allowed' }],
+      ['pusher', { status: 'failed-safe', error: 'AccessDenied: not allowed' }],
     ]);
     const digest = formatDigest(input(mixed, { mode: 'remediate', remediations }));
     expect(digest.body).toContain('[CRITICAL] admin');
     expect(digest.body).toMatch(/\[CRITICAL\] admin: .* => FIXED by this sweep/);
-    expect(digest.body).toMatch(/\[HIGH\] pusher: .* => FIX FAILED, rolled back: AccessDenied: not allowed/);
+    expect(digest.body).toMatch(
+      /\[HIGH\] pusher: .* => FIX NOT FINISHED \(pulls still work\), finish by hand: AccessDenied: not allowed/,
+    );
     expect(digest.body).toMatch(/\[MEDIUM\] cache: .* => not fixed automatically/);
     expect(digest.body).toContain('Fixed by this sweep: 1');
     expect(digest.attributes).toMatchObject({ severity: 'high', openViolations: '2', mode: 'remediate' });

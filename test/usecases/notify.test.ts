@@ -123,7 +123,7 @@ describe('Notifier', () => {
   });
 
   it('sends every remediation outcome with its status as the remediation attribute', async () => {
-    for (const status of ['applied', 'not-needed', 'failed-restored', 'failed-not-restored'] as const) {
+    for (const status of ['applied', 'not-needed', 'failed-safe', 'failed-pulls-at-risk'] as const) {
       const publisher = new FakePublisher();
       const outcome: RemediationOutcome = { ...appliedOutcome(), status };
       const result = await notifier(publisher, { mode: 'remediate' }).notify(violationDecision(), outcome);
@@ -198,7 +198,7 @@ describe('Notifier', () => {
       }),
     ];
     for (const decision of decisions) await guard.notify(decision, null);
-    await guard.notify(violationDecision(), { ...appliedOutcome(), status: 'failed-not-restored' });
+    await guard.notify(violationDecision(), { ...appliedOutcome(), status: 'failed-pulls-at-risk' });
 
     expect(fake.published).toHaveLength(10);
     expect(fake.published.filter((m) => m.topicArn === alertTopicArn)).toHaveLength(5);

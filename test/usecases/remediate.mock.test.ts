@@ -199,7 +199,7 @@ describe('remediate mode', () => {
 describe('remediate mode, failures', () => {
   const iamError = (name: string) => Object.assign(new Error(`${name} from IAM`), { name, $fault: 'client' });
 
-  it('on LimitExceeded for the attach: detach first, then attach again, in that order', async () => {
+  it('on LimitExceeded for the attach: pull bridge, detach, attach again, bridge removed, in that order', async () => {
     const { deps, iamMock, attached } = setup('remediate');
     iamMock
       .on(AttachRolePolicyCommand)
@@ -216,17 +216,22 @@ describe('remediate mode, failures', () => {
       .filter(isWriteCommand);
     expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
+      [
+        'PutRolePolicyCommand',
+        { RoleName: ROLE, PolicyName: 'eks-ecr-guard-pull-bridge', PolicyDocument: expect.any(String) },
+      ],
       ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: FULL }],
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
+      ['DeleteRolePolicyCommand', { RoleName: ROLE, PolicyName: 'eks-ecr-guard-pull-bridge' }],
     ]);
     expect([...attached].sort()).toEqual([WORKER, READONLY].sort());
   });
 
-  it('a refused detach undoes the attach and alerts with the failure', async () => {
+  it('a refused detach stops the run: the replacement stays, nothing is re-attached, the alert says so', async () => {
     const { deps, iamMock, snsMock, attached } = setup('remediate');
     iamMock.on(DetachRolePolicyCommand, { PolicyArn: FULL }).rejects(iamError('AccessDenied'));
     const result = await processEvent(deps, event);
-    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-restored', alerted: true });
+    expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-safe', alerted: true });
     const writes = iamMock
       .calls()
       .map((call) => call.args[0])
@@ -234,9 +239,8 @@ describe('remediate mode, failures', () => {
     expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
       ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: FULL }],
-      ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
     ]);
-    expect([...attached].sort()).toEqual([WORKER, FULL].sort());
+    expect([...attached].sort()).toEqual([WORKER, FULL, READONLY].sort());
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(snsMock).toHaveReceivedCommandWith(PublishCommand, {
       Subject: expect.stringMatching(/^\[ACTION NEEDED\]/),

@@ -1,0 +1,191 @@
+// The remediator on its own, with a recording IAM writer and a scripted re-evaluation: the paths the stateful
+// fake cannot reach (the re-read says pulls are gone) and the order rules (nothing detached without pull cover).
+import type { AccountView } from '../../lambda/account/account-view';
+import type { Decision, PlanStep, RoleRecord } from '../../lambda/domain/types';
+import { type IamWriter, pullCoverage, Remediator } from '../../lambda/usecases/remediate';
+import { FULL_ACCESS_ARN, READ_ONLY_ARN, ROLE_ARN, ROLE_NAME, violationDecision } from '../notify/support';
+
+const BRIDGE = 'eks-ecr-guard-pull-bridge';
+const PULLS = ['ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer'];
+const COVERAGE = pullCoverage(
+  'aws',
+  ['AmazonEC2ContainerRegistryReadOnly', 'AmazonEC2ContainerRegistryPullOnly'],
+  PULLS,
+  BRIDGE,
+);
+
+class RecordingWriter implements IamWriter {
+  readonly calls: string[] = [];
+  failing = new Set<string>();
+
+  private async record(call: string): Promise<void> {
+    this.calls.push(call);
+    if (this.failing.has(call)) throw Object.assign(new Error(`${call} refused`), { name: 'AccessDenied' });
+  }
+  attachRolePolicy(_role: string, arn: string) {
+    return this.record(`attach ${arn.slice(arn.lastIndexOf('/') + 1)}`);
+  }
+  detachRolePolicy(_role: string, arn: string) {
+    return this.record(`detach ${arn.slice(arn.lastIndexOf('/') + 1)}`);
+  }
+  putRolePolicy(_role: string, name: string) {
+    return this.record(`put ${name}`);
+  }
+  deleteRolePolicy(_role: string, name: string) {
+    return this.record(`delete ${name}`);
+  }
+}
+
+function viewWith(attached: readonly string[]): AccountView {
+  const role: RoleRecord = {
+    name: ROLE_NAME,
+    arn: ROLE_ARN,
+    path: '/',
+    trustPolicy: null,
+    tags: {},
+    permissionsBoundaryArn: null,
+    attachedPolicies: attached.map((arn) => ({ arn, name: arn.slice(arn.lastIndexOf('/') + 1) })),
+    inlinePolicyNames: [],
+  };
+  return { getRole: async () => role, getInlinePolicy: async () => null } as unknown as AccountView;
+}
+
+/** Re-evaluations answered in turn from a script (the last answer repeats). */
+function scripted(...answers: Partial<Decision>[]) {
+  let call = 0;
+  return {
+    calls: () => call,
+    evaluateRole: async (): Promise<Decision> => {
+      const answer = answers[Math.min(call, answers.length - 1)] ?? {};
+      call += 1;
+      return violationDecision({ verdict: 'compliant', severity: null, ecrWriteActions: [], ...answer });
+    },
+  };
+}
+
+const decision = (plan: readonly PlanStep[]) => violationDecision({ plan, pullActionsAllowed: PULLS });
+const attach: PlanStep = { op: 'AttachRolePolicy', roleName: ROLE_NAME, policyArn: READ_ONLY_ARN };
+const detach: PlanStep = { op: 'DetachRolePolicy', roleName: ROLE_NAME, policyArn: FULL_ACCESS_ARN };
+const options = { sleep: async () => undefined, verifyAttempts: 2 };
+
+describe('Remediator', () => {
+  it('attach before detach needs no bridge', async () => {
+    const writer = new RecordingWriter();
+    const remediator = new Remediator(
+      writer,
+      viewWith([FULL_ACCESS_ARN]),
+      scripted({ pullActionsAllowed: PULLS }),
+      COVERAGE,
+      options,
+    );
+    const outcome = await remediator.remediate(decision([attach, detach]));
+    expect(outcome.status).toBe('applied');
+    expect(writer.calls).toEqual([
+      'attach AmazonEC2ContainerRegistryReadOnly',
+      'detach AmazonEC2ContainerRegistryFullAccess',
+    ]);
+  });
+
+  it('a detach with no pull policy attached goes behind the bridge, removed once the replacement is on', async () => {
+    const writer = new RecordingWriter();
+    const remediator = new Remediator(
+      writer,
+      viewWith([FULL_ACCESS_ARN]),
+      scripted({ pullActionsAllowed: PULLS }),
+      COVERAGE,
+      options,
+    );
+    const outcome = await remediator.remediate(decision([detach, attach]));
+    expect(outcome).toMatchObject({ status: 'applied', applied: [detach, attach] });
+    expect(writer.calls).toEqual([
+      `put ${BRIDGE}`,
+      'detach AmazonEC2ContainerRegistryFullAccess',
+      'attach AmazonEC2ContainerRegistryReadOnly',
+      `delete ${BRIDGE}`,
+    ]);
+  });
+
+  it('if the bridge cannot be put, nothing is detached', async () => {
+    const writer = new RecordingWriter();
+    writer.failing.add(`put ${BRIDGE}`);
+    const evaluator = scripted({ pullActionsAllowed: PULLS });
+    const remediator = new Remediator(writer, viewWith([FULL_ACCESS_ARN]), evaluator, COVERAGE, options);
+    const outcome = await remediator.remediate(decision([detach, attach]));
+    expect(outcome).toMatchObject({ status: 'failed-safe', applied: [], notDone: [detach, attach] });
+    expect(outcome.failedStep).toMatchObject({ op: 'PutRolePolicy', policyName: BRIDGE });
+    expect(writer.calls).toEqual([`put ${BRIDGE}`]);
+    expect(evaluator.calls()).toBe(0);
+  });
+
+  it('a bridge that cannot be deleted stays, listed among the applied steps', async () => {
+    const writer = new RecordingWriter();
+    writer.failing.add(`delete ${BRIDGE}`);
+    const remediator = new Remediator(
+      writer,
+      viewWith([FULL_ACCESS_ARN]),
+      scripted({ pullActionsAllowed: PULLS }),
+      COVERAGE,
+      options,
+    );
+    const outcome = await remediator.remediate(decision([detach, attach]));
+    expect(outcome.status).toBe('applied');
+    expect(outcome.applied).toEqual([expect.objectContaining({ policyName: BRIDGE }), detach, attach]);
+  });
+
+  it('the re-read says pulls are gone: the bridge is put and, once pulls are back, the run is failed-safe', async () => {
+    const writer = new RecordingWriter();
+    const evaluator = scripted(
+      { pullActionsAllowed: [] },
+      { pullActionsAllowed: [] },
+      { pullActionsAllowed: PULLS },
+    );
+    const remediator = new Remediator(writer, viewWith([FULL_ACCESS_ARN]), evaluator, COVERAGE, options);
+    const outcome = await remediator.remediate(decision([attach, detach]));
+    expect(outcome.status).toBe('failed-safe');
+    expect(outcome.error).toContain('image pulls would break');
+    expect(outcome.verification).toEqual({ writeActionsAfter: [], pullActionsAllowed: true });
+    expect(writer.calls.at(-1)).toBe(`put ${BRIDGE}`);
+    expect(outcome.applied[0]).toMatchObject({ op: 'PutRolePolicy', policyName: BRIDGE });
+  });
+
+  it('pulls gone and the bridge refused (or not enough): pulls at risk, never "safe"', async () => {
+    const refused = new RecordingWriter();
+    refused.failing.add(`put ${BRIDGE}`);
+    const gone = scripted({ pullActionsAllowed: [] });
+    const first = await new Remediator(
+      refused,
+      viewWith([FULL_ACCESS_ARN]),
+      gone,
+      COVERAGE,
+      options,
+    ).remediate(decision([attach, detach]));
+    expect(first.status).toBe('failed-pulls-at-risk');
+
+    const stillGone = await new Remediator(
+      new RecordingWriter(),
+      viewWith([FULL_ACCESS_ARN]),
+      scripted({ pullActionsAllowed: [] }),
+      COVERAGE,
+      options,
+    ).remediate(decision([attach, detach]));
+    expect(stillGone.status).toBe('failed-pulls-at-risk');
+  });
+
+  it('writes still allowed after the run: failed-safe, what was done stays, nothing written to undo it', async () => {
+    const writer = new RecordingWriter();
+    const remediator = new Remediator(
+      writer,
+      viewWith([FULL_ACCESS_ARN]),
+      scripted({ ecrWriteActions: ['ecr:PutImage'], pullActionsAllowed: PULLS }),
+      COVERAGE,
+      options,
+    );
+    const outcome = await remediator.remediate(decision([attach, detach]));
+    expect(outcome).toMatchObject({ status: 'failed-safe', applied: [attach, detach], notDone: [] });
+    expect(outcome.verification).toEqual({ writeActionsAfter: ['ecr:PutImage'], pullActionsAllowed: true });
+    expect(writer.calls).toEqual([
+      'attach AmazonEC2ContainerRegistryReadOnly',
+      'detach AmazonEC2ContainerRegistryFullAccess',
+    ]);
+  });
+});
