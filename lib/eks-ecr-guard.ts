@@ -176,6 +176,9 @@ export class EksEcrGuard extends Construct {
       // One retry for transient throttling; a real failure raises the SweepFunctionErrors alarm.
       retryAttempts: 1,
       maxEventAge: Duration.hours(1),
+      // The schedule invokes it asynchronously: a run that still fails (or expires) lands in the same queue as the
+      // event function's, whose depth alarm tells the operators.
+      onFailureQueue: this.failureQueue,
     });
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {

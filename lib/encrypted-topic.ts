@@ -60,7 +60,7 @@ export class EncryptedTopic extends Construct {
 
   /**
    * Lets an AWS service (e.g. CloudWatch alarms) publish: key use in the key policy, `sns:Publish` in the
-   * topic policy, the latter only for resources of this account.
+   * topic policy, both only on behalf of resources of this account (confused deputy).
    */
   allowServiceToPublish(sid: string, servicePrincipal: string, sourceArnPattern: string): void {
     const service = new iam.ServicePrincipal(servicePrincipal);
@@ -70,6 +70,7 @@ export class EncryptedTopic extends Construct {
         principals: [service],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
     this.topic.addToResourcePolicy(

@@ -22,6 +22,9 @@ export interface AccountView {
   eksInventory(): Promise<EksInventory>;
   /** The managed-policies-per-role quota (AttachedPoliciesPerRoleQuota), 10 when unknown. */
   managedPolicyQuota(): Promise<number>;
-  /** Every role name in the account (used by the audit). */
+  /**
+   * Every role name in the account (used by the audit). Snapshot views only: the live view rejects it, since the
+   * guard is not granted iam:ListRoles (the sweep and `audit --live` audit a collected snapshot).
+   */
   listRoleNames(): Promise<readonly string[]>;
 }

@@ -97,7 +97,7 @@ export const COMMANDS: Record<string, Command> = {
 
 function topUsage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `Usage: eks-ecr-guard <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "eks-ecr-guard <command> --help" for a command's options.`;
+  return `Usage: eks-ecr-guard <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "eks-ecr-guard help <command>" or "eks-ecr-guard <command> --help" for a command's options.`;
 }
 
 /** node:util parseArgs rejects unknown or ill-typed flags with ERR_PARSE_ARGS_* codes. */
@@ -114,9 +114,25 @@ function isParseArgsError(error: unknown): error is { code: string; message: str
   );
 }
 
+/** `help` alone prints the command list; `help <command>` that command's usage; an unknown one is bad usage. */
+function help(topic: string | undefined, io: CliIo): number {
+  if (topic === undefined) {
+    io.stdout.write(`${topUsage()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[topic];
+  if (command === undefined) {
+    io.stderr.write(`eks-ecr-guard help: unknown command "${topic}"\n${topUsage()}\n`);
+    return 2;
+  }
+  io.stdout.write(`${command.usage}\n`);
+  return 0;
+}
+
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === 'help') return help(rest[0], io);
+  if (name === undefined || name === '--help' || name === '-h') {
     io.stdout.write(`${topUsage()}\n`);
     return name === undefined ? 2 : 0;
   }

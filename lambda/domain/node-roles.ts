@@ -152,11 +152,14 @@ function heuristicEvidence(role: NodeRoleCandidate): NodeRoleEvidence | null {
   };
 }
 
+const WORKER_POLICIES: ReadonlySet<string> = new Set(NODE_WORKER_POLICIES);
+
 function attachedWorkerPolicy(attached: readonly AttachedPolicy[]): string | null {
-  const workerPolicies: ReadonlySet<string> = new Set(NODE_WORKER_POLICIES);
   for (const policy of attached) {
+    // Cheap test on the ARN's last segment first: the audit asks this of every role in the account.
+    if (!WORKER_POLICIES.has(policy.arn.slice(policy.arn.lastIndexOf('/') + 1))) continue;
     const name = awsManagedPolicyName(policy.arn);
-    if (name !== null && workerPolicies.has(name)) return name;
+    if (name !== null && WORKER_POLICIES.has(name)) return name;
   }
   return null;
 }

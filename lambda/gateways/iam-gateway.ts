@@ -15,7 +15,6 @@ import {
   ListAttachedRolePoliciesCommand,
   ListEntitiesForPolicyCommand,
   ListRolePoliciesCommand,
-  ListRolesCommand,
   type ManagedPolicyDetail,
   PutRolePolicyCommand,
   type RoleDetail,
@@ -194,17 +193,6 @@ export class IamGateway {
       UserDetailList: pages.flatMap((page) => page.UserDetailList ?? []),
       GroupDetailList: pages.flatMap((page) => page.GroupDetailList ?? []),
     };
-  }
-
-  /** Every role name in the account (ListRoles, all pages). */
-  async listRoleNames(): Promise<string[]> {
-    return guardedRead('iam:ListRoles', 'account', () =>
-      collectPages(async (marker) => {
-        const output = await this.client.send(new ListRolesCommand({ Marker: marker }));
-        const items = (output.Roles ?? []).flatMap((role) => (role.RoleName ? [role.RoleName] : []));
-        return { items, next: iamNext(output) };
-      }),
-    );
   }
 
   // ---- writes (thin: errors propagate to the remediation use case) -------------------------------

@@ -157,3 +157,56 @@ describe('errors name the bad key and what it accepts', () => {
     expect(error.message).toContain(`-c ${key}=<value>`);
   });
 });
+
+describe('the README configuration table', () => {
+  /** The rows of the table under "### Configuration": key → Default cell. */
+  function readmeTable(): Map<string, string> {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('\n### Configuration\n');
+    expect(start).toBeGreaterThan(-1);
+    const section = readme.slice(start + 1).split(/\n#{1,3} /)[0] ?? '';
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      // Cells are separated by unescaped pipes (`alert` \| `remediate` stays in one cell).
+      .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()))
+      .slice(2); // header and separator
+    const table = new Map<string, string>();
+    for (const [, keyCell = '', defaultCell = ''] of rows) {
+      const key = /^`([A-Za-z]+)`$/.exec(keyCell)?.[1];
+      if (key === undefined) throw new Error(`unexpected key cell ${JSON.stringify(keyCell)}`);
+      expect(table.has(key)).toBe(false);
+      table.set(key, defaultCell);
+    }
+    return table;
+  }
+
+  /** The value a Default cell gives: its first code span as JSON (`[]`, `90`, `false`) or text; none without one. */
+  function documentedDefault(cell: string): unknown {
+    const code = /`([^`]*)`/.exec(cell)?.[1];
+    if (code === undefined) return undefined;
+    try {
+      return JSON.parse(code);
+    } catch {
+      return code;
+    }
+  }
+
+  const keysRead: string[] = [];
+  const defaults = loadGuardConfig((key) => {
+    keysRead.push(key);
+    return undefined;
+  });
+
+  it('lists exactly the keys lib/config.ts reads', () => {
+    expect([...readmeTable().keys()].sort()).toEqual([...new Set(keysRead)].sort());
+    expect(Object.keys(defaults).sort()).toEqual([...new Set(keysRead)].sort());
+  });
+
+  it('gives each key the default lib/config.ts applies', () => {
+    const documented = Object.fromEntries(
+      [...readmeTable()].map(([key, cell]) => [key, documentedDefault(cell)]),
+    );
+    expect(documented).toEqual({ ...defaults });
+  });
+});

@@ -4,13 +4,18 @@ import { SUPPORTED_EVENT_NAMES } from '../../lambda/events/role-change';
 import { WATCHED_IAM_EVENT_NAMES } from '../../lib/iam-event-pattern';
 import { isRecord, resolveIntrinsics, resources, TEST_INTRINSICS } from './support/cfn';
 import { matchesPattern } from './support/event-pattern-matcher';
-import { synthGuardApp } from './support/synth-app';
+import { type SynthOptions, synthGuardApp } from './support/synth-app';
 
 const ACCOUNT = TEST_INTRINSICS.account;
 
 /** The home rule's pattern with role ARNs resolved the way the tests' intrinsic resolver renders them. */
-function homeRulePattern(): { pattern: Record<string, unknown>; eventRoleArn: string; sweepRoleArn: string } {
-  const { home, stacks } = synthGuardApp();
+function homeRulePattern(options: SynthOptions = {}): {
+  pattern: Record<string, unknown>;
+  eventRoleArn: string;
+  sweepRoleArn: string;
+  homeRegion: string;
+} {
+  const { home, stacks } = synthGuardApp(options);
   const rules = resources(home, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventPattern);
   expect(rules).toHaveLength(1);
   const pattern = resolveIntrinsics(rules[0]?.[1].Properties?.EventPattern);
@@ -20,6 +25,7 @@ function homeRulePattern(): { pattern: Record<string, unknown>; eventRoleArn: st
     pattern,
     eventRoleArn: arnOf(stacks.home.guard.eventFunction.role.roleArn),
     sweepRoleArn: arnOf(stacks.home.guard.sweepFunction.role.roleArn),
+    homeRegion: stacks.home.region,
   };
 }
 
@@ -177,10 +183,48 @@ describe('IAM change rule pattern, against events', () => {
     const event = { ...cloudTrailEvent(IAM_USER), source: 'aws.eks' };
     expect(matchesPattern(pattern, event)).toBe(false);
   });
+});
 
-  it('also matches an event forwarded from us-east-1 to another home Region (fields unchanged)', () => {
-    const forwarded = { ...cloudTrailEvent(IAM_USER), region: 'us-east-1' };
-    expect(matchesPattern(pattern, forwarded)).toBe(true);
+describe('IAM change rule pattern in a home Region other than us-east-1 (events forwarded from us-east-1)', () => {
+  const home = homeRulePattern({ context: { region: 'eu-west-1' } });
+
+  /**
+   * An event as the home bus receives it from the us-east-1 forwarder rule: the same detail, and the envelope of
+   * the source bus (region us-east-1, the source account), not of the bus the rule lives on.
+   */
+  const forwarded = (
+    identity: Identity,
+    overrides: Record<string, unknown> = {},
+  ): Record<string, unknown> => ({
+    ...cloudTrailEvent(identity, overrides),
+    id: '0b8a4c7e-0000-4000-8000-0000000000f1',
+    account: ACCOUNT,
+    region: 'us-east-1',
+    time: '2026-11-01T10:00:05Z',
+  });
+
+  it('lives in eu-west-1 and does not pin the envelope Region or account', () => {
+    expect(home.homeRegion).toBe('eu-west-1');
+    expect(Object.keys(home.pattern).sort()).toEqual(['detail', 'detail-type', 'source']);
+  });
+
+  it.each([
+    ['an IAM user', IAM_USER],
+    ['another role', assumedRole(`arn:aws:iam::${ACCOUNT}:role/platform-admin`)],
+  ])('matches a forwarded call by %s', (_name, identity) => {
+    expect(matchesPattern(home.pattern, forwarded(identity))).toBe(true);
+  });
+
+  it.each([
+    ['event function', () => home.eventRoleArn],
+    ['sweep function', () => home.sweepRoleArn],
+  ])("ignores a forwarded call by the %s's role (the forwarder does not exclude it)", (_name, roleArn) => {
+    expect(matchesPattern(home.pattern, forwarded(assumedRole(roleArn())))).toBe(false);
+  });
+
+  it('ignores a forwarded failed call', () => {
+    const denied = forwarded(IAM_USER, { errorCode: 'AccessDenied', errorMessage: 'not authorized' });
+    expect(matchesPattern(home.pattern, denied)).toBe(false);
   });
 });
 

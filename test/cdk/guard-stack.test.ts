@@ -123,7 +123,9 @@ describe('configuration reaches the functions', () => {
   });
 
   it('applies the log retention', () => {
-    for (const group of Object.values(home.findResources('AWS::Logs::LogGroup'))) {
+    const groups = Object.values(home.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(2);
+    for (const group of groups) {
       expect(group.Properties.RetentionInDays).toBe(30);
     }
   });
@@ -141,6 +143,29 @@ describe('asynchronous failure handling', () => {
         OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventFailureQueue'), 'Arn'] } },
       },
     });
+  });
+
+  it('retries the sweep function once, keeps a run 1 h, then sends it to the same encrypted queue', () => {
+    home.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('SweepFunction') },
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventFailureQueue'), 'Arn'] } },
+      },
+    });
+    expect(resources(home, 'AWS::Lambda::EventInvokeConfig')).toHaveLength(2);
+  });
+
+  it('lets each function send only to the failure queue', () => {
+    const send = identityStatements(home).filter(
+      (statement) => statement.sid === 'SendFailedEventsToFailureQueue',
+    );
+    expect(send.map((statement) => [statement.actions, statement.resource])).toEqual([
+      [['sqs:SendMessage'], { 'Fn::GetAtt': [expect.stringMatching(/EventFailureQueue/), 'Arn'] }],
+      [['sqs:SendMessage'], { 'Fn::GetAtt': [expect.stringMatching(/EventFailureQueue/), 'Arn'] }],
+    ]);
+    expect(new Set(send.map((statement) => statement.holder)).size).toBe(2);
   });
 
   it('encrypts every queue and refuses plain-text access', () => {
@@ -282,6 +307,7 @@ describe('topics', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
           },
         ]),
       },

@@ -9,6 +9,7 @@ import type { CliIo } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
 import { createSnapshotCommand } from '../../lambda/cli/snapshot-command';
 import { FakeAws } from '../../lambda/testing/fake-aws';
+import { accountJson, mixedAccountJson } from '../report/support';
 
 const SAMPLE = join(__dirname, '..', '..', 'demo', 'sample-account.json');
 const TODAY = '2026-11-22';
@@ -100,6 +101,63 @@ describe('eks-ecr-guard audit --snapshot', () => {
   ])('with %j exits %i (the demo account has one high violation)', async (flags, expected) => {
     const { code } = await audit('--snapshot', SAMPLE, '--format', 'json', ...flags);
     expect(code).toBe(expected);
+  });
+
+  describe('--fail-on over accounts with other severities', () => {
+    const scopedPush = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ecr:PutImage',
+          Resource: 'arn:aws:ecr:eu-west-1:111122223333:repository/cache',
+        },
+      ],
+    };
+    const accounts: Record<string, unknown> = {
+      // admin (critical), pusher (high), cache (medium), plus a compliant and an exempt role.
+      mixed: mixedAccountJson(),
+      'medium-only': accountJson({
+        cache: { attached: ['AmazonEC2ContainerRegistryPullOnly'], inline: { 'push-cache': scopedPush } },
+        ok: { attached: ['AmazonEC2ContainerRegistryPullOnly'] },
+      }),
+    };
+    const snapshotOf = (name: string): string => join(dir, `${name}.json`);
+    beforeAll(() => {
+      for (const [name, json] of Object.entries(accounts))
+        writeFileSync(snapshotOf(name), JSON.stringify(json));
+    });
+
+    it.each([
+      ['mixed', { critical: 1, high: 1, medium: 1, total: 3 }],
+      ['medium-only', { critical: 0, high: 0, medium: 1, total: 1 }],
+    ])('the %s account has the violations the cases rely on', async (name, violations) => {
+      const { out } = await audit('--snapshot', snapshotOf(name), '--format', 'json');
+      expect(JSON.parse(out).summary.violations).toEqual(violations);
+    });
+
+    it.each([
+      ['mixed', 'critical', 1],
+      ['mixed', 'high', 1],
+      ['mixed', 'medium', 1],
+      ['medium-only', 'critical', 0],
+      ['medium-only', 'high', 0],
+      ['medium-only', 'medium', 1],
+    ])('%s account, --fail-on %s exits %i', async (name, threshold, expected) => {
+      const { code } = await audit(
+        '--snapshot',
+        snapshotOf(name),
+        '--format',
+        'json',
+        '--fail-on',
+        threshold,
+      );
+      expect(code).toBe(expected);
+    });
+
+    it.each(['mixed', 'medium-only'])('%s account without --fail-on exits 0', async (name) => {
+      expect((await audit('--snapshot', snapshotOf(name))).code).toBe(0);
+    });
   });
 
   it('does not fail on an exempt role, whatever its severity', async () => {

@@ -254,4 +254,29 @@ describe('top level', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command');
   });
+
+  it('help alone lists the commands and exits 0', async () => {
+    const { code, stdout, stderr } = await run(['help']);
+    expect(code).toBe(0);
+    expect(stdout.startsWith('Usage: eks-ecr-guard <command> [options]')).toBe(true);
+    expect(stderr).toBe('');
+  });
+
+  it.each(['evaluate', 'demo', 'audit', 'snapshot'])(
+    "help %s prints that command's usage, the same as its --help, and exits 0",
+    async (command) => {
+      const { code, stdout, stderr } = await run(['help', command]);
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout.startsWith(`Usage: eks-ecr-guard ${command} `)).toBe(true);
+      expect(stdout).toBe((await run([command, '--help'])).stdout);
+    },
+  );
+
+  it('help of an unknown command exits 2 and says so on stderr', async () => {
+    const { code, stdout, stderr } = await run(['help', 'frobnicate']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown command "frobnicate"');
+  });
 });

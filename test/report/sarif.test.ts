@@ -9,7 +9,7 @@ import {
   type SarifResult,
 } from '../../lambda/report/sarif';
 import type { AuditReport } from '../../lambda/usecases/audit';
-import { ACCOUNT, demoReport, mixedAccountJson, reportOfJson } from './support';
+import { ACCOUNT, accountJson, demoReport, mixedAccountJson, reportOfJson } from './support';
 
 const run = (report: AuditReport) => {
   const [first, ...others] = auditSarif(report).runs;
@@ -128,9 +128,48 @@ describe('SARIF log', () => {
     expect(properties).toMatchObject({ accountId: ACCOUNT, summary: { nodeRolesTotal: 8 } });
   });
 
+  it('turns only the violation of a mixed account into a result; an indeterminate role becomes a warning notification', async () => {
+    const report = await reportOfJson(
+      accountJson({
+        pusher: { attached: ['AmazonEC2ContainerRegistryPowerUser'] },
+        ok: { attached: ['AmazonEC2ContainerRegistryPullOnly'] },
+        // An AWS managed policy that neither the snapshot nor the bundle holds: its content is unknown.
+        mystery: { attached: ['AmazonEKSNotBundledPolicy'] },
+        waived: {
+          attached: ['AmazonEC2ContainerRegistryFullAccess'],
+          tags: { 'eks-ecr-guard:exempt': 'cache warmer, until=2026-11-30' },
+        },
+      }),
+    );
+    expect(Object.fromEntries(report.roles.map((role) => [role.roleName, role.verdict]))).toEqual({
+      pusher: 'violation',
+      ok: 'compliant',
+      mystery: 'indeterminate',
+      waived: 'exempt',
+    });
+    const { results, invocations } = run(report);
+    expect(
+      results.map((result) => [result.ruleId, result.level, result.locations[0]?.logicalLocations[0]?.name]),
+    ).toEqual([['EKS-ECR-WRITE-HIGH', 'error', 'pusher']]);
+    expect(invocations[0]?.toolExecutionNotifications).toEqual([
+      {
+        level: 'warning',
+        message: { text: expect.stringContaining('the content of AmazonEKSNotBundledPolicy is unknown') },
+      },
+    ]);
+  });
+
   it('an account without violation has an empty results array', async () => {
-    const clean = await reportOfJson(mixedAccountJson());
-    const onlyCompliant = { ...clean, roles: clean.roles.filter((role) => role.verdict === 'compliant') };
-    expect(run(onlyCompliant).results).toEqual([]);
+    const clean = await reportOfJson(
+      accountJson({
+        ok: { attached: ['AmazonEC2ContainerRegistryPullOnly'] },
+        waived: {
+          attached: ['AmazonEC2ContainerRegistryFullAccess'],
+          tags: { 'eks-ecr-guard:exempt': 'yes' },
+        },
+      }),
+    );
+    expect(clean.roles.map((role) => role.verdict)).toEqual(['compliant', 'exempt']);
+    expect(run(clean).results).toEqual([]);
   });
 });
