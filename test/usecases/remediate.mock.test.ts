@@ -142,6 +142,17 @@ const isWriteCommand = (command: unknown): command is { input: object } =>
   command instanceof PutRolePolicyCommand ||
   command instanceof DeleteRolePolicyCommand;
 
+/** The IAM write commands sent, in order, as [command class name, input]. */
+function writesSent(
+  iamMock: AwsStub<ServiceInputTypes, ServiceOutputTypes, IAMClientResolvedConfig>,
+): [string, object][] {
+  return iamMock
+    .calls()
+    .map((call) => call.args[0])
+    .filter(isWriteCommand)
+    .map((command) => [command.constructor.name, command.input]);
+}
+
 function expectNoIamWrite(
   iamMock: AwsStub<ServiceInputTypes, ServiceOutputTypes, IAMClientResolvedConfig>,
 ): void {
@@ -170,11 +181,7 @@ describe('remediate mode', () => {
     const { deps, iamMock, attached } = setup('remediate');
     const result = await processEvent(deps, event);
     expect(result.outcomes[0]).toMatchObject({ verdict: 'violation', remediation: 'applied' });
-    const writes = iamMock
-      .calls()
-      .map((call) => call.args[0])
-      .filter(isWriteCommand);
-    expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
+    expect(writesSent(iamMock)).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
       ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: FULL }],
     ]);
@@ -210,11 +217,7 @@ describe('remediate mode, failures', () => {
       });
     const result = await processEvent(deps, event);
     expect(result.outcomes[0]?.remediation).toBe('applied');
-    const writes = iamMock
-      .calls()
-      .map((call) => call.args[0])
-      .filter(isWriteCommand);
-    expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
+    expect(writesSent(iamMock)).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
       [
         'PutRolePolicyCommand',
@@ -232,11 +235,7 @@ describe('remediate mode, failures', () => {
     iamMock.on(DetachRolePolicyCommand, { PolicyArn: FULL }).rejects(iamError('AccessDenied'));
     const result = await processEvent(deps, event);
     expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-safe', alerted: true });
-    const writes = iamMock
-      .calls()
-      .map((call) => call.args[0])
-      .filter(isWriteCommand);
-    expect(writes.map((c) => [c.constructor.name, c.input])).toEqual([
+    expect(writesSent(iamMock)).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
       ['DetachRolePolicyCommand', { RoleName: ROLE, PolicyArn: FULL }],
     ]);

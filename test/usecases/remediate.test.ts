@@ -68,16 +68,19 @@ const attach: PlanStep = { op: 'AttachRolePolicy', roleName: ROLE_NAME, policyAr
 const detach: PlanStep = { op: 'DetachRolePolicy', roleName: ROLE_NAME, policyArn: FULL_ACCESS_ARN };
 const options = { sleep: async () => undefined, verifyAttempts: 2 };
 
+/** A remediator over a role with FullAccess attached, its re-reads answered by `answers` in turn. */
+function remediatorFor(writer: IamWriter, ...answers: Partial<Decision>[]) {
+  const evaluator = scripted(...answers);
+  return {
+    remediator: new Remediator(writer, viewWith([FULL_ACCESS_ARN]), evaluator, COVERAGE, options),
+    evaluator,
+  };
+}
+
 describe('Remediator', () => {
   it('attach before detach needs no bridge', async () => {
     const writer = new RecordingWriter();
-    const remediator = new Remediator(
-      writer,
-      viewWith([FULL_ACCESS_ARN]),
-      scripted({ pullActionsAllowed: PULLS }),
-      COVERAGE,
-      options,
-    );
+    const { remediator } = remediatorFor(writer, { pullActionsAllowed: PULLS });
     const outcome = await remediator.remediate(decision([attach, detach]));
     expect(outcome.status).toBe('applied');
     expect(writer.calls).toEqual([
@@ -88,13 +91,7 @@ describe('Remediator', () => {
 
   it('a detach with no pull policy attached goes behind the bridge, removed once the replacement is on', async () => {
     const writer = new RecordingWriter();
-    const remediator = new Remediator(
-      writer,
-      viewWith([FULL_ACCESS_ARN]),
-      scripted({ pullActionsAllowed: PULLS }),
-      COVERAGE,
-      options,
-    );
+    const { remediator } = remediatorFor(writer, { pullActionsAllowed: PULLS });
     const outcome = await remediator.remediate(decision([detach, attach]));
     expect(outcome).toMatchObject({ status: 'applied', applied: [detach, attach] });
     expect(writer.calls).toEqual([
@@ -108,8 +105,7 @@ describe('Remediator', () => {
   it('if the bridge cannot be put, nothing is detached', async () => {
     const writer = new RecordingWriter();
     writer.failing.add(`put ${BRIDGE}`);
-    const evaluator = scripted({ pullActionsAllowed: PULLS });
-    const remediator = new Remediator(writer, viewWith([FULL_ACCESS_ARN]), evaluator, COVERAGE, options);
+    const { remediator, evaluator } = remediatorFor(writer, { pullActionsAllowed: PULLS });
     const outcome = await remediator.remediate(decision([detach, attach]));
     expect(outcome).toMatchObject({ status: 'failed-safe', applied: [], notDone: [detach, attach] });
     expect(outcome.failedStep).toMatchObject({ op: 'PutRolePolicy', policyName: BRIDGE });
@@ -120,13 +116,7 @@ describe('Remediator', () => {
   it('a bridge that cannot be deleted stays, listed among the applied steps', async () => {
     const writer = new RecordingWriter();
     writer.failing.add(`delete ${BRIDGE}`);
-    const remediator = new Remediator(
-      writer,
-      viewWith([FULL_ACCESS_ARN]),
-      scripted({ pullActionsAllowed: PULLS }),
-      COVERAGE,
-      options,
-    );
+    const { remediator } = remediatorFor(writer, { pullActionsAllowed: PULLS });
     const outcome = await remediator.remediate(decision([detach, attach]));
     expect(outcome.status).toBe('applied');
     expect(outcome.applied).toEqual([expect.objectContaining({ policyName: BRIDGE }), detach, attach]);
@@ -134,12 +124,12 @@ describe('Remediator', () => {
 
   it('the re-read says pulls are gone: the bridge is put and, once pulls are back, the run is failed-safe', async () => {
     const writer = new RecordingWriter();
-    const evaluator = scripted(
+    const { remediator } = remediatorFor(
+      writer,
       { pullActionsAllowed: [] },
       { pullActionsAllowed: [] },
       { pullActionsAllowed: PULLS },
     );
-    const remediator = new Remediator(writer, viewWith([FULL_ACCESS_ARN]), evaluator, COVERAGE, options);
     const outcome = await remediator.remediate(decision([attach, detach]));
     expect(outcome.status).toBe('failed-safe');
     expect(outcome.error).toContain('image pulls would break');
@@ -151,35 +141,19 @@ describe('Remediator', () => {
   it('pulls gone and the bridge refused (or not enough): pulls at risk, never "safe"', async () => {
     const refused = new RecordingWriter();
     refused.failing.add(`put ${BRIDGE}`);
-    const gone = scripted({ pullActionsAllowed: [] });
-    const first = await new Remediator(
-      refused,
-      viewWith([FULL_ACCESS_ARN]),
-      gone,
-      COVERAGE,
-      options,
-    ).remediate(decision([attach, detach]));
-    expect(first.status).toBe('failed-pulls-at-risk');
+    const first = remediatorFor(refused, { pullActionsAllowed: [] }).remediator;
+    expect((await first.remediate(decision([attach, detach]))).status).toBe('failed-pulls-at-risk');
 
-    const stillGone = await new Remediator(
-      new RecordingWriter(),
-      viewWith([FULL_ACCESS_ARN]),
-      scripted({ pullActionsAllowed: [] }),
-      COVERAGE,
-      options,
-    ).remediate(decision([attach, detach]));
-    expect(stillGone.status).toBe('failed-pulls-at-risk');
+    const stillGone = remediatorFor(new RecordingWriter(), { pullActionsAllowed: [] }).remediator;
+    expect((await stillGone.remediate(decision([attach, detach]))).status).toBe('failed-pulls-at-risk');
   });
 
   it('writes still allowed after the run: failed-safe, what was done stays, nothing written to undo it', async () => {
     const writer = new RecordingWriter();
-    const remediator = new Remediator(
-      writer,
-      viewWith([FULL_ACCESS_ARN]),
-      scripted({ ecrWriteActions: ['ecr:PutImage'], pullActionsAllowed: PULLS }),
-      COVERAGE,
-      options,
-    );
+    const { remediator } = remediatorFor(writer, {
+      ecrWriteActions: ['ecr:PutImage'],
+      pullActionsAllowed: PULLS,
+    });
     const outcome = await remediator.remediate(decision([attach, detach]));
     expect(outcome).toMatchObject({ status: 'failed-safe', applied: [attach, detach], notDone: [] });
     expect(outcome.verification).toEqual({ writeActionsAfter: ['ecr:PutImage'], pullActionsAllowed: true });
