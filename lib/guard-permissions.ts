@@ -122,7 +122,7 @@ export function remediationStatements(replacementPolicy: ReplacementPolicyName):
       conditions: { ArnEquals: { 'iam:PolicyARN': writePolicyArns }, ...NOT_TAGGED_EXEMPT },
     }),
     new iam.PolicyStatement({
-      // Rewriting an inline policy (drop the ECR write actions) or restoring it. IAM has no condition key for
+      // The guard's explicit deny and the temporary pull bridge (put, then deleted). IAM has no condition key for
       // the inline policy's name or content, so this is the one write only the exempt tag narrows.
       sid: 'RewriteInlineRolePolicies',
       actions: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],

@@ -757,7 +757,7 @@ if (process.argv[2] === '--audit-worker') {
   );
 } else if (process.argv[2] === '--growth-worker') {
   growthWorker(Number(process.argv[3]), Number(process.argv[4])).then(
-    (minMs) => log(String(minMs)),
+    (medianMs) => log(String(medianMs)),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;

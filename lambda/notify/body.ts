@@ -1,5 +1,4 @@
 // Notify (pure): the human part of the alert e-mail: plain text, sections with headings, lines of ~100 characters.
-
 import { PULL_BRIDGE_POLICY_NAME } from '../config';
 import type {
   DenyNote,
@@ -404,6 +403,7 @@ function outcomeLines(outcome: RemediationOutcome, input: AlertInput): string[] 
         ...paragraph('Applied the fix:'),
         ...stepList(outcome.applied, input),
         ...verificationLines(outcome),
+        ...(outcome.error === null ? [] : paragraph(`Note: ${field(outcome.error)}.`)),
       ];
     case 'not-needed':
       return paragraph('Nothing: the role already matched the fix.');
@@ -418,7 +418,7 @@ function outcomeLines(outcome: RemediationOutcome, input: AlertInput): string[] 
       return [
         ...failureLines(outcome, input),
         ...paragraph(
-          'Image pulls may NOT work on the nodes of this role: attach a pull policy now (commands below), or roll back.',
+          'Image pulls may NOT work on the nodes of this role: attach a pull policy now (command below) and check why.',
         ),
       ];
   }
@@ -451,22 +451,36 @@ function guardAction(input: AlertInput, state: AlertState): string[] {
 // ---- commands -----------------------------------------------------------------------------------
 
 function fixSection(input: AlertInput, state: AlertState): string[] {
-  const steps = stepsToFix(state, input.decision, input.outcome);
-  // A pull bridge the guard left in place goes once a pull policy is attached again.
-  const bridge = (input.outcome?.applied ?? []).filter(
-    (step) => step.op === 'PutRolePolicy' && step.policyName === PULL_BRIDGE_POLICY_NAME,
-  );
-  if (steps.length === 0 && bridge.length === 0) return [];
-  const title = state === 'violation' ? 'HOW TO FIX (AWS CLI)' : 'HOW TO FIX BY HAND (AWS CLI)';
+  const steps = stepsToFix(state, input);
+  // A pull bridge left on the role goes only once a pull policy is attached: after a fix (the replacement is on)
+  // or after the replacement attach among the steps to finish. Otherwise it is what keeps the nodes pulling.
+  const bridge = (input.outcome?.applied ?? []).filter(isPullBridge);
+  const bridgeCanGo =
+    state === 'fixed' || (state === 'fix-failed' && steps.some((step) => step.op === 'AttachRolePolicy'));
+  const commands = [...fixCommands(steps), ...(bridgeCanGo ? rollbackCommands(bridge) : [])];
+  const bridgeNote =
+    bridge.length > 0 && !bridgeCanGo
+      ? paragraph(
+          `The temporary inline policy ${PULL_BRIDGE_POLICY_NAME} keeps image pulls working: delete it only once a ` +
+            'pull policy (AmazonEC2ContainerRegistryReadOnly or PullOnly) is attached and the nodes pull again.',
+        )
+      : [];
+  if (commands.length === 0) return bridgeNote.length === 0 ? [] : section('IMAGE PULLS', bridgeNote);
+  const title =
+    state === 'violation'
+      ? 'HOW TO FIX (AWS CLI)'
+      : state === 'fixed'
+        ? 'TO FINISH (AWS CLI)'
+        : 'HOW TO FIX BY HAND (AWS CLI)';
   const note =
     state === 'violation'
       ? 'Run in this order.'
       : 'Run in this order; a step that is in effect by now may fail with NoSuchEntity or change nothing.';
-  return section(title, [
-    ...paragraph(note),
-    ...commandLines([...fixCommands(steps), ...rollbackCommands(bridge)]),
-  ]);
+  return section(title, [...paragraph(note), ...commandLines(commands), ...bridgeNote]);
 }
+
+const isPullBridge = (step: PlanStep): boolean =>
+  step.op === 'PutRolePolicy' && step.policyName === PULL_BRIDGE_POLICY_NAME;
 
 function rollbackSection(input: AlertInput, state: AlertState): string[] {
   const steps = stepsToUndo(input);

@@ -106,7 +106,7 @@ function nextSteps(input: AlertInput, state: AlertState): string[] {
   const roleName = decision.role?.name ?? null;
   const steps: string[] = [];
   if (state === 'indeterminate') steps.push(...commandSteps('Check', checkCommands(decision)));
-  steps.push(...commandSteps('Fix', fixCommands(stepsToFix(state, decision, input.outcome))));
+  steps.push(...commandSteps('Fix', fixCommands(stepsToFix(state, input))));
   if (state !== 'violation') steps.push(...commandSteps('Undo', rollbackCommands(stepsToUndo(input))));
   if (state === 'exempt' && roleName !== null)
     steps.push(...commandSteps('End the exemption', [unexemptCommand(roleName)]));

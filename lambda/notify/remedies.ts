@@ -1,5 +1,5 @@
 // Notify (pure): which commands an alert offers (fix, roll back, check by hand, exempt) for each alert state.
-import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
+import type { Decision, PlanStep } from '../domain/types';
 import { type AlertInput, type AlertState, alertState } from './alert-input';
 import type { CliCommand } from './shell';
 
@@ -14,21 +14,22 @@ const SIMULATED_ACTIONS = [
 ];
 
 /**
- * The steps still to be done on the role: the plan in alert mode; after a failed run, the plan's steps the guard
- * did not get to; nothing once fixed.
+ * The steps still to be done on the role: the plan in alert mode; after a failed run, the steps the guard did not
+ * get to (in the order they would have run); with pulls at risk, attaching the replacement pull policy.
  */
-export function stepsToFix(
-  state: AlertState,
-  decision: Decision,
-  outcome: RemediationOutcome | null,
-): readonly PlanStep[] {
+export function stepsToFix(state: AlertState, input: AlertInput): readonly PlanStep[] {
   switch (state) {
     case 'violation':
-      return decision.plan;
+      return input.decision.plan;
     case 'fix-failed':
+      return input.outcome?.notDone ?? [];
     case 'fix-failed-pulls-at-risk': {
-      const done = outcome?.applied ?? [];
-      return decision.plan.filter((step) => !done.some((applied) => sameStep(applied, step)));
+      const roleName = input.decision.role?.name ?? null;
+      if (roleName === null) return [];
+      const policyArn = `arn:${input.partition}:iam::aws:policy/${input.replacementPolicyName}`;
+      const notDone = input.outcome?.notDone ?? [];
+      const attach: PlanStep = { op: 'AttachRolePolicy', roleName, policyArn };
+      return notDone.some((step) => sameStep(step, attach)) ? notDone : [attach, ...notDone];
     }
     default:
       return [];

@@ -75,6 +75,8 @@ export interface RemediatorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+const field = (text: string): string => `"${text}"`;
+
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
 
@@ -116,32 +118,43 @@ export class Remediator {
     if (failure !== null) {
       return outcome('failed-safe', {
         applied: run.applied,
-        notDone: run.notDone(steps),
+        notDone: failure.notDone,
         failedStep: failure.step,
         error: errorText(failure.error),
       });
     }
-    await this.removeBridge(run);
+    const bridgeLeft = await this.removeBridge(run);
 
     const verification = await this.verify(roleName, decision);
     if (verification.ok) {
-      return outcome('applied', { applied: run.applied, verification: verification.result });
+      return outcome('applied', {
+        applied: run.applied,
+        verification: verification.result,
+        error: bridgeLeft,
+      });
     }
-    const failed = { applied: run.applied, error: verification.error, verification: verification.result };
-    if (verification.result?.pullActionsAllowed !== false) return outcome('failed-safe', failed);
+    const failed = { error: verification.error, verification: verification.result };
+    if (verification.result?.pullActionsAllowed !== false) {
+      return outcome('failed-safe', { ...failed, applied: run.applied });
+    }
     // The fix is in but pulls look lost: the one thing to repair at once. Put the bridge and check again.
-    if (!run.bridgeInPlace) {
-      try {
-        await this.putBridge(run);
-        const again = await this.verify(roleName, decision);
-        if (again.result?.pullActionsAllowed === true) {
-          return outcome('failed-safe', { ...failed, applied: run.applied, verification: again.result });
-        }
-      } catch {
-        // Reported below: pulls are at risk.
-      }
+    if (run.bridgeInPlace) return outcome('failed-pulls-at-risk', { ...failed, applied: run.applied });
+    try {
+      await this.putBridge(run);
+    } catch (error) {
+      return outcome('failed-pulls-at-risk', {
+        ...failed,
+        error: `${failed.error}; the pull bridge could not be put: ${errorText(error)}`,
+        applied: run.applied,
+      });
     }
-    return outcome('failed-pulls-at-risk', { ...failed, applied: run.applied });
+    const again = await this.verify(roleName, decision);
+    const repaired = again.result?.pullActionsAllowed === true;
+    return outcome(repaired ? 'failed-safe' : 'failed-pulls-at-risk', {
+      error: `${failed.error}; the pull bridge ${field(this.pulls.bridgePolicyName)} was put to keep pulls working`,
+      verification: repaired ? again.result : failed.verification,
+      applied: run.applied,
+    });
   }
 
   /** Re-reads the role so a re-run, or a race with a human, never repeats or undoes someone else's change. */
@@ -169,7 +182,7 @@ export class Remediator {
   private async apply(
     steps: readonly PlanStep[],
     run: Run,
-  ): Promise<{ step: PlanStep; error: unknown } | null> {
+  ): Promise<{ step: PlanStep; error: unknown; notDone: PlanStep[] } | null> {
     const pending = [...steps];
     while (pending.length > 0) {
       const step = pending.shift();
@@ -178,14 +191,14 @@ export class Remediator {
         if (step.op === 'DetachRolePolicy' && !run.pullsCovered()) await this.putBridge(run);
       } catch (error) {
         // Nothing is detached without pull cover: stop here, before the detach.
-        return { step: run.bridgeStep(), error };
+        return { step: run.bridgeStep(), error, notDone: [step, ...pending] };
       }
       try {
         await this.applyOne(step, run);
       } catch (error) {
         const detaches = pending.filter((s) => s.op === 'DetachRolePolicy');
         if (!(step.op === 'AttachRolePolicy' && isLimitExceeded(error) && detaches.length > 0))
-          return { step, error };
+          return { step, error, notDone: [step, ...pending] }; // in the order they would have run
         // At the managed-policy quota: free the slots first (behind the pull bridge), then attach again.
         for (const detach of detaches) pending.splice(pending.indexOf(detach), 1);
         pending.unshift(...detaches, step);
@@ -216,14 +229,18 @@ export class Remediator {
     run.bridgePut(step);
   }
 
-  /** Once a pull policy is attached the bridge has done its job. If it cannot be deleted it stays, reported. */
-  private async removeBridge(run: Run): Promise<void> {
-    if (!run.bridgeInPlace || !run.pullsCovered(false)) return;
+  /**
+   * Once a pull policy is attached the bridge has done its job. If it cannot be deleted it stays (it allows pulls
+   * only), listed among the applied steps; the returned note says why.
+   */
+  private async removeBridge(run: Run): Promise<string | null> {
+    if (!run.bridgeInPlace || !run.pullsCovered(false)) return null;
     try {
       await this.writer.deleteRolePolicy(run.roleName, this.pulls.bridgePolicyName);
       run.bridgeDeleted();
-    } catch {
-      // Harmless (it allows pulls only) and listed among the applied steps, with the command to delete it.
+      return null;
+    } catch (error) {
+      return `the temporary pull bridge ${this.pulls.bridgePolicyName} could not be deleted: ${errorText(error)}`;
     }
   }
 
@@ -245,10 +262,11 @@ export class Remediator {
       } catch (error) {
         // Throttling that outlasts the SDK's retries, or any other read error, after IAM writes were made:
         // never let it escape (the fix would stay unverified and unreported); count it as a failed check.
+        // The last result read (if any) stays: a failed re-read must not hide pulls found lost before it.
         last = {
           ok: false,
           error: `verification could not read the role: ${errorText(error)}`,
-          result: null,
+          result: last.result,
         };
         if (attempt < this.verifyAttempts) await this.sleep(1000 * attempt);
         continue;
@@ -277,8 +295,9 @@ export class Remediator {
 
 /** The state of one remediation run: the steps done, the managed policies attached, the pull bridge. */
 class Run {
+  /** Steps done, in the order they were done (the pull bridge among them while it is on the role). */
   private readonly steps: PlanStep[] = [];
-  private bridge: PlanStep | null = null;
+  private bridge: BridgeStep | null = null;
 
   constructor(
     readonly roleName: string,
@@ -287,7 +306,7 @@ class Run {
   ) {}
 
   get applied(): PlanStep[] {
-    return this.bridge === null ? [...this.steps] : [this.bridge, ...this.steps];
+    return [...this.steps];
   }
 
   get bridgeInPlace(): boolean {
@@ -301,7 +320,7 @@ class Run {
     );
   }
 
-  bridgeStep(): Extract<PlanStep, { op: 'PutRolePolicy' }> {
+  bridgeStep(): BridgeStep {
     return {
       op: 'PutRolePolicy',
       roleName: this.roleName,
@@ -310,12 +329,15 @@ class Run {
     };
   }
 
-  bridgePut(step: PlanStep): void {
+  bridgePut(step: BridgeStep): void {
     this.bridge = step;
+    this.steps.push(step);
   }
 
   bridgeDeleted(): void {
+    const bridge = this.bridge;
     this.bridge = null;
+    if (bridge !== null) this.steps.splice(this.steps.indexOf(bridge), 1);
   }
 
   done(step: PlanStep): void {
@@ -323,11 +345,9 @@ class Run {
     if (step.op === 'AttachRolePolicy') this.attached.add(step.policyArn);
     if (step.op === 'DetachRolePolicy') this.attached.delete(step.policyArn);
   }
-
-  notDone(steps: readonly PlanStep[]): PlanStep[] {
-    return steps.filter((step) => !this.steps.includes(step));
-  }
 }
+
+type BridgeStep = Extract<PlanStep, { op: 'PutRolePolicy' }>;
 
 function outcome(
   status: RemediationOutcome['status'],

@@ -397,19 +397,50 @@ describe('formatAlert: remediate mode', () => {
     ]);
   });
 
-  it('failed with pulls at risk: says to act now, offers to finish the fix or undo what is applied', () => {
-    const alert = formatAlert(
-      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-pulls-at-risk', SWAP_PLAN) }),
-    );
+  it('failed with pulls at risk (after every step ran): act now, attach the pull policy, never delete the bridge', () => {
+    const bridge: PlanStep = {
+      op: 'PutRolePolicy',
+      roleName: ROLE_NAME,
+      policyName: 'eks-ecr-guard-pull-bridge',
+      policyDocument: '{"Version":"2012-10-17","Statement":[]}',
+    };
+    const outcome: RemediationOutcome = {
+      status: 'failed-pulls-at-risk',
+      applied: [...SWAP_PLAN, bridge],
+      notDone: [],
+      failedStep: null,
+      error: 'verification: image pulls would break (ecr:BatchGetImage)',
+      verification: { writeActionsAfter: [], pullActionsAllowed: false },
+    };
+    const alert = formatAlert(alertInput({ mode: 'remediate', outcome }));
     expect(humanPart(alert).startsWith('ACT NOW')).toBe(true);
     expect(alert.subject).toContain('Pulls at risk, EKS node role');
     expect(section(alert.body, 'WHAT THE GUARD DID')).toContain('Image pulls may NOT work');
-    expect(asSteps(commandsIn(section(alert.body, 'HOW TO FIX BY HAND (AWS CLI)')))).toEqual(
-      stepValues(SWAP_PLAN.slice(1)),
-    );
-    expect(asSteps(commandsIn(section(alert.body, 'HOW TO ROLL BACK (AWS CLI)')))).toEqual([
-      { op: 'DetachRolePolicy', roleName: ROLE_NAME, policyArn: READ_ONLY_ARN },
+    const fix = section(alert.body, 'HOW TO FIX BY HAND (AWS CLI)');
+    expect(asSteps(commandsIn(fix))).toEqual([
+      { op: 'AttachRolePolicy', roleName: ROLE_NAME, policyArn: READ_ONLY_ARN },
     ]);
+    expect(fix).toContain('keeps image pulls working: delete it only');
+  });
+
+  it('a bridge the guard put to repair pulls is never offered for deletion in the fix', () => {
+    const bridge: PlanStep = {
+      op: 'PutRolePolicy',
+      roleName: ROLE_NAME,
+      policyName: 'eks-ecr-guard-pull-bridge',
+      policyDocument: '{"Version":"2012-10-17","Statement":[]}',
+    };
+    const outcome: RemediationOutcome = {
+      status: 'failed-safe',
+      applied: [...SWAP_PLAN, bridge],
+      notDone: [],
+      failedStep: null,
+      error: 'verification: image pulls would break (ecr:BatchGetImage); the pull bridge was put',
+      verification: { writeActionsAfter: [], pullActionsAllowed: true },
+    };
+    const alert = formatAlert(alertInput({ mode: 'remediate', outcome }));
+    expect(headings(alert.body)).not.toContain('HOW TO FIX BY HAND (AWS CLI)');
+    expect(section(alert.body, 'IMAGE PULLS')).toContain('keeps image pulls working');
   });
 
   it('no remediation ran for a violation: says nothing was changed and shows the plan', () => {

@@ -17,9 +17,12 @@ const COVERAGE = pullCoverage(
 class RecordingWriter implements IamWriter {
   readonly calls: string[] = [];
   failing = new Set<string>();
+  limitExceededOnce = new Set<string>();
 
   private async record(call: string): Promise<void> {
     this.calls.push(call);
+    if (this.limitExceededOnce.delete(call))
+      throw Object.assign(new Error('Cannot exceed quota for PoliciesPerRole'), { name: 'LimitExceeded' });
     if (this.failing.has(call)) throw Object.assign(new Error(`${call} refused`), { name: 'AccessDenied' });
   }
   attachRolePolicy(_role: string, arn: string) {
@@ -134,8 +137,10 @@ describe('Remediator', () => {
     expect(outcome.status).toBe('failed-safe');
     expect(outcome.error).toContain('image pulls would break');
     expect(outcome.verification).toEqual({ writeActionsAfter: [], pullActionsAllowed: true });
+    expect(outcome.error).toContain(`the pull bridge "${BRIDGE}" was put`);
     expect(writer.calls.at(-1)).toBe(`put ${BRIDGE}`);
-    expect(outcome.applied[0]).toMatchObject({ op: 'PutRolePolicy', policyName: BRIDGE });
+    // Listed in the order it was done: after the plan's steps.
+    expect(outcome.applied).toEqual([attach, detach, expect.objectContaining({ policyName: BRIDGE })]);
   });
 
   it('pulls gone and the bridge refused (or not enough): pulls at risk, never "safe"', async () => {
@@ -146,6 +151,44 @@ describe('Remediator', () => {
 
     const stillGone = remediatorFor(new RecordingWriter(), { pullActionsAllowed: [] }).remediator;
     expect((await stillGone.remediate(decision([attach, detach]))).status).toBe('failed-pulls-at-risk');
+  });
+
+  it('after the quota retry, what is not done is listed in the order it would have run (detach, then attach)', async () => {
+    const writer = new RecordingWriter();
+    writer.limitExceededOnce.add('attach AmazonEC2ContainerRegistryReadOnly');
+    writer.failing.add('detach AmazonEC2ContainerRegistryFullAccess');
+    const { remediator } = remediatorFor(writer, { pullActionsAllowed: PULLS });
+    const outcome = await remediator.remediate(decision([attach, detach]));
+    expect(outcome).toMatchObject({ status: 'failed-safe', failedStep: detach, notDone: [detach, attach] });
+    expect(outcome.applied).toEqual([expect.objectContaining({ policyName: BRIDGE })]);
+    expect(writer.calls).toEqual([
+      'attach AmazonEC2ContainerRegistryReadOnly',
+      `put ${BRIDGE}`,
+      'detach AmazonEC2ContainerRegistryFullAccess',
+    ]);
+  });
+
+  it('a re-read that fails after one that found pulls lost does not hide the loss', async () => {
+    const writer = new RecordingWriter();
+    let call = 0;
+    const evaluator = {
+      evaluateRole: async (): Promise<Decision> => {
+        call += 1;
+        if (call === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+        return violationDecision({
+          verdict: 'compliant',
+          severity: null,
+          ecrWriteActions: [],
+          pullActionsAllowed: [],
+        });
+      },
+    };
+    writer.failing.add(`put ${BRIDGE}`);
+    const remediator = new Remediator(writer, viewWith([FULL_ACCESS_ARN]), evaluator, COVERAGE, options);
+    const outcome = await remediator.remediate(decision([attach, detach]));
+    expect(outcome.status).toBe('failed-pulls-at-risk');
+    expect(outcome.verification).toEqual({ writeActionsAfter: [], pullActionsAllowed: false });
+    expect(outcome.error).toContain('Throttling');
   });
 
   it('writes still allowed after the run: failed-safe, what was done stays, nothing written to undo it', async () => {
