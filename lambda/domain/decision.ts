@@ -1,5 +1,6 @@
 // Pure decision step: from a role's node-role evidence, policy analysis and exemption to a verdict,
 // a severity and a remediation plan. No I/O; the use cases feed it.
+import { awsManagedPolicyArn } from './arn';
 import type {
   Decision,
   EventSummary,
@@ -44,8 +45,6 @@ export interface RoleFacts {
   readonly unreadablePolicies: readonly PolicyRef[];
   readonly exemption: ExemptionCheck;
 }
-
-const awsManagedArn = (partition: string, name: string): string => `arn:${partition}:iam::aws:policy/${name}`;
 
 function emptyDecision(event: EventSummary): Omit<Decision, 'verdict' | 'reason'> {
   return {
@@ -130,7 +129,9 @@ export function remediationPlan(
   grants: readonly Grant[],
   context: DecisionContext,
 ): PlanStep[] {
-  const swappable = new Set(context.swappableManagedPolicies.map((n) => awsManagedArn(context.partition, n)));
+  const swappable = new Set(
+    context.swappableManagedPolicies.map((n) => awsManagedPolicyArn(context.partition, n)),
+  );
   const toDetach = new Set<string>();
   let needsGuard = false;
   for (const grant of grants) {
@@ -150,14 +151,14 @@ export function remediationPlan(
   }
   if (toDetach.size === 0) return steps;
 
-  const replacementArn = awsManagedArn(context.partition, context.replacementPolicyName);
+  const replacementArn = awsManagedPolicyArn(context.partition, context.replacementPolicyName);
   const attachedArns = new Set(role.attachedPolicies.map((p) => p.arn));
   const detaches: PlanStep[] = [...toDetach]
     .sort()
     .map((policyArn) => ({ op: 'DetachRolePolicy', roleName: role.name, policyArn }));
   // Either pull policy already attached keeps pulls working: no second one is added.
   const pullPolicyAttached = [context.replacementPolicyName, ...context.pullPolicies].some((name) =>
-    attachedArns.has(awsManagedArn(context.partition, name)),
+    attachedArns.has(awsManagedPolicyArn(context.partition, name)),
   );
   if (pullPolicyAttached) return [...steps, ...detaches];
 

@@ -1,4 +1,5 @@
 // Notify (pure): which commands an alert offers (fix, roll back, check by hand, exempt) for each alert state.
+import { awsManagedPolicyArn } from '../domain/arn';
 import type { Decision, PlanStep } from '../domain/types';
 import { type AlertInput, type AlertState, alertState } from './alert-input';
 import type { CliCommand } from './shell';
@@ -24,12 +25,11 @@ export function stepsToFix(state: AlertState, input: AlertInput): readonly PlanS
     case 'fix-failed':
       return input.outcome?.notDone ?? [];
     case 'fix-failed-pulls-at-risk': {
+      // Only reached after every step ran (the re-read found pulls lost): attach the pull policy again.
       const roleName = input.decision.role?.name ?? null;
       if (roleName === null) return [];
-      const policyArn = `arn:${input.partition}:iam::aws:policy/${input.replacementPolicyName}`;
-      const notDone = input.outcome?.notDone ?? [];
-      const attach: PlanStep = { op: 'AttachRolePolicy', roleName, policyArn };
-      return notDone.some((step) => sameStep(step, attach)) ? notDone : [attach, ...notDone];
+      const policyArn = awsManagedPolicyArn(input.partition, input.replacementPolicyName);
+      return [{ op: 'AttachRolePolicy', roleName, policyArn }];
     }
     default:
       return [];
@@ -93,11 +93,4 @@ export function exemptCommand(roleName: string): CliCommand {
 /** Ends a tag exemption. */
 export function unexemptCommand(roleName: string): CliCommand {
   return ['aws', 'iam', 'untag-role', '--role-name', roleName, '--tag-keys', EXEMPT_TAG_KEY];
-}
-
-function sameStep(a: PlanStep, b: PlanStep): boolean {
-  if (a.op !== b.op || a.roleName !== b.roleName) return false;
-  if (a.op === 'PutRolePolicy' && b.op === 'PutRolePolicy') return a.policyName === b.policyName;
-  if (a.op !== 'PutRolePolicy' && b.op !== 'PutRolePolicy') return a.policyArn === b.policyArn;
-  return false;
 }

@@ -66,10 +66,8 @@ export class ChangeEvaluator {
         // Overwriting the guard's own deny policy can re-open writes it was blocking, even with a
         // document that grants nothing: always re-read the role then. (Any other inline policy that
         // held a Deny and is overwritten is caught by the sweep; the event carries no old document.)
-        const overwritesGuard =
-          change.policyName.toLowerCase() === this.settings.guardPolicyName.toLowerCase();
         const grants = this.documentGrantsWrite({ ref, document: change.document });
-        if (grants === false && !overwritesGuard) {
+        if (grants === false && !this.isGuardPolicy(change.policyName)) {
           return [
             changeGrantsNothingDecision(
               change.event,
@@ -111,8 +109,7 @@ export class ChangeEvaluator {
       case 'boundary-deleted':
         return [await this.evaluateRole(change.roleName, change.event)];
       case 'role-policy-deleted':
-        // IAM names are unique case-insensitively: any spelling of the guard's policy is the guard's policy.
-        if (change.policyName.toLowerCase() === this.settings.guardPolicyName.toLowerCase())
+        if (this.isGuardPolicy(change.policyName))
           return [await this.evaluateRole(change.roleName, change.event)];
         return [
           changeGrantsNothingDecision(
@@ -122,6 +119,11 @@ export class ChangeEvaluator {
           ),
         ];
     }
+  }
+
+  /** IAM names are unique ignoring case: any spelling of the guard's deny policy name is that policy. */
+  private isGuardPolicy(policyName: string): boolean {
+    return policyName.toLowerCase() === this.settings.guardPolicyName.toLowerCase();
   }
 
   private async evaluatePolicyVersion(

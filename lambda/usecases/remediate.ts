@@ -1,6 +1,7 @@
 // Use case "remediate a role": applies a decision's plan through the IAM gateway without ever widening the role
 // or stopping image pulls, then re-reads and re-analyses it. Only reached behind the `shouldRemediate` gate.
 import type { AccountView } from '../account/account-view';
+import { awsManagedPolicyArn } from '../domain/arn';
 import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
 
 /** The IAM writes remediation may perform (implemented by the IAM gateway). */
@@ -53,7 +54,7 @@ export function pullCoverage(
   bridgePolicyName: string,
 ): PullCoverage {
   return {
-    pullPolicyArns: pullPolicyNames.map((name) => `arn:${partition}:iam::aws:policy/${name}`),
+    pullPolicyArns: pullPolicyNames.map((name) => awsManagedPolicyArn(partition, name)),
     bridgePolicyName,
     bridgePolicyDocument: JSON.stringify({
       Version: '2012-10-17',
@@ -74,8 +75,6 @@ export interface RemediatorOptions {
   readonly verifyAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
-
-const field = (text: string): string => `"${text}"`;
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
@@ -151,7 +150,7 @@ export class Remediator {
     const again = await this.verify(roleName, decision);
     const repaired = again.result?.pullActionsAllowed === true;
     return outcome(repaired ? 'failed-safe' : 'failed-pulls-at-risk', {
-      error: `${failed.error}; the pull bridge ${field(this.pulls.bridgePolicyName)} was put to keep pulls working`,
+      error: `${failed.error}; the temporary pull bridge ${this.pulls.bridgePolicyName} was put to keep pulls working`,
       verification: repaired ? again.result : failed.verification,
       applied: run.applied,
     });

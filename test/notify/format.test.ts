@@ -100,6 +100,14 @@ const stepValues = (plan: readonly PlanStep[]): unknown[] =>
     step.op === 'PutRolePolicy' ? { ...step, policyDocument: JSON.parse(step.policyDocument) } : step,
   );
 
+/** The temporary pull bridge, as the remediator lists it among the applied steps. */
+const BRIDGE: PlanStep = {
+  op: 'PutRolePolicy',
+  roleName: ROLE_NAME,
+  policyName: 'eks-ecr-guard-pull-bridge',
+  policyDocument: '{"Version":"2012-10-17","Statement":[]}',
+};
+
 /** The first step done and left in place, the second failed (with those after it not done). */
 function failedOutcome(
   status: 'failed-safe' | 'failed-pulls-at-risk',
@@ -380,15 +388,9 @@ describe('formatAlert: remediate mode', () => {
   });
 
   it('a pull bridge left in place: the fix ends by deleting it', () => {
-    const bridge: PlanStep = {
-      op: 'PutRolePolicy',
-      roleName: ROLE_NAME,
-      policyName: 'eks-ecr-guard-pull-bridge',
-      policyDocument: '{"Version":"2012-10-17","Statement":[]}',
-    };
     const detachFirst = [SWAP_PLAN[1], SWAP_PLAN[0]].filter((s): s is PlanStep => s !== undefined);
     const alert = formatAlert(
-      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-safe', detachFirst, [bridge]) }),
+      alertInput({ mode: 'remediate', outcome: failedOutcome('failed-safe', detachFirst, [BRIDGE]) }),
     );
     expect(section(alert.body, 'WHAT THE GUARD DID')).toContain('it allows image pulls only');
     expect(asSteps(commandsIn(section(alert.body, 'HOW TO FIX BY HAND (AWS CLI)')))).toEqual([
@@ -398,15 +400,9 @@ describe('formatAlert: remediate mode', () => {
   });
 
   it('failed with pulls at risk (after every step ran): act now, attach the pull policy, never delete the bridge', () => {
-    const bridge: PlanStep = {
-      op: 'PutRolePolicy',
-      roleName: ROLE_NAME,
-      policyName: 'eks-ecr-guard-pull-bridge',
-      policyDocument: '{"Version":"2012-10-17","Statement":[]}',
-    };
     const outcome: RemediationOutcome = {
       status: 'failed-pulls-at-risk',
-      applied: [...SWAP_PLAN, bridge],
+      applied: [...SWAP_PLAN, BRIDGE],
       notDone: [],
       failedStep: null,
       error: 'verification: image pulls would break (ecr:BatchGetImage)',
@@ -424,15 +420,9 @@ describe('formatAlert: remediate mode', () => {
   });
 
   it('a bridge the guard put to repair pulls is never offered for deletion in the fix', () => {
-    const bridge: PlanStep = {
-      op: 'PutRolePolicy',
-      roleName: ROLE_NAME,
-      policyName: 'eks-ecr-guard-pull-bridge',
-      policyDocument: '{"Version":"2012-10-17","Statement":[]}',
-    };
     const outcome: RemediationOutcome = {
       status: 'failed-safe',
-      applied: [...SWAP_PLAN, bridge],
+      applied: [...SWAP_PLAN, BRIDGE],
       notDone: [],
       failedStep: null,
       error: 'verification: image pulls would break (ecr:BatchGetImage); the pull bridge was put',

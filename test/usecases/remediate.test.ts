@@ -137,7 +137,7 @@ describe('Remediator', () => {
     expect(outcome.status).toBe('failed-safe');
     expect(outcome.error).toContain('image pulls would break');
     expect(outcome.verification).toEqual({ writeActionsAfter: [], pullActionsAllowed: true });
-    expect(outcome.error).toContain(`the pull bridge "${BRIDGE}" was put`);
+    expect(outcome.error).toContain(`the temporary pull bridge ${BRIDGE} was put`);
     expect(writer.calls.at(-1)).toBe(`put ${BRIDGE}`);
     // Listed in the order it was done: after the plan's steps.
     expect(outcome.applied).toEqual([attach, detach, expect.objectContaining({ policyName: BRIDGE })]);
