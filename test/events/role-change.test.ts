@@ -114,7 +114,7 @@ describe('reference samples', () => {
   it('fills the event summary from the CloudTrail record', () => {
     const change = parseRoleChangeEvent(readReference('iam-AttachRolePolicy.json'));
     expect(change.event).toEqual({
-      id: 'c7a0b2d4-2222-4e5f-8a9b-0123456789ab',
+      id: 'c7a0b2d4-2222-4e5f-8a9b-000000000001',
       name: 'AttachRolePolicy',
       time: '2026-11-20T09:15:42Z',
       actor:
@@ -409,7 +409,7 @@ describe('malformed and out-of-scope input → ignored with a specific reason, n
   it('still summarises what it can of an ignored event', () => {
     const change = parseRoleChangeEvent(withDetail({ errorCode: 'AccessDenied' }));
     expect(change.event).toMatchObject({
-      id: 'c7a0b2d4-2222-4e5f-8a9b-0123456789ab',
+      id: 'c7a0b2d4-2222-4e5f-8a9b-000000000001',
       account: '111122223333',
     });
   });
