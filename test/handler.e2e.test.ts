@@ -9,9 +9,9 @@ import { buildDependencies, type Dependencies, type GuardMetrics } from '../lamb
 import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings, parseConfig } from '../lambda/config';
 import { createEventHandler } from '../lambda/event-handler';
 import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
-import { FakeAws, type FakeAwsOptions } from '../lambda/testing/fake-aws';
-import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/testing/in-memory-idempotency';
-import { replayRecordedCall } from '../lambda/testing/replay';
+import { FakeAws, type FakeAwsOptions } from '../lambda/in-memory-aws/fake-aws';
+import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/in-memory-aws/idempotency';
+import { replayRecordedCall } from '../lambda/in-memory-aws/replay';
 
 const ROOT = join(__dirname, '..');
 const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');

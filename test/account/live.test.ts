@@ -9,7 +9,7 @@ import {
 import { ReadAccessDeniedError } from '../../lambda/domain/errors';
 import { EksGateway, EksRegionUnavailableError } from '../../lambda/gateways/eks-gateway';
 import { IamGateway } from '../../lambda/gateways/iam-gateway';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 
 const PUSH = {
   Version: '2012-10-17',

@@ -8,7 +8,7 @@ import { createAuditCommand } from '../../lambda/cli/audit-command';
 import type { CliIo } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
 import { createSnapshotCommand } from '../../lambda/cli/snapshot-command';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import { accountJson, mixedAccountJson } from '../report/support';
 
 const SAMPLE = join(__dirname, '..', '..', 'demo', 'sample-account.json');

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createEvaluateCommand, main } from '../../lambda/cli/main';
 import { partitionOfChange } from '../../lambda/cli/views';
 import { parseRoleChangeEvent } from '../../lambda/events/role-change';
-import { FakeAws } from '../../lambda/testing/fake-aws';
-import { replayRecordedCall } from '../../lambda/testing/replay';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
+import { replayRecordedCall } from '../../lambda/in-memory-aws/replay';
 
 const ROOT = join(__dirname, '..', '..');
 const SNAPSHOT = join(ROOT, 'demo', 'sample-account.json');

@@ -9,7 +9,7 @@ import { evaluationSettings } from '../../lambda/composition';
 import { parseConfig } from '../../lambda/config';
 import { ReadAccessDeniedError } from '../../lambda/domain/errors';
 import { buildNodeRoleIndex, nodeRoleEvidence } from '../../lambda/domain/node-roles';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import {
   type AuditReport,
   auditAccount,

@@ -4,7 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Decision, RemediationOutcome, Verdict } from '../../lambda/domain/types';
 import { SnsGateway } from '../../lambda/gateways/sns-gateway';
 import { extractAlertJson } from '../../lambda/notify/document';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import {
   Notifier,
   type NotifierLogger,

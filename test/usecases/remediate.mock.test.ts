@@ -31,7 +31,7 @@ import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { buildDependencies, processEvent } from '../../lambda/composition';
 import { type GuardMode, parseConfig } from '../../lambda/config';
 import { createEventHandler } from '../../lambda/event-handler';
-import { InMemoryCacheClient, inMemoryPersistence } from '../../lambda/testing/in-memory-idempotency';
+import { InMemoryCacheClient, inMemoryPersistence } from '../../lambda/in-memory-aws/idempotency';
 
 const ACCOUNT = '111122223333';
 const ROLE = 'ng-role';

@@ -13,7 +13,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { InvalidInputError, ReadAccessDeniedError } from '../../lambda/domain/errors';
 import { EksGateway } from '../../lambda/gateways/eks-gateway';
 import { IamGateway } from '../../lambda/gateways/iam-gateway';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 
 const PUSH = {
   Version: '2012-10-17',

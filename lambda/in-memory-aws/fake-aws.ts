@@ -1,4 +1,5 @@
-// Test support (in-memory fake AWS): a stateful account behind real SDK v3 clients. A middleware answers each
+// In-memory AWS (the offline account the demo, tests and bench run on): a stateful account behind real SDK v3
+// clients. A middleware answers each
 // command before it is serialised, so production gateways run unchanged in unit tests, the end-to-end test,
 // the demo and the benchmark; every call is logged and faults can be injected per command.
 import { AccountClient } from '@aws-sdk/client-account';
@@ -8,11 +9,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { accountFromArn, awsManagedPolicyArn } from '../domain/arn';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
-import { FakeAccount } from './fake-account';
-import { documentText, parsedDocument } from './fake-documents';
-import { FakeEks } from './fake-eks';
-import { type FakeErrorKind, type FakeService, fakeServiceError } from './fake-errors';
-import { FakeIam } from './fake-iam';
+import { FakeAccount } from './account-api';
+import { documentText, parsedDocument } from './documents';
+import { FakeEks } from './eks';
+import { type FakeErrorKind, type FakeService, fakeServiceError } from './errors';
+import { FakeIam } from './iam';
 import {
   type ClusterSeed,
   type FakeCluster,
@@ -23,12 +24,12 @@ import {
   type PublishedMessage,
   type RegionStatus,
   type RoleSeed,
-} from './fake-model';
-import { snapshotSeeds } from './fake-snapshot';
-import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './fake-sns';
+} from './model';
+import { snapshotSeeds } from './snapshot-seeds';
+import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
 
-export type { FakeErrorKind, FakeService } from './fake-errors';
-export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './fake-model';
+export type { FakeErrorKind, FakeService } from './errors';
+export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './model';
 
 export interface FakeAwsOptions {
   /** @default '111122223333' */

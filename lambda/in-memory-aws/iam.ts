@@ -1,4 +1,4 @@
-// Test support (in-memory fake AWS): answers the IAM commands the guard, the snapshot command and the tests
+// In-memory AWS: answers the IAM commands the guard, the snapshot command and the tests
 // send, over FakeState: URL-encoded documents, IAM pagination, quota and NoSuchEntity semantics.
 import type {
   ServiceOutputTypes as IamOutput,
@@ -7,11 +7,11 @@ import type {
   Role,
   RoleDetail,
 } from '@aws-sdk/client-iam';
-import { encodeDocument, isJsonObjectText } from './fake-documents';
-import { type FakeErrorKind, fakeServiceError } from './fake-errors';
-import type { FakePolicy, FakeRole, FakeState } from './fake-model';
-import { type PageOf, pageOf } from './fake-paging';
-import { FakeRequest } from './fake-request';
+import { encodeDocument, isJsonObjectText } from './documents';
+import { type FakeErrorKind, fakeServiceError } from './errors';
+import type { FakePolicy, FakeRole, FakeState } from './model';
+import { type PageOf, pageOf } from './paging';
+import { FakeRequest } from './request';
 
 /** Longest inline policy document the fake accepts (IAM's role inline-policy size limit). */
 export const MAX_INLINE_POLICY_CHARS = 10_240;

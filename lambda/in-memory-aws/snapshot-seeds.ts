@@ -1,9 +1,9 @@
-// Test support (in-memory fake AWS): reads the account snapshot JSON (GetAccountAuthorizationDetails output
+// In-memory AWS: reads the account snapshot JSON (GetAccountAuthorizationDetails output
 // plus an `eks` section) defensively into the seeds FakeAws is built from.
 import { z } from 'zod';
 import { accountFromArn, partitionFromArn } from '../domain/arn';
 import { InvalidInputError } from '../domain/errors';
-import type { ClusterSeed, PolicySeed, RoleSeed } from './fake-model';
+import type { ClusterSeed, PolicySeed, RoleSeed } from './model';
 
 const text = z.string().min(1);
 

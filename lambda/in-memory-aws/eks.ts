@@ -1,10 +1,10 @@
-// Test support (in-memory fake AWS): answers the EKS read commands of the inventory for one region, over
+// In-memory AWS: answers the EKS read commands of the inventory for one region, over
 // FakeState, with EKS pagination (maxResults/nextToken) and ResourceNotFoundException.
 import type { ServiceOutputTypes as EksOutput } from '@aws-sdk/client-eks';
-import { type FakeErrorKind, fakeServiceError } from './fake-errors';
-import type { FakeCluster, FakeState } from './fake-model';
-import { type PageOf, pageOf } from './fake-paging';
-import { FakeRequest } from './fake-request';
+import { type FakeErrorKind, fakeServiceError } from './errors';
+import type { FakeCluster, FakeState } from './model';
+import { type PageOf, pageOf } from './paging';
+import { FakeRequest } from './request';
 
 const metadata = () => ({
   httpStatusCode: 200,

@@ -2,7 +2,7 @@
 // record of accepted messages.
 import { InvalidParameterException, NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SnsGateway } from '../../lambda/gateways/sns-gateway';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 
 function topic() {
   const fake = new FakeAws();

@@ -1,9 +1,9 @@
-// Test support (in-memory fake AWS): answers the Account API's ListRegions over FakeState's region list.
+// In-memory AWS: answers the Account API's ListRegions over FakeState's region list.
 import type { ServiceOutputTypes as AccountOutput } from '@aws-sdk/client-account';
-import { fakeServiceError } from './fake-errors';
-import type { FakeState } from './fake-model';
-import { pageOf } from './fake-paging';
-import { FakeRequest } from './fake-request';
+import { fakeServiceError } from './errors';
+import type { FakeState } from './model';
+import { pageOf } from './paging';
+import { FakeRequest } from './request';
 
 const metadata = () => ({
   httpStatusCode: 200,

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { EksGateway } from '../../lambda/gateways/eks-gateway';
 import { RegionsGateway } from '../../lambda/gateways/regions-gateway';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 
 const NODE_ROLE = 'arn:aws:iam::111122223333:role/nodes/eks-node';
 

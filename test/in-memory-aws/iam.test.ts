@@ -27,7 +27,7 @@ import {
   SetDefaultPolicyVersionCommand,
 } from '@aws-sdk/client-iam';
 import { IamGateway } from '../../lambda/gateways/iam-gateway';
-import { FakeAws } from '../../lambda/testing/fake-aws';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 
 const PUSH = {
   Version: '2012-10-17',

@@ -1,4 +1,4 @@
-// Test support (in-memory fake AWS): builds the errors the fake throws, as the SDK's own modeled exception
+// In-memory AWS: builds the errors the fake throws, as the SDK's own modeled exception
 // classes where the service models one, else a ServiceException carrying the wire name, with $metadata/$fault.
 import {
   AccessDeniedException as AccountAccessDeniedException,

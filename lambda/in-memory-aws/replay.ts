@@ -1,4 +1,4 @@
-// Test/demo support: performs the IAM call a CloudTrail event records, so an account (fake or snapshot) is in
+// In-memory AWS: performs the IAM call a CloudTrail event records, so an account (fake or snapshot) is in
 // the state the guard would see when the event arrives.
 import {
   AttachRolePolicyCommand,

@@ -1,9 +1,9 @@
-// Test support (in-memory fake AWS): answers SNS Publish with the service's validation (subject, size,
+// In-memory AWS: answers SNS Publish with the service's validation (subject, size,
 // attributes, MessageStructure json) and records every accepted message in FakeState.published.
 import type { ServiceOutputTypes as SnsOutput } from '@aws-sdk/client-sns';
-import { type FakeErrorKind, fakeServiceError } from './fake-errors';
-import type { FakeState, FakeTopic } from './fake-model';
-import { FakeRequest } from './fake-request';
+import { type FakeErrorKind, fakeServiceError } from './errors';
+import type { FakeState, FakeTopic } from './model';
+import { FakeRequest } from './request';
 
 /** SNS's default (and, for e-mail subscriptions, only) maximum message size: 256 KiB in bytes. */
 export const DEFAULT_MAXIMUM_MESSAGE_SIZE = 262_144;

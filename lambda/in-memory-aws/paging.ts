@@ -1,4 +1,4 @@
-// Test support (in-memory fake AWS): cuts list results into pages with opaque continuation tokens, the
+// In-memory AWS: cuts list results into pages with opaque continuation tokens, the
 // way IAM (MaxItems/Marker/IsTruncated), EKS (maxResults/nextToken) and Account (MaxResults/NextToken) do.
 
 export interface PageRequest {

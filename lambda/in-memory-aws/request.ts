@@ -1,4 +1,4 @@
-// Test support (in-memory fake AWS): reads a command's input field by field, answering a missing or
+// In-memory AWS: reads a command's input field by field, answering a missing or
 // mistyped field the way the service does (a validation error), so the fake needs no casts.
 
 export class FakeRequest {

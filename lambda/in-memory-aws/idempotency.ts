@@ -1,4 +1,4 @@
-// Test/demo support: Powertools' own cache persistence layer over an in-memory key-value client, so the real
+// In-memory AWS: Powertools' own cache persistence layer over an in-memory key-value client, so the real
 // idempotency logic runs without DynamoDB.
 import { CachePersistenceLayer } from '@aws-lambda-powertools/idempotency/cache';
 import type { CacheClient } from '@aws-lambda-powertools/idempotency/cache/types';

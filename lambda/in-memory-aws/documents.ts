@@ -1,4 +1,4 @@
-// Test support (in-memory fake AWS): stores policy documents as JSON text and returns them URL-encoded, as
+// In-memory AWS: stores policy documents as JSON text and returns them URL-encoded, as
 // IAM does (RFC 3986); accepts seeds as objects, plain JSON strings or URL-encoded strings.
 
 /** The JSON text kept for a document given as an object, a plain JSON string or a URL-encoded JSON string. */

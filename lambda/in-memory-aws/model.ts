@@ -1,4 +1,4 @@
-// Test support (in-memory fake AWS): the account state the fake serves (IAM roles and managed policies,
+// In-memory AWS: the account state the fake serves (IAM roles and managed policies,
 // EKS per region, enabled regions, SNS topics) and the seeds tests and snapshots build it from.
 import type { RegionOptStatus } from '@aws-sdk/client-account';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
