@@ -1,6 +1,7 @@
 // Composition of the scheduled sweep: collect the live account (one GAAD pass + EKS inventory), audit it in memory,
 // remediate violations behind the same gate as the event path, publish one digest and the compliance KPIs.
-import { loadSnapshot, SnapshotAccountView } from './account/snapshot';
+import { loadSnapshot } from './account/snapshot-format';
+import { SnapshotAccountView } from './account/snapshot-view';
 import {
   type AwsClients,
   buildDependencies,

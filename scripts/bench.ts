@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { cpus, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { build } from 'esbuild';
-import { loadSnapshot, readSnapshotFile, SnapshotAccountView } from '../lambda/account/snapshot';
+import { loadSnapshot, readSnapshotFile } from '../lambda/account/snapshot-format';
+import { SnapshotAccountView } from '../lambda/account/snapshot-view';
 import {
   buildDependencies,
   type Dependencies,

@@ -2,7 +2,7 @@
 // documents each give `ignored` or `indeterminate` with a reason, never a crash and never a silent `compliant`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnapshotAccountView } from '../lambda/account/snapshot';
+import { SnapshotAccountView } from '../lambda/account/snapshot-view';
 import { evaluationSettings } from '../lambda/composition';
 import { parseConfig } from '../lambda/config';
 import { parseRoleChangeEvent } from '../lambda/events/role-change';

@@ -2,7 +2,8 @@
 // event (and reference sample) parses to the kind the demo expects and lines up with the sample account.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSnapshotFile, SnapshotAccountView } from '../lambda/account/snapshot';
+import { readSnapshotFile } from '../lambda/account/snapshot-format';
+import { SnapshotAccountView } from '../lambda/account/snapshot-view';
 import { findExemption } from '../lambda/domain/exemptions';
 import { buildNodeRoleIndex, nodeRoleEvidence } from '../lambda/domain/node-roles';
 import { decodeDocument } from '../lambda/domain/policy-json';

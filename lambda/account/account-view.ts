@@ -22,9 +22,14 @@ export interface AccountView {
   eksInventory(): Promise<EksInventory>;
   /** The managed-policies-per-role quota (AttachedPoliciesPerRoleQuota), 10 when unknown. */
   managedPolicyQuota(): Promise<number>;
-  /**
-   * Every role name in the account (used by the audit). Snapshot views only: the live view rejects it, since the
-   * guard is not granted iam:ListRoles (the sweep and `audit --live` audit a collected snapshot).
-   */
+}
+
+/**
+ * An AccountView that can also enumerate every role: the audit needs it. Only the snapshot view offers it; the
+ * live view does not, since the deployed roles are not granted iam:ListRoles (the sweep and `audit --live`
+ * collect a snapshot with GetAccountAuthorizationDetails and audit that).
+ */
+export interface EnumerableAccountView extends AccountView {
+  /** Every role name in the account, sorted. */
   listRoleNames(): Promise<readonly string[]>;
 }

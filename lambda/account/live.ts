@@ -50,17 +50,6 @@ interface CachedPolicyVersion {
   readonly readAt: number;
 }
 
-/** A whole-account listing asked of the live view; collect a snapshot and audit through a SnapshotAccountView. */
-export class LiveRoleListingUnsupportedError extends Error {
-  override readonly name = 'LiveRoleListingUnsupportedError';
-  constructor() {
-    super(
-      'listRoleNames is not supported on the live view (it would need iam:ListRoles, which the guard is not ' +
-        'granted); use a snapshot: collect one and audit through a SnapshotAccountView',
-    );
-  }
-}
-
 export class LiveAccountView implements AccountView {
   readonly accountId: string | null;
   readonly partition: string;
@@ -173,14 +162,6 @@ export class LiveAccountView implements AccountView {
         throw error;
       }
     });
-  }
-
-  /**
-   * Not on the live view: listing every role would need iam:ListRoles, which the deployed roles are not granted.
-   * The whole-account paths (the sweep, `audit --live`) collect a snapshot and audit through a SnapshotAccountView.
-   */
-  listRoleNames(): Promise<readonly string[]> {
-    return Promise.reject(new LiveRoleListingUnsupportedError());
   }
 
   private async loadDefaultVersion(policyArn: string): Promise<ManagedPolicyContent | null> {

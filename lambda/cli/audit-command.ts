@@ -1,7 +1,8 @@
 // CLI command `audit`: audits every EKS node role of a snapshot file or of the live account (collected with one
 // GetAccountAuthorizationDetails pass and the EKS inventory, then audited in memory) and prints a table, JSON or SARIF.
 import { parseArgs } from 'node:util';
-import { loadSnapshot, SnapshotAccountView } from '../account/snapshot';
+import { loadSnapshot } from '../account/snapshot-format';
+import { SnapshotAccountView } from '../account/snapshot-view';
 import { type AwsClients, defaultClients, evaluationSettings, todayUtc } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import type { Severity } from '../domain/types';

@@ -7,10 +7,10 @@ import { buildDependencies } from '../composition';
 import { type GuardMode, type LambdaSettings, parseConfig } from '../config';
 import { createEventHandler } from '../event-handler';
 import { parseRoleChangeEvent } from '../events/role-change';
-import { ALERT_JSON_BEGIN } from '../notify/format';
 import { FakeAws } from '../in-memory-aws/fake-aws';
 import { inMemoryPersistence } from '../in-memory-aws/idempotency';
 import { replayRecordedCall } from '../in-memory-aws/replay';
+import { ALERT_JSON_BEGIN } from '../notify/format';
 import type { CliIo } from './io';
 import { readJsonFile } from './io';
 

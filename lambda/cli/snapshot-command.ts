@@ -2,7 +2,7 @@
 // GetAccountAuthorizationDetails pass and the EKS inventory of every region (bounded concurrency).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadSnapshot } from '../account/snapshot';
+import { loadSnapshot } from '../account/snapshot-format';
 import { type AwsClients, defaultClients } from '../composition';
 import { InvalidInputError } from '../domain/errors';
 import { withReadableDocuments } from '../usecases/collect-snapshot';

@@ -1,6 +1,6 @@
 // CLI account views: an offline snapshot file, or the live account of the default credential chain (read-only).
 import { LiveAccountView } from '../account/live';
-import { SnapshotAccountView } from '../account/snapshot';
+import { SnapshotAccountView } from '../account/snapshot-view';
 import type { AwsClients } from '../composition';
 import type { GuardConfig } from '../config';
 import { partitionFromArn } from '../domain/arn';

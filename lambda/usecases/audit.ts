@@ -1,6 +1,6 @@
 // Use case "audit an account": every EKS node role of an AccountView evaluated once (the CLI `audit` command and
 // the scheduled sweep), with account-wide compliance figures and EKS references to roles IAM does not have.
-import type { AccountView } from '../account/account-view';
+import type { AccountView, EnumerableAccountView } from '../account/account-view';
 import { indeterminateDecision } from '../domain/decision';
 import { AccountReadError } from '../domain/errors';
 import { daysUntil, isExpiringSoon } from '../domain/exemptions';
@@ -118,10 +118,11 @@ export interface AuditReport {
 /**
  * Audits every node role of the account. The EKS node-role index is built once; each role is read once
  * (`getRole`) and looked up in it by name, so the work grows linearly with the number of roles. A role that
- * cannot be read becomes `indeterminate`, never an assumed `compliant`.
+ * cannot be read becomes `indeterminate`, never an assumed `compliant`. The view must list its roles (a
+ * snapshot view: the live paths collect a snapshot first).
  */
 export async function auditAccount(
-  view: AccountView,
+  view: EnumerableAccountView,
   evaluator: ChangeEvaluator,
   options: AuditOptions,
 ): Promise<AuditReport> {

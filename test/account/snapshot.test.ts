@@ -3,13 +3,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  applyChange,
-  loadSnapshot,
-  readSnapshotFile,
-  type Snapshot,
-  SnapshotAccountView,
-} from '../../lambda/account/snapshot';
+import { applyChange } from '../../lambda/account/apply-change';
+import { loadSnapshot, readSnapshotFile, type Snapshot } from '../../lambda/account/snapshot-format';
+import { SnapshotAccountView } from '../../lambda/account/snapshot-view';
 import { InvalidInputError } from '../../lambda/domain/errors';
 import { decodeDocument } from '../../lambda/domain/policy-json';
 import type { EventSummary } from '../../lambda/domain/types';

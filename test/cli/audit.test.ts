@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSnapshotFile } from '../../lambda/account/snapshot';
+import { readSnapshotFile } from '../../lambda/account/snapshot-format';
 import { createAuditCommand } from '../../lambda/cli/audit-command';
 import type { CliIo } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';

@@ -1,6 +1,7 @@
 // Test support for the report and digest tests: audit reports of the demo account and of small hand-built accounts.
 import { join } from 'node:path';
-import { loadSnapshot, SnapshotAccountView } from '../../lambda/account/snapshot';
+import { loadSnapshot } from '../../lambda/account/snapshot-format';
+import { SnapshotAccountView } from '../../lambda/account/snapshot-view';
 import { evaluationSettings } from '../../lambda/composition';
 import { parseConfig } from '../../lambda/config';
 import { type AuditReport, auditAccount } from '../../lambda/usecases/audit';

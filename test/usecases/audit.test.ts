@@ -3,8 +3,9 @@
 // AWS that audits to the same result as the file.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccountView } from '../../lambda/account/account-view';
-import { loadSnapshot, SnapshotAccountView } from '../../lambda/account/snapshot';
+import type { AccountView, EnumerableAccountView } from '../../lambda/account/account-view';
+import { loadSnapshot } from '../../lambda/account/snapshot-format';
+import { SnapshotAccountView } from '../../lambda/account/snapshot-view';
 import { evaluationSettings } from '../../lambda/composition';
 import { parseConfig } from '../../lambda/config';
 import { ReadAccessDeniedError } from '../../lambda/domain/errors';
@@ -33,7 +34,7 @@ const ACCOUNT = '111122223333';
 
 const sampleJson = (): Record<string, unknown> => JSON.parse(readFileSync(SAMPLE_PATH, 'utf8'));
 
-async function audit(view: AccountView, config: unknown = {}, today = TODAY): Promise<AuditReport> {
+async function audit(view: EnumerableAccountView, config: unknown = {}, today = TODAY): Promise<AuditReport> {
   const evaluator = new ChangeEvaluator(
     view,
     evaluationSettings(parseConfig(config), view.partition, () => today),
@@ -92,7 +93,7 @@ function smallSnapshot(
 function viewWith(
   inner: SnapshotAccountView,
   overrides: Partial<Pick<AccountView, 'getRole' | 'eksInventory'>>,
-): AccountView {
+): EnumerableAccountView {
   return {
     accountId: inner.accountId,
     partition: inner.partition,

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccountView } from '../../lambda/account/account-view';
-import { SnapshotAccountView } from '../../lambda/account/snapshot';
+import { SnapshotAccountView } from '../../lambda/account/snapshot-view';
 import { evaluationSettings } from '../../lambda/composition';
 import { parseConfig } from '../../lambda/config';
 import { guardPolicyDocument } from '../../lambda/domain/decision';
@@ -184,7 +184,6 @@ function spyView(inner: AccountView, refuse: Partial<Record<keyof AccountView, t
     rolesForPolicy: wrap('rolesForPolicy'),
     eksInventory: wrap('eksInventory'),
     managedPolicyQuota: wrap('managedPolicyQuota'),
-    listRoleNames: wrap('listRoleNames'),
   } as AccountView;
   return { view, calls };
 }

@@ -3,8 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Decision, RemediationOutcome, Verdict } from '../../lambda/domain/types';
 import { SnsGateway } from '../../lambda/gateways/sns-gateway';
-import { extractAlertJson } from '../../lambda/notify/document';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
+import { extractAlertJson } from '../../lambda/notify/document';
 import {
   Notifier,
   type NotifierLogger,

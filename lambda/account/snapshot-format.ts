@@ -1,0 +1,174 @@
+// Account snapshot (the offline source of an AccountView): the file format's schema and types, and its loader
+// with errors that name the bad path. Public format: docs/snapshot-format.md; change it only additively.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { InvalidInputError } from '../domain/errors';
+import { describeIssues } from '../events/validation-message';
+
+/** The managed-policies-per-role quota when the snapshot does not record one (IAM default). */
+export const DEFAULT_MANAGED_POLICY_QUOTA = 10;
+
+export const isDocumentShaped = (value: unknown): boolean =>
+  typeof value === 'string' || (typeof value === 'object' && value !== null && !Array.isArray(value));
+
+/** A policy document as a JSON object (CLI) or a (URL-encoded) JSON string (raw API); kept as is. */
+const PolicyDocumentSchema = z
+  .unknown()
+  .refine(isDocumentShaped, 'expected a policy document (a JSON object or a JSON string)');
+
+const InlinePolicySchema = z.looseObject({
+  PolicyName: z.string().min(1),
+  PolicyDocument: PolicyDocumentSchema,
+});
+const AttachedPolicySchema = z.looseObject({ PolicyName: z.string().min(1), PolicyArn: z.string().min(1) });
+const TagSchema = z.looseObject({ Key: z.string().min(1), Value: z.string() });
+
+const RoleDetailSchema = z.looseObject({
+  RoleName: z.string().min(1),
+  Arn: z.string().min(1),
+  RoleId: z.string().optional(),
+  Path: z.string().optional(),
+  AssumeRolePolicyDocument: PolicyDocumentSchema.optional(),
+  RolePolicyList: z.array(InlinePolicySchema).default([]),
+  AttachedManagedPolicies: z.array(AttachedPolicySchema).default([]),
+  PermissionsBoundary: z
+    .looseObject({
+      PermissionsBoundaryType: z.string().optional(),
+      PermissionsBoundaryArn: z.string().min(1),
+    })
+    .optional(),
+  Tags: z.array(TagSchema).default([]),
+});
+
+const PolicyVersionSchema = z.looseObject({
+  Document: PolicyDocumentSchema,
+  VersionId: z.string().min(1),
+  IsDefaultVersion: z.boolean().optional(),
+});
+
+const ManagedPolicySchema = z
+  .looseObject({
+    PolicyName: z.string().min(1),
+    Arn: z.string().min(1),
+    DefaultVersionId: z.string().optional(),
+    PolicyVersionList: z.array(PolicyVersionSchema).default([]),
+  })
+  .superRefine((policy, context) => {
+    if (defaultVersionOf(policy) === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PolicyVersionList'],
+        message: 'no default version (IsDefaultVersion true or VersionId equal to DefaultVersionId)',
+      });
+    }
+  });
+
+const ClusterSchema = z.looseObject({
+  name: z.string().min(1),
+  computeConfig: z
+    .looseObject({ enabled: z.boolean().optional(), nodeRoleArn: z.string().optional() })
+    .optional(),
+  nodegroups: z
+    .array(z.looseObject({ nodegroupName: z.string().min(1), nodeRole: z.string().min(1) }))
+    .default([]),
+  accessEntries: z
+    .array(z.looseObject({ principalArn: z.string().min(1), type: z.string().min(1) }))
+    .default([]),
+  fargateProfiles: z
+    .array(z.looseObject({ fargateProfileName: z.string().min(1), podExecutionRoleArn: z.string().min(1) }))
+    .default([]),
+});
+
+const SnapshotSchema = z.looseObject({
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, 'expected a 12-digit account id')
+    .optional(),
+  partition: z
+    .string()
+    .regex(/^aws(-[a-z]+)*$/, 'expected a partition such as aws, aws-cn or aws-us-gov')
+    .optional(),
+  capturedAt: z.string().optional(),
+  quotas: z.looseObject({ attachedPoliciesPerRole: z.number().int().min(1).optional() }).optional(),
+  iam: z.looseObject({
+    RoleDetailList: z.array(RoleDetailSchema).default([]).superRefine(rejectDuplicateRoleNames),
+    Policies: z.array(ManagedPolicySchema).default([]),
+  }),
+  eks: z
+    .record(z.string().min(1), z.looseObject({ clusters: z.array(ClusterSchema).default([]) }))
+    .default({}),
+});
+
+/** A validated snapshot; absent lists are filled in as empty, everything else is as in the file. */
+export type Snapshot = z.output<typeof SnapshotSchema>;
+export type RoleDetail = z.output<typeof RoleDetailSchema>;
+export type ManagedPolicyDetail = z.output<typeof ManagedPolicySchema>;
+export type PolicyVersionDetail = z.output<typeof PolicyVersionSchema>;
+
+/** The version a managed policy entry marks as its default. */
+export function defaultVersionOf(policy: {
+  readonly DefaultVersionId?: string | undefined;
+  readonly PolicyVersionList: readonly PolicyVersionDetail[];
+}): PolicyVersionDetail | undefined {
+  return (
+    policy.PolicyVersionList.find((version) => version.IsDefaultVersion === true) ??
+    policy.PolicyVersionList.find((version) => version.VersionId === policy.DefaultVersionId)
+  );
+}
+
+/** IAM role names are unique ignoring case; two entries for one name make every lookup ambiguous. */
+function rejectDuplicateRoleNames(roles: readonly RoleDetail[], context: z.RefinementCtx): void {
+  const firstIndex = new Map<string, number>();
+  roles.forEach((role, index) => {
+    const key = role.RoleName.toLowerCase();
+    const earlier = firstIndex.get(key);
+    if (earlier === undefined) firstIndex.set(key, index);
+    else {
+      context.addIssue({
+        code: 'custom',
+        path: [index, 'RoleName'],
+        message: `duplicate role name ${JSON.stringify(role.RoleName)} (also at index ${earlier})`,
+      });
+    }
+  });
+}
+
+// ---- loading ----------------------------------------------------------------------------------------
+
+/** Validates a parsed snapshot; the error names the bad path, e.g. `iam.RoleDetailList[3].RoleName`. */
+export function loadSnapshot(json: unknown, origin = 'snapshot'): Snapshot {
+  const result = SnapshotSchema.safeParse(json);
+  if (result.success) return result.data;
+  throw new InvalidInputError(`invalid ${origin}: ${describeIssues(result.error.issues, json)}`);
+}
+
+/** Reads, parses and validates a snapshot file, with an InvalidInputError that says what went wrong. */
+export function readSnapshotFile(path: string): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read snapshot file ${path}: ${describeFsError(error)}`, {
+      cause: error,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = typeof error === 'object' && error !== null && 'message' in error ? error.message : error;
+    throw new InvalidInputError(`snapshot file ${path} is not valid JSON: ${String(reason)}`, {
+      cause: error,
+    });
+  }
+  return loadSnapshot(json, `snapshot file ${path}`);
+}
+
+/** Node fs errors carry a `code`; checked structurally (errors may come from another realm). */
+function describeFsError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return String(error);
+}
