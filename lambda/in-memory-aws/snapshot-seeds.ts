@@ -1,58 +1,14 @@
-// In-memory AWS: reads the account snapshot JSON (GetAccountAuthorizationDetails output
-// plus an `eks` section) defensively into the seeds FakeAws is built from.
-import { z } from 'zod';
+// In-memory AWS: turns an account snapshot (docs/snapshot-format.md), loaded and validated by the one snapshot
+// loader the CLI uses, into the seeds FakeAws is built from.
+import {
+  loadSnapshot,
+  type ManagedPolicyDetail,
+  type RoleDetail,
+  type Snapshot,
+} from '../account/snapshot-format';
 import { accountFromArn, partitionFromArn } from '../domain/arn';
 import { InvalidInputError } from '../domain/errors';
 import type { ClusterSeed, PolicySeed, RoleSeed } from './model';
-
-const text = z.string().min(1);
-
-const roleDetail = z.object({
-  RoleName: text,
-  Arn: text.optional(),
-  Path: text.optional(),
-  AssumeRolePolicyDocument: z.unknown().optional(),
-  RolePolicyList: z.array(z.object({ PolicyName: text, PolicyDocument: z.unknown() })).nullish(),
-  AttachedManagedPolicies: z
-    .array(z.object({ PolicyArn: text, PolicyName: z.string().optional() }))
-    .nullish(),
-  PermissionsBoundary: z.object({ PermissionsBoundaryArn: text.optional() }).nullish(),
-  Tags: z.array(z.object({ Key: text, Value: z.string() })).nullish(),
-});
-
-const policyDetail = z.object({
-  PolicyName: text,
-  Arn: text,
-  Path: text.optional(),
-  DefaultVersionId: text.optional(),
-  PolicyVersionList: z
-    .array(z.object({ Document: z.unknown(), VersionId: text, IsDefaultVersion: z.boolean().optional() }))
-    .min(1),
-});
-
-const cluster = z.object({
-  name: text,
-  computeConfig: z.object({ enabled: z.boolean().optional(), nodeRoleArn: text.optional() }).nullish(),
-  nodegroups: z.array(z.object({ nodegroupName: text, nodeRole: text })).nullish(),
-  accessEntries: z.array(z.object({ principalArn: text, type: z.string().default('STANDARD') })).nullish(),
-  fargateProfiles: z.array(z.object({ fargateProfileName: text, podExecutionRoleArn: text })).nullish(),
-});
-
-const snapshotSchema = z.object({
-  accountId: z
-    .string()
-    .regex(/^\d{12}$/, 'a 12-digit account id')
-    .nullish(),
-  partition: text.nullish(),
-  quotas: z.object({ attachedPoliciesPerRole: z.number().int().min(1).nullish() }).nullish(),
-  iam: z
-    .object({
-      RoleDetailList: z.array(roleDetail).nullish(),
-      Policies: z.array(policyDetail).nullish(),
-    })
-    .nullish(),
-  eks: z.record(z.string(), z.object({ clusters: z.array(cluster).nullish() })).nullish(),
-});
 
 export interface SnapshotSeeds {
   /** The snapshot's accountId, else the account of the first role ARN (docs/snapshot-format.md). */
@@ -67,28 +23,20 @@ export interface SnapshotSeeds {
   readonly regions: readonly string[];
 }
 
-/** Parses the snapshot (JSON text or an already parsed value); InvalidInputError names the bad field. */
+/** Loads the snapshot (JSON text or an already parsed value); InvalidInputError names the bad path. */
 export function snapshotSeeds(json: unknown): SnapshotSeeds {
-  const result = snapshotSchema.safeParse(typeof json === 'string' ? parseJson(json) : json);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    throw new InvalidInputError(`Not a usable account snapshot: ${problems.join('; ')}`);
-  }
-  const snapshot = result.data;
-  const eks = snapshot.eks ?? {};
-  const firstRoleArn = snapshot.iam?.RoleDetailList?.[0]?.Arn;
+  const snapshot = loadSnapshot(typeof json === 'string' ? parseJson(json) : json, 'account snapshot');
+  const firstRoleArn = snapshot.iam.RoleDetailList[0]?.Arn;
   return {
     accountId: snapshot.accountId ?? (firstRoleArn === undefined ? null : accountFromArn(firstRoleArn)),
     partition: snapshot.partition ?? (firstRoleArn === undefined ? null : partitionFromArn(firstRoleArn)),
     managedPolicyQuota: snapshot.quotas?.attachedPoliciesPerRole ?? null,
-    policies: (snapshot.iam?.Policies ?? []).map(policySeed),
-    roles: (snapshot.iam?.RoleDetailList ?? []).map(roleSeed),
-    clusters: Object.entries(eks).flatMap(([region, { clusters }]) =>
-      (clusters ?? []).map((entry) => ({ region, cluster: clusterSeed(entry) })),
+    policies: snapshot.iam.Policies.map(policySeed),
+    roles: snapshot.iam.RoleDetailList.map(roleSeed),
+    clusters: Object.entries(snapshot.eks).flatMap(([region, { clusters }]) =>
+      clusters.map((entry) => ({ region, cluster: clusterSeed(entry) })),
     ),
-    regions: Object.keys(eks),
+    regions: Object.keys(snapshot.eks),
   };
 }
 
@@ -103,26 +51,28 @@ function parseJson(source: string): unknown {
   }
 }
 
-function roleSeed(role: z.infer<typeof roleDetail>): RoleSeed {
+function roleSeed(role: RoleDetail): RoleSeed {
   return {
     name: role.RoleName,
+    arn: role.Arn,
     ...(role.Path === undefined ? {} : { path: role.Path }),
-    ...(role.Arn === undefined ? {} : { arn: role.Arn }),
     ...(role.AssumeRolePolicyDocument === undefined ? {} : { trustPolicy: role.AssumeRolePolicyDocument }),
-    tags: Object.fromEntries((role.Tags ?? []).map((tag) => [tag.Key, tag.Value])),
+    tags: Object.fromEntries(role.Tags.map((tag) => [tag.Key, tag.Value])),
     permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
-    attached: (role.AttachedManagedPolicies ?? []).map((policy) => policy.PolicyArn),
+    attached: role.AttachedManagedPolicies.map((policy) => policy.PolicyArn),
     inline: Object.fromEntries(
-      (role.RolePolicyList ?? []).map((policy) => [policy.PolicyName, policy.PolicyDocument]),
+      role.RolePolicyList.map((policy) => [policy.PolicyName, policy.PolicyDocument]),
     ),
   };
 }
 
-function policySeed(policy: z.infer<typeof policyDetail>): PolicySeed {
+/** `Path` is not part of the format (the guard does not read it); kept when the capture has one. */
+function policySeed(policy: ManagedPolicyDetail): PolicySeed {
+  const path = policy.Path;
   return {
     name: policy.PolicyName,
     arn: policy.Arn,
-    ...(policy.Path === undefined ? {} : { path: policy.Path }),
+    ...(typeof path === 'string' && path.length > 0 ? { path } : {}),
     ...(policy.DefaultVersionId === undefined ? {} : { defaultVersionId: policy.DefaultVersionId }),
     versions: policy.PolicyVersionList.map((version) => ({
       versionId: version.VersionId,
@@ -132,8 +82,8 @@ function policySeed(policy: z.infer<typeof policyDetail>): PolicySeed {
   };
 }
 
-function clusterSeed(entry: z.infer<typeof cluster>): ClusterSeed {
-  const computeConfig = entry.computeConfig ?? undefined;
+function clusterSeed(entry: Snapshot['eks'][string]['clusters'][number]): ClusterSeed {
+  const { computeConfig } = entry;
   return {
     name: entry.name,
     ...(computeConfig === undefined
@@ -144,8 +94,11 @@ function clusterSeed(entry: z.infer<typeof cluster>): ClusterSeed {
             ...(computeConfig.nodeRoleArn === undefined ? {} : { nodeRoleArn: computeConfig.nodeRoleArn }),
           },
         }),
-    nodegroups: entry.nodegroups ?? [],
-    accessEntries: entry.accessEntries ?? [],
-    fargateProfiles: entry.fargateProfiles ?? [],
+    nodegroups: entry.nodegroups.map(({ nodegroupName, nodeRole }) => ({ nodegroupName, nodeRole })),
+    accessEntries: entry.accessEntries.map(({ principalArn, type }) => ({ principalArn, type })),
+    fargateProfiles: entry.fargateProfiles.map(({ fargateProfileName, podExecutionRoleArn }) => ({
+      fargateProfileName,
+      podExecutionRoleArn,
+    })),
   };
 }

@@ -10,6 +10,7 @@ import {
   ServiceFailureException,
 } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { loadSnapshot } from '../../lambda/account/snapshot-format';
 import { InvalidInputError, ReadAccessDeniedError } from '../../lambda/domain/errors';
 import { EksGateway } from '../../lambda/gateways/eks-gateway';
 import { IamGateway } from '../../lambda/gateways/iam-gateway';
@@ -197,7 +198,6 @@ describe('FakeAws.fromSnapshot', () => {
             },
             { PolicyName: 'ci', PolicyArn: 'arn:aws:iam::444455556666:policy/ci' },
           ],
-          PermissionsBoundary: null,
           Tags: [{ Key: 'team', Value: 'platform' }],
           CreateDate: '2024-01-01T00:00:00Z',
         },
@@ -271,7 +271,7 @@ describe('FakeAws.fromSnapshot', () => {
   it('rejects what is not a snapshot with InvalidInputError naming the field', () => {
     expect(() => FakeAws.fromSnapshot('{ nope')).toThrow(InvalidInputError);
     expect(() => FakeAws.fromSnapshot({ iam: { RoleDetailList: [{ Arn: 'x' }] } })).toThrow(
-      /RoleDetailList\.0\.RoleName/,
+      /RoleDetailList\[0\]\.RoleName/,
     );
     expect(() => FakeAws.fromSnapshot({ accountId: '12' })).toThrow(/accountId/);
   });
@@ -284,8 +284,22 @@ describe('FakeAws.fromSnapshot', () => {
     await expect(new IamGateway(fake.iamClient()).attachedPoliciesPerRoleQuota()).resolves.toBe(20);
   });
 
-  it('accepts an empty snapshot', () => {
-    const fake = FakeAws.fromSnapshot({});
+  it('accepts the smallest snapshot the format allows (an empty iam section)', () => {
+    const fake = FakeAws.fromSnapshot({ iam: {} });
     expect(fake.accountId).toBe('111122223333');
+  });
+
+  it('reads the one snapshot format: what the CLI loader rejects, it rejects with the same message', () => {
+    const noArn = { iam: { RoleDetailList: [{ RoleName: 'r' }] } };
+    for (const json of [{}, noArn, { ...snapshot, accountId: '12' }]) {
+      let expected = '';
+      try {
+        loadSnapshot(json, 'account snapshot');
+      } catch (error) {
+        expected = error instanceof Error ? error.message : String(error);
+      }
+      expect(expected).toMatch(/^invalid account snapshot: /);
+      expect(() => FakeAws.fromSnapshot(json)).toThrow(expected);
+    }
   });
 });
