@@ -1,34 +1,34 @@
 // In-memory AWS (the offline account the demo, tests and bench run on): a stateful account behind real SDK v3
-// clients. A middleware answers each
-// command before it is serialised, so production gateways run unchanged in unit tests, the end-to-end test,
-// the demo and the benchmark; every call is logged and faults can be injected per command.
+// clients. A middleware answers each command before it is serialised, so production gateways run unchanged in
+// unit tests, the end-to-end test, the demo and the benchmark; every call is logged and faults can be injected.
 import { AccountClient } from '@aws-sdk/client-account';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { accountFromArn, awsManagedPolicyArn } from '../domain/arn';
+import { awsManagedPolicyArn } from '../domain/arn';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
 import { FakeAccount } from './account-api';
-import { documentText, parsedDocument } from './documents';
+import { parsedDocument } from './documents';
 import { FakeEks } from './eks';
-import { type FakeErrorKind, type FakeService, fakeServiceError } from './errors';
+import type { FakeService } from './errors';
+import { commandName, type FaultRule, Faults } from './faults';
 import { FakeIam } from './iam';
 import {
   type ClusterSeed,
   type FakeCluster,
-  type FakePolicy,
-  type FakeRole,
   FakeState,
   type PolicySeed,
   type PublishedMessage,
   type RegionStatus,
   type RoleSeed,
 } from './model';
+import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
 import { snapshotSeeds } from './snapshot-seeds';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
 
 export type { FakeErrorKind, FakeService } from './errors';
+export type { FaultRule } from './faults';
 export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './model';
 
 export interface FakeAwsOptions {
@@ -58,18 +58,6 @@ export interface FakeCall {
   readonly region: string;
 }
 
-/** Makes matching calls fail. `command` is e.g. `GetRole` (a `Command` suffix is ignored). */
-export interface FaultRule {
-  readonly service?: FakeService;
-  readonly command: string;
-  readonly region?: string;
-  readonly match?: (input: Readonly<Record<string, unknown>>, region: string) => boolean;
-  /** A kind translated to the service's own error, or an error to throw as is. */
-  readonly error: FakeErrorKind | Error;
-  /** How many matching calls fail; every one when absent. */
-  readonly times?: number;
-}
-
 export interface RoleState {
   /** Attached managed policy ARNs, in attachment order. */
   readonly attached: string[];
@@ -89,10 +77,6 @@ type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient;
 
 const MIDDLEWARE_NAME = 'eksEcrGuardFakeAws';
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-access-key' };
-const DEFAULT_TRUST_POLICY = {
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-};
 const FIXED_CREATE_DATE = new Date('2025-01-01T00:00:00Z');
 
 export class FakeAws {
@@ -104,7 +88,7 @@ export class FakeAws {
   private readonly homeRegion: string;
   private readonly latencyMs: number;
   private readonly callLog: FakeCall[] = [];
-  private faults: { rule: FaultRule; remaining: number }[] = [];
+  private readonly faults = new Faults();
   private iamClientInstance: IAMClient | null = null;
   private snsClientInstance: SNSClient | null = null;
   private accountClientInstance: AccountClient | null = null;
@@ -161,21 +145,7 @@ export class FakeAws {
 
   /** Adds (or replaces) a role; returns its ARN. */
   addRole(seed: RoleSeed): string {
-    const path = seed.path ?? '/';
-    const role: FakeRole = {
-      name: seed.name,
-      arn: seed.arn ?? this.state.roleArn(path, seed.name),
-      path,
-      roleId: this.state.nextId('AROA'),
-      createDate: this.state.createDate,
-      trustPolicyText: documentText(seed.trustPolicy ?? DEFAULT_TRUST_POLICY),
-      tags: new Map(Object.entries(seed.tags ?? {})),
-      permissionsBoundaryArn: seed.permissionsBoundaryArn ?? null,
-      attached: [...new Set(seed.attached ?? [])],
-      inline: new Map(
-        Object.entries(seed.inline ?? {}).map(([name, document]) => [name, documentText(document)]),
-      ),
-    };
+    const role = roleFromSeed(this.state, seed);
     this.state.roles.set(role.name, role);
     return role.arn;
   }
@@ -185,47 +155,15 @@ export class FakeAws {
    * without an ARN it is a customer managed policy of this account.
    */
   addPolicy(seed: PolicySeed): string {
-    const path = seed.path ?? '/';
-    const arn = seed.arn ?? this.state.customerPolicyArn(path, seed.name);
-    const versionSeeds = seed.versions ?? [
-      { versionId: 'v1', document: seed.document ?? {}, isDefaultVersion: true },
-    ];
-    if (versionSeeds.length === 0) throw new Error(`FakeAws: policy ${arn} needs at least one version`);
-    const versions = versionSeeds.map((version) => ({
-      versionId: version.versionId,
-      text: documentText(version.document),
-      createDate: this.state.createDate,
-    }));
-    const defaultVersionId =
-      seed.defaultVersionId ??
-      versionSeeds.find((version) => version.isDefaultVersion === true)?.versionId ??
-      versions[versions.length - 1]?.versionId ??
-      'v1';
-    const policy: FakePolicy = {
-      name: seed.name,
-      arn,
-      path,
-      policyId: this.state.nextId('ANPA'),
-      awsManaged: accountFromArn(arn) === 'aws',
-      createDate: this.state.createDate,
-      versions,
-      defaultVersionId,
-      nextVersion: Math.max(0, ...versions.map((version) => versionNumber(version.versionId))) + 1,
-    };
-    this.state.policies.set(arn, policy);
-    return arn;
+    const policy = policyFromSeed(this.state, seed);
+    this.state.policies.set(policy.arn, policy);
+    return policy.arn;
   }
 
   /** Adds (or replaces) a cluster and enables its region. */
   addCluster(region: string, seed: ClusterSeed): void {
     if (!this.state.isRegionEnabled(region)) this.addRegion(region);
-    const cluster: FakeCluster = {
-      name: seed.name,
-      computeConfig: seed.computeConfig === undefined ? undefined : { ...seed.computeConfig },
-      nodegroups: [...(seed.nodegroups ?? [])],
-      accessEntries: [...(seed.accessEntries ?? [])],
-      fargateProfiles: [...(seed.fargateProfiles ?? [])],
-    };
+    const cluster = clusterFromSeed(seed);
     this.state.clustersIn(region).set(cluster.name, cluster);
   }
 
@@ -270,14 +208,11 @@ export class FakeAws {
   // ---- faults -----------------------------------------------------------------------------------
 
   failOn(rule: FaultRule): void {
-    this.faults.push({
-      rule: { ...rule, command: commandName(rule.command) },
-      remaining: rule.times ?? Infinity,
-    });
+    this.faults.add(rule);
   }
 
   clearFaults(): void {
-    this.faults = [];
+    this.faults.clear();
   }
 
   // ---- observation ------------------------------------------------------------------------------
@@ -420,29 +355,9 @@ export class FakeAws {
     const fields: Readonly<Record<string, unknown>> = Object.fromEntries(Object.entries(input));
     this.callLog.push({ service, command, input: fields, region });
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const fault = this.takeFault(service, command, fields, region);
+    const fault = this.faults.take(service, command, fields, region);
     if (fault !== null) throw fault;
     return handle(command, input, region);
-  }
-
-  private takeFault(
-    service: FakeService,
-    command: string,
-    input: Readonly<Record<string, unknown>>,
-    region: string,
-  ): Error | null {
-    const entry = this.faults.find(
-      ({ rule, remaining }) =>
-        remaining > 0 &&
-        rule.command === command &&
-        (rule.service === undefined || rule.service === service) &&
-        (rule.region === undefined || rule.region === region) &&
-        (rule.match === undefined || rule.match(input, region)),
-    );
-    if (entry === undefined) return null;
-    entry.remaining -= 1;
-    const { error } = entry.rule;
-    return typeof error === 'string' ? fakeServiceError(service, error) : error;
   }
 
   private clientConfig(region: string) {
@@ -466,15 +381,4 @@ export class FakeAws {
       });
     }
   }
-}
-
-/** `GetRoleCommand` → `GetRole`. */
-function commandName(name: string): string {
-  return name.endsWith('Command') ? name.slice(0, -'Command'.length) : name;
-}
-
-/** `v3` → 3; other shapes count as 0. */
-function versionNumber(versionId: string): number {
-  const number = Number(versionId.startsWith('v') ? versionId.slice(1) : Number.NaN);
-  return Number.isInteger(number) ? number : 0;
 }

@@ -1,14 +1,20 @@
 // In-memory AWS: answers the IAM commands the guard, the snapshot command and the tests
 // send, over FakeState: URL-encoded documents, IAM pagination, quota and NoSuchEntity semantics.
-import type {
-  ServiceOutputTypes as IamOutput,
-  ManagedPolicyDetail,
-  PolicyVersion,
-  Role,
-  RoleDetail,
-} from '@aws-sdk/client-iam';
+import type { ServiceOutputTypes as IamOutput } from '@aws-sdk/client-iam';
 import { encodeDocument, isJsonObjectText } from './documents';
 import { type FakeErrorKind, fakeServiceError } from './errors';
+import {
+  boundaryOf,
+  iamPaging,
+  metadata,
+  nameOf,
+  policyDetail,
+  policyFields,
+  roleDetail,
+  roleSummary,
+  tagList,
+  versionOutput,
+} from './iam-shapes';
 import type { FakePolicy, FakeRole, FakeState } from './model';
 import { type PageOf, pageOf } from './paging';
 import { FakeRequest } from './request';
@@ -17,13 +23,6 @@ import { FakeRequest } from './request';
 export const MAX_INLINE_POLICY_CHARS = 10_240;
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_POLICY_VERSIONS = 5;
-
-const metadata = () => ({
-  httpStatusCode: 200,
-  requestId: 'fake-request-id',
-  attempts: 1,
-  totalRetryDelay: 0,
-});
 
 type Handler = (request: FakeRequest) => IamOutput;
 
@@ -68,7 +67,7 @@ export class FakeIam {
     const role = this.role(request.string('RoleName'));
     return {
       Role: {
-        ...this.roleSummary(role),
+        ...roleSummary(role),
         Tags: tagList(role),
         ...boundaryOf(role),
       },
@@ -81,7 +80,7 @@ export class FakeIam {
     const roles = [...this.state.roles.values()].filter((role) => role.path.startsWith(prefix));
     const page = this.page(roles, request);
     return {
-      Roles: page.items.map((role) => this.roleSummary(role)),
+      Roles: page.items.map((role) => roleSummary(role)),
       ...iamPaging(page),
       $metadata: metadata(),
     };
@@ -119,7 +118,7 @@ export class FakeIam {
 
   private getPolicy(request: FakeRequest): IamOutput {
     const policy = this.policy(request.string('PolicyArn'));
-    return { Policy: this.policyFields(policy), $metadata: metadata() };
+    return { Policy: policyFields(this.state, policy), $metadata: metadata() };
   }
 
   private getPolicyVersion(request: FakeRequest): IamOutput {
@@ -185,8 +184,12 @@ export class FakeIam {
     ];
     const page = this.page(entries, request);
     return {
-      RoleDetailList: page.items.flatMap((entry) => ('role' in entry ? [this.roleDetail(entry.role)] : [])),
-      Policies: page.items.flatMap((entry) => ('policy' in entry ? [this.policyDetail(entry.policy)] : [])),
+      RoleDetailList: page.items.flatMap((entry) =>
+        'role' in entry ? [roleDetail(this.state, entry.role)] : [],
+      ),
+      Policies: page.items.flatMap((entry) =>
+        'policy' in entry ? [policyDetail(this.state, entry.policy)] : [],
+      ),
       UserDetailList: [],
       GroupDetailList: [],
       ...iamPaging(page),
@@ -313,100 +316,7 @@ export class FakeIam {
     );
   }
 
-  private roleSummary(role: FakeRole): Role {
-    return {
-      Path: role.path,
-      RoleName: role.name,
-      RoleId: role.roleId,
-      Arn: role.arn,
-      CreateDate: role.createDate,
-      AssumeRolePolicyDocument: encodeDocument(role.trustPolicyText),
-      MaxSessionDuration: 3600,
-    };
-  }
-
-  private roleDetail(role: FakeRole): RoleDetail {
-    return {
-      Path: role.path,
-      RoleName: role.name,
-      RoleId: role.roleId,
-      Arn: role.arn,
-      CreateDate: role.createDate,
-      AssumeRolePolicyDocument: encodeDocument(role.trustPolicyText),
-      InstanceProfileList: [],
-      RolePolicyList: [...role.inline].map(([name, text]) => ({
-        PolicyName: name,
-        PolicyDocument: encodeDocument(text),
-      })),
-      AttachedManagedPolicies: role.attached.map((arn) => ({
-        PolicyArn: arn,
-        PolicyName: this.state.policies.get(arn)?.name ?? nameOf(arn),
-      })),
-      ...boundaryOf(role),
-      Tags: tagList(role),
-      RoleLastUsed: {},
-    };
-  }
-
-  /** The fields GetPolicy's `Policy` and the authorization details' `Policies[]` share. */
-  private policyFields(policy: FakePolicy) {
-    return {
-      PolicyName: policy.name,
-      PolicyId: policy.policyId,
-      Arn: policy.arn,
-      Path: policy.path,
-      DefaultVersionId: policy.defaultVersionId,
-      AttachmentCount: this.state.rolesAttachedTo(policy.arn).length,
-      PermissionsBoundaryUsageCount: this.state.rolesBoundedBy(policy.arn).length,
-      IsAttachable: true,
-      CreateDate: policy.createDate,
-      UpdateDate: policy.createDate,
-    };
-  }
-
-  private policyDetail(policy: FakePolicy): ManagedPolicyDetail {
-    return {
-      ...this.policyFields(policy),
-      PolicyVersionList: policy.versions.map((version) =>
-        versionOutput(policy, version.versionId, version.text),
-      ),
-    };
-  }
-
   private error(kind: FakeErrorKind, message: string): Error {
     return fakeServiceError('iam', kind, message);
   }
-}
-
-function iamPaging<T>(page: PageOf<T>): { IsTruncated: boolean; Marker?: string } {
-  return page.next === undefined ? { IsTruncated: false } : { IsTruncated: true, Marker: page.next };
-}
-
-/** A PolicyVersion; the Document is left out when `text` is undefined (CreatePolicyVersion's answer). */
-function versionOutput(policy: FakePolicy, versionId: string, text: string | undefined): PolicyVersion {
-  return {
-    VersionId: versionId,
-    IsDefaultVersion: policy.defaultVersionId === versionId,
-    CreateDate:
-      policy.versions.find((version) => version.versionId === versionId)?.createDate ?? policy.createDate,
-    ...(text === undefined ? {} : { Document: encodeDocument(text) }),
-  };
-}
-
-function boundaryOf(role: FakeRole): Pick<Role, 'PermissionsBoundary'> {
-  if (role.permissionsBoundaryArn === null) return {};
-  return {
-    PermissionsBoundary: {
-      PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
-      PermissionsBoundaryArn: role.permissionsBoundaryArn,
-    },
-  };
-}
-
-function tagList(role: FakeRole): { Key: string; Value: string }[] {
-  return [...role.tags].map(([Key, Value]) => ({ Key, Value }));
-}
-
-function nameOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
 }
