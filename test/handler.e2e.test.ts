@@ -8,10 +8,10 @@ import { demoEventFiles } from '../lambda/cli/demo';
 import { buildDependencies, type Dependencies, type GuardMetrics } from '../lambda/composition';
 import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings, parseConfig } from '../lambda/config';
 import { createEventHandler } from '../lambda/event-handler';
-import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
 import { FakeAws, type FakeAwsOptions } from '../lambda/in-memory-aws/fake-aws';
 import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/in-memory-aws/idempotency';
 import { replayRecordedCall } from '../lambda/in-memory-aws/replay';
+import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
 
 const ROOT = join(__dirname, '..');
 const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');

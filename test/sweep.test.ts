@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GuardMetrics } from '../lambda/composition';
 import { type LambdaSettings, parseConfig } from '../lambda/config';
-import { Sweep, type SweepOptions } from '../lambda/sweep';
 import { FakeAws } from '../lambda/in-memory-aws/fake-aws';
+import { Sweep, type SweepOptions } from '../lambda/sweep';
 
 const SAMPLE = join(__dirname, '..', 'demo', 'sample-account.json');
 const POWER_USER = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser';
