@@ -9,6 +9,7 @@ import type {
   PolicyRef,
   RemediationOutcome,
 } from '../domain/types';
+import { andMore, heading, headOf, singleLine, truncate, wrap } from '../present/text';
 import { type AlertInput, type AlertState, alertAccount, alertState } from './alert-input';
 import { roleConsoleUrl } from './console-link';
 import { actionImpact, mostHarmfulFirst } from './ecr-impact';
@@ -21,7 +22,6 @@ import {
   unexemptCommand,
 } from './remedies';
 import { type CliCommand, fixCommands, isPrintable, renderCommand, rollbackCommands } from './shell';
-import { andMore, heading, headOf, singleLine, truncate, wrap } from './text';
 
 export const BODY_WIDTH = 100;
 /** Longest value shown for one untrusted field (actor, user agent, reason...). */

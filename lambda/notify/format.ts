@@ -1,5 +1,7 @@
 // Notify (pure): a decision (and remediation outcome) as one SNS message: subject, readable e-mail body with the
 // JSON for machines appended between marker lines, and String message attributes for filter policies.
+
+import { heading, utf8Bytes, wrap } from '../present/text';
 import { type AlertInput, alertAccount } from './alert-input';
 import { alertKind } from './alert-kind';
 import { alertAttributes, MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
@@ -14,7 +16,6 @@ import {
   shorten,
 } from './document';
 import { alertSubject } from './subject';
-import { heading, utf8Bytes, wrap } from './text';
 
 export type { AlertInput, AlertMode } from './alert-input';
 export { type AlertKind, alertKind } from './alert-kind';
