@@ -4,8 +4,9 @@
 import { heading, utf8Bytes, wrap } from '../present/text';
 import { type AlertInput, alertAccount } from './alert-input';
 import { alertKind } from './alert-kind';
+import { BODY_WIDTH } from './alert-layout';
 import { alertAttributes, MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
-import { alertText, BODY_WIDTH } from './body';
+import { alertText } from './body';
 import { roleConsoleUrl } from './console-link';
 import {
   ALERT_DOCUMENT_TYPE,
