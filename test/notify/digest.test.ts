@@ -10,7 +10,7 @@ import {
   formatDigest,
   sweepKpis,
 } from '../../lambda/notify/digest';
-import { accountJson, mixedAccountJson, reportOfJson } from './support';
+import { accountJson, mixedAccountJson, reportOfJson } from '../report/support';
 
 const input = (report: AuditReport, extra: Partial<DigestInput> = {}): DigestInput => ({
   report,
