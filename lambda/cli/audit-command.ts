@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import { loadSnapshot, SnapshotAccountView } from '../account/snapshot';
 import { type AwsClients, defaultClients, evaluationSettings, todayUtc } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
+import { type AuditReport, SEVERITIES, severityAtLeast } from '../domain/audit-report';
 import type { EksRegionWarning, Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
 import { renderJson } from '../report/json';
 import { renderSarif } from '../report/sarif';
 import { renderTable } from '../report/table';
-import { type AuditReport, auditAccount, SEVERITIES, severityAtLeast } from '../usecases/audit';
+import { auditAccount } from '../usecases/audit';
 import {
   type CollectedSnapshot,
   type CollectionProgress,
