@@ -5,13 +5,13 @@ import { loadSnapshot } from '../account/snapshot-format';
 import { SnapshotAccountView } from '../account/snapshot-view';
 import { type AwsClients, defaultClients, evaluationSettings, todayUtc } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
-import type { Severity } from '../domain/types';
-import type { EksRegionWarning } from '../gateways/eks-gateway';
-import type { RenderExtras } from '../report/describe';
+import { type AuditReport, SEVERITIES, severityAtLeast } from '../domain/audit-report';
+import type { EksRegionWarning, Severity } from '../domain/types';
+import type { RenderExtras } from '../present/describe';
 import { renderJson } from '../report/json';
 import { renderSarif } from '../report/sarif';
 import { renderTable } from '../report/table';
-import { type AuditReport, auditAccount, SEVERITIES, severityAtLeast } from '../usecases/audit';
+import { auditAccount } from '../usecases/audit';
 import {
   type CollectedSnapshot,
   type CollectionProgress,

@@ -96,6 +96,14 @@ export interface EksClusterRecord {
 /** region → clusters */
 export type EksInventory = Readonly<Record<string, { readonly clusters: readonly EksClusterRecord[] }>>;
 
+/** A region that was left out of the inventory because EKS could not be reached there. */
+export interface EksRegionWarning {
+  readonly region: string;
+  /** The error name or code (`UnrecognizedClientException`, `ENOTFOUND`...). */
+  readonly code: string;
+  readonly message: string;
+}
+
 export type EvidenceKind =
   | 'managed-nodegroup'
   | 'access-entry'

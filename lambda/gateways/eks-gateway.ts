@@ -18,18 +18,14 @@ import type {
   EksFargateProfileRecord,
   EksInventory,
   EksNodegroupRecord,
+  EksRegionWarning,
 } from '../domain/types';
 import { awsErrorName, guardedRead, isEksNotFound, isRegionUnavailable } from './aws-errors';
 import { createLimiter, type Limiter, mapWithConcurrency } from './concurrency';
 import { collectPages } from './pagination';
 
-/** A region that was left out of the inventory because EKS could not be reached there. */
-export interface EksRegionWarning {
-  readonly region: string;
-  /** The error name or code (`UnrecognizedClientException`, `ENOTFOUND`...). */
-  readonly code: string;
-  readonly message: string;
-}
+// Defined in the domain (presenters show it); re-exported for the callers of this gateway.
+export type { EksRegionWarning } from '../domain/types';
 
 /** The inventory of every reachable region, and the regions that could not be read (never silently). */
 export interface EksInventoryResult {

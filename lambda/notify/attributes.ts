@@ -1,7 +1,8 @@
 // Notify (pure): SNS message attributes (String) that subscription filter policies match on, and message size.
+
+import { singleLine, truncate, utf8Bytes } from '../present/text';
 import { type AlertInput, alertAccount } from './alert-input';
 import type { AlertKind } from './alert-kind';
-import { singleLine, truncate, utf8Bytes } from './text';
 
 /** SNS: 256 KiB per message, body and message attributes together. */
 export const MAX_MESSAGE_BYTES = 262_144;

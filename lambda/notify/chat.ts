@@ -1,5 +1,6 @@
 // Notify (pure): the short Amazon Q Developer in chat applications custom notification for the chat topic.
 import type { NodeRoleEvidence } from '../domain/types';
+import { headOf, singleLine, truncate } from '../present/text';
 import { type AlertInput, type AlertState, alertAccount, alertState } from './alert-input';
 import { alertKind } from './alert-kind';
 import { roleConsoleUrl } from './console-link';
@@ -7,7 +8,6 @@ import { mostHarmfulFirst } from './ecr-impact';
 import { checkCommands, stepsToFix, stepsToUndo, unexemptCommand } from './remedies';
 import { type CliCommand, fixCommands, isPrintable, renderCommandOneLine, rollbackCommands } from './shell';
 import { alertSubject } from './subject';
-import { headOf, singleLine, truncate } from './text';
 
 /** The custom notification schema (version 1.0, source custom, client-markdown text). */
 export interface ChatNotification {

@@ -1,21 +1,25 @@
 // Notify (pure): the scheduled sweep's digest: one plain-text SNS message listing every violation once, with its
 // remediation outcome, the open counts and the compliance KPIs, under the SNS subject and size limits.
 import type { GuardMode } from '../config';
+import {
+  type AuditReport,
+  highestSeverity,
+  percent,
+  type RoleAudit,
+  violationsOf,
+} from '../domain/audit-report';
 import { EXEMPTION_TAG_KEY } from '../domain/exemptions';
-import type { RemediationStatus, Severity } from '../domain/types';
-import type { EksRegionWarning } from '../gateways/eks-gateway';
+import type { EksRegionWarning, RemediationStatus, Severity } from '../domain/types';
 import {
   exemptionPhrase,
   grantSources,
   listWithMore,
   wherePhrase,
   writeActionsPhrase,
-} from '../report/describe';
-import type { AuditReport, RoleAudit } from '../usecases/audit';
-import { highestSeverity, percent, violationsOf } from '../usecases/audit';
+} from '../present/describe';
+import { andMore, heading, singleLine, truncate, utf8Bytes } from '../present/text';
 import { MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
 import { MAX_SUBJECT_LENGTH } from './subject';
-import { andMore, heading, singleLine, truncate, utf8Bytes } from './text';
 
 /** What the sweep did about one violation in remediate mode (`error`: the remediation threw). */
 export interface DigestRemediation {

@@ -1,9 +1,12 @@
 // Notify (pure): a decision (and remediation outcome) as one SNS message: subject, readable e-mail body with the
 // JSON for machines appended between marker lines, and String message attributes for filter policies.
+
+import { heading, utf8Bytes, wrap } from '../present/text';
 import { type AlertInput, alertAccount } from './alert-input';
 import { alertKind } from './alert-kind';
+import { BODY_WIDTH } from './alert-layout';
 import { alertAttributes, MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
-import { alertText, BODY_WIDTH } from './body';
+import { alertText } from './body';
 import { roleConsoleUrl } from './console-link';
 import {
   ALERT_DOCUMENT_TYPE,
@@ -14,7 +17,6 @@ import {
   shorten,
 } from './document';
 import { alertSubject } from './subject';
-import { heading, utf8Bytes, wrap } from './text';
 
 export type { AlertInput, AlertMode } from './alert-input';
 export { type AlertKind, alertKind } from './alert-kind';

@@ -1,6 +1,6 @@
 // Notify (pure): the AWS CLI commands an alert offers: the fix (the plan) and its rollback, safely shell-quoted.
 import type { PlanStep } from '../domain/types';
-import { hasUnsafeCharacters } from './text';
+import { hasUnsafeCharacters } from '../present/text';
 
 /** One command as its argument vector; rendering adds the quoting. */
 export type CliCommand = readonly string[];

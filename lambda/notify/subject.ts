@@ -1,7 +1,7 @@
 // Notify (pure): the alert subject (e-mail subject, SNS Subject): one line, under 100 characters.
 import type { Decision, RemediationOutcome } from '../domain/types';
+import { singleLine, truncate } from '../present/text';
 import { type AlertState, alertState } from './alert-input';
-import { singleLine, truncate } from './text';
 
 /** SNS: "less than 100 characters", no line breaks or control characters. */
 export const MAX_SUBJECT_LENGTH = 99;

@@ -1,7 +1,7 @@
 // Report (pure): the audit as JSON for tools (`--format json`): every node role, the summary, dangling references.
 import packageJson from '../../package.json';
-import type { AuditReport, RoleAudit } from '../usecases/audit';
-import type { RenderExtras } from './describe';
+import type { AuditReport, RoleAudit } from '../domain/audit-report';
+import type { RenderExtras } from '../present/describe';
 
 export const TOOL_NAME = 'eks-ecr-guard';
 export const TOOL_VERSION: string = packageJson.version;

@@ -1,11 +1,11 @@
 // Report (pure): the audit as SARIF 2.1.0 (`--format sarif`) for code-scanning dashboards: one rule per severity
 // class, one result per violating node role, located by the role's ARN (a logical location, no source file).
 import { createHash } from 'node:crypto';
+import type { AuditReport, RoleAudit } from '../domain/audit-report';
+import { violationsOf } from '../domain/audit-report';
 import type { Severity } from '../domain/types';
-import type { AuditReport, RoleAudit } from '../usecases/audit';
-import { violationsOf } from '../usecases/audit';
-import type { RenderExtras } from './describe';
-import { grantSources, listWithMore, wherePhrase, writeActionsPhrase } from './describe';
+import type { RenderExtras } from '../present/describe';
+import { grantSources, listWithMore, wherePhrase, writeActionsPhrase } from '../present/describe';
 import { TOOL_NAME, TOOL_VERSION } from './json';
 
 export const SARIF_SCHEMA =

@@ -1,9 +1,14 @@
 // Report (pure): the audit as a plain-text table for people (the CLI's default `--format table`).
-import type { EksRegionWarning } from '../gateways/eks-gateway';
-import { singleLine, truncate } from '../notify/text';
-import type { AuditReport, AuditSummary, RoleAudit } from '../usecases/audit';
-import { violationsOf } from '../usecases/audit';
-import { exemptionPhrase, grantSources, listWithMore, type RenderExtras, wherePhrase } from './describe';
+import { type AuditReport, type AuditSummary, type RoleAudit, violationsOf } from '../domain/audit-report';
+import type { EksRegionWarning } from '../domain/types';
+import {
+  exemptionPhrase,
+  grantSources,
+  listWithMore,
+  type RenderExtras,
+  wherePhrase,
+} from '../present/describe';
+import { singleLine, truncate } from '../present/text';
 
 /** Longest text one cell shows (a long role or cluster list is cut with an ellipsis). */
 const MAX_CELL = 64;

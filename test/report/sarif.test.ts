@@ -1,5 +1,7 @@
 // Tests for the SARIF 2.1.0 renderer: the required log, tool and rule fields, exactly one result per violation with
 // the right rule and level, logical locations by role ARN, and fingerprints stable per role and write actions.
+
+import type { AuditReport } from '../../lambda/domain/audit-report';
 import {
   auditSarif,
   FINGERPRINT_KEY,
@@ -8,7 +10,6 @@ import {
   SARIF_RULES,
   type SarifResult,
 } from '../../lambda/report/sarif';
-import type { AuditReport } from '../../lambda/usecases/audit';
 import { ACCOUNT, accountJson, demoReport, mixedAccountJson, reportOfJson } from './support';
 
 const run = (report: AuditReport) => {

@@ -1,8 +1,9 @@
 // Tests for the people's table and the tools' JSON: findings first and in order, the summary, dangling references,
 // unread regions, and a JSON document that lists every node role with stable field names.
+
+import type { AuditReport } from '../../lambda/domain/audit-report';
 import { renderJson } from '../../lambda/report/json';
 import { renderTable } from '../../lambda/report/table';
-import type { AuditReport } from '../../lambda/usecases/audit';
 import { accountJson, demoReport, mixedAccountJson, reportOfJson } from './support';
 
 describe('renderTable', () => {

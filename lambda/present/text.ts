@@ -1,4 +1,4 @@
-// Notify (pure): text helpers for alerts: one-line sanitising, length-safe truncation, wrapping, byte counts.
+// Presenters (pure, shared by notify and report): text helpers: one-line sanitising, length-safe truncation, wrapping, byte counts.
 
 /** Control, format (bidi overrides, zero-width), line/paragraph separators and lone surrogates. */
 const UNSAFE_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]+/gu;

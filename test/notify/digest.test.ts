@@ -1,5 +1,7 @@
 // Tests for the sweep digest (lambda/notify/digest.ts): every violation named once with its remediation outcome,
 // the subject and attribute rules SNS and subscribers rely on, the KPIs, and the size limit on huge accounts.
+
+import type { AuditReport, RoleAudit } from '../../lambda/domain/audit-report';
 import { MESSAGE_BYTE_BUDGET, messageBytes } from '../../lambda/notify/attributes';
 import {
   type DigestInput,
@@ -8,8 +10,7 @@ import {
   formatDigest,
   sweepKpis,
 } from '../../lambda/notify/digest';
-import type { AuditReport, RoleAudit } from '../../lambda/usecases/audit';
-import { accountJson, mixedAccountJson, reportOfJson } from './support';
+import { accountJson, mixedAccountJson, reportOfJson } from '../report/support';
 
 const input = (report: AuditReport, extra: Partial<DigestInput> = {}): DigestInput => ({
   report,

@@ -1,7 +1,7 @@
-// Report (pure): short phrases about one audited node role, shared by the table, SARIF and the sweep digest.
-import type { PolicyKind } from '../domain/types';
-import type { EksRegionWarning } from '../gateways/eks-gateway';
-import type { RoleAudit } from '../usecases/audit';
+// Presenters (pure, shared by notify and report): short phrases about one audited node role, used by the table,
+// SARIF and the sweep digest.
+import type { RoleAudit } from '../domain/audit-report';
+import type { EksRegionWarning, PolicyKind } from '../domain/types';
 
 /** What a renderer shows besides the report. */
 export interface RenderExtras {
