@@ -69,7 +69,8 @@ function main(): void {
   // The demo command reads demo/ next to the compiled CLI (dist/lambda/cli/../../demo).
   cpSync(path.join(ROOT, 'demo'), path.join(DIST, 'demo'), { recursive: true });
   const bundles = prebuildBundles();
-  process.stdout.write(`built dist/ (compiled lib/ and lambda/, demo/, ${bundles.join(', ')})\n`);
+  // stderr: `npm pack --json` prints its JSON on stdout after this script.
+  process.stderr.write(`built dist/ (compiled lib/ and lambda/, demo/, ${bundles.join(', ')})\n`);
 }
 
 main();
