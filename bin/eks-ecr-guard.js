@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// Command-line entry point: registers the TypeScript loader (tsx) and runs the CLI in lambda/cli.
+// Command-line entry point: runs the CLI in lambda/cli, from the TypeScript sources through the tsx loader in a
+// source checkout, else compiled (dist/, the installed package, built by `npm run build`).
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-require('tsx/cjs/api').register();
-const { main } = require('../lambda/cli/main.ts');
+const source = path.join(__dirname, '..', 'lambda', 'cli', 'main.ts');
+// A checkout always runs its sources, never a dist/ left over from an earlier build.
+const fromSource = existsSync(source);
+if (fromSource) require('tsx/cjs/api').register();
+const { main } = require(fromSource ? source : '../dist/lambda/cli/main.js');
 
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {

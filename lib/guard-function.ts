@@ -1,4 +1,5 @@
 // Infrastructure (CDK) layer: the house wrapper around NodejsFunction used by both guard Lambdas.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,8 +12,18 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EXEMPT_TAG_KEY, METRICS_NAMESPACE, SERVICE_NAME } from './guard-defaults';
 
-/** Repository root: entries are given relative to it (`lambda/handler.ts`). */
+/** Repository root (`dist/` in the built package): entries are given relative to it (`lambda/handler.ts`). */
 const PROJECT_ROOT = path.join(__dirname, '..');
+
+/**
+ * The built package (`npm pack`) ships each function prebuilt in `dist/bundles/<entry without .ts>/`, bundled by
+ * this class at build time (scripts/build-package.ts), so an app that installs the package needs neither esbuild
+ * nor Docker. From the TypeScript sources there is no such folder and NodejsFunction bundles the entry itself.
+ */
+function prebuiltBundle(entry: string): lambda.Code | undefined {
+  const directory = path.join(PROJECT_ROOT, 'bundles', entry.replace(/\.ts$/, ''));
+  return existsSync(path.join(directory, 'index.js')) ? lambda.Code.fromAsset(directory) : undefined;
+}
 
 export interface GuardFunctionProps {
   /** Handler file relative to the repository root, exporting `handler`. */
@@ -44,12 +55,15 @@ export interface GuardFunctionProps {
  * only what the bind methods add. The role is tagged exempt, so the guard can never rewrite its own role.
  */
 export class GuardFunction extends Construct {
+  /** The handler file relative to the repository root, as given. */
+  readonly entry: string;
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: GuardFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
@@ -74,11 +88,16 @@ export class GuardFunction extends Construct {
       }),
     );
 
+    const prebuilt = prebuiltBundle(props.entry);
     this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      ...(prebuilt !== undefined
+        ? { code: prebuilt, handler: 'index.handler' }
+        : {
+            entry: path.join(PROJECT_ROOT, props.entry),
+            handler: 'handler',
+            projectRoot: PROJECT_ROOT,
+            depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          }),
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,

@@ -5,6 +5,7 @@ import { type AwsClients, defaultClients, evaluationSettings } from '../composit
 import { type GuardConfig, parseConfig } from '../config';
 import { ConfigError, InvalidInputError } from '../domain/errors';
 import { parseRoleChangeEvent } from '../events/role-change';
+import { TOOL_VERSION } from '../report/json';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
@@ -132,6 +133,10 @@ function help(topic: string | undefined, io: CliIo): number {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === 'help') return help(rest[0], io);
+  if (name === '--version') {
+    io.stdout.write(`${TOOL_VERSION}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h') {
     io.stdout.write(`${topUsage()}\n`);
     return name === undefined ? 2 : 0;

@@ -1,5 +1,5 @@
 // Golden example: the alert for a realistic violation (alert mode) and its applied fix (remediate mode), kept in
-// docs/ (and in the README's Alerts section) so the README shows what on-call really gets.
+// docs/ (and in docs/alerts.md) so the alerts page shows what on-call really gets.
 // `UPDATE_GOLDEN=1 npx jest test/notify/golden.test.ts` rewrites them; otherwise they must equal the current
 // output, so the docs cannot go stale. After rewriting, `npx biome check --write docs/` lays the JSON files out
 // (they are compared by value, so the layout does not matter here).
@@ -13,7 +13,7 @@ const DOCS = join(__dirname, '..', '..', 'docs');
 const TEXT_FILE = join(DOCS, 'alert-example.txt');
 const JSON_FILE = join(DOCS, 'alert-example.json');
 const CHAT_FILE = join(DOCS, 'chat-example.json');
-const README_SECTION = join(__dirname, '..', '..', 'README.md');
+const README_SECTION = join(DOCS, 'alerts.md');
 const BLOCK_BEGIN = '<!-- alert-example:begin -->';
 const BLOCK_END = '<!-- alert-example:end -->';
 const updating = process.env.UPDATE_GOLDEN === '1';
@@ -32,7 +32,7 @@ function goldenText(): string {
   ].join('\n');
 }
 
-/** The e-mail of example 1 as the README shows it: subject and readable part, without the JSON block. */
+/** The e-mail of example 1 as docs/alerts.md shows it: subject and readable part, without the JSON block. */
 function readmeBlock(): string {
   const alert = formatAlert(alertMode);
   const readable = alert.body.slice(0, alert.body.indexOf('\n\nMACHINE-READABLE\n'));
@@ -61,7 +61,7 @@ describe('golden alert example (docs/)', () => {
   });
 
   if (updating) {
-    it('rewrites docs/alert-example.txt, .json, docs/chat-example.json and the example in README.md', () => {
+    it('rewrites docs/alert-example.txt, .json, docs/chat-example.json and the example in docs/alerts.md', () => {
       writeFileSync(TEXT_FILE, goldenText());
       writeFileSync(JSON_FILE, `${JSON.stringify(goldenJson(), null, 2)}\n`);
       writeFileSync(CHAT_FILE, `${JSON.stringify(formatChatNotification(alertMode), null, 2)}\n`);
@@ -84,7 +84,7 @@ describe('golden alert example (docs/)', () => {
     expect(JSON.parse(readFileSync(CHAT_FILE, 'utf8'))).toEqual(formatChatNotification(alertMode));
   });
 
-  it('the README shows the current e-mail of example 1', () => {
+  it('docs/alerts.md shows the current e-mail of example 1', () => {
     const markdown = readFileSync(README_SECTION, 'utf8');
     expect(markdown).toBe(withReadmeBlock(markdown));
     expect(markdown).toContain(`Subject: ${formatAlert(alertMode).subject}`);
