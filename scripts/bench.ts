@@ -48,7 +48,14 @@ async function main(): Promise<void> {
   process.exitCode = allTargets(results).every((target) => target.pass) ? 0 : 1;
 }
 
+/** The error and the chain of its causes (a measurement's failure wraps what went wrong in it). */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const own = error.stack ?? error.message;
+  return error.cause === undefined ? own : `${own}\ncaused by: ${errorText(error.cause)}`;
+}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${errorText(error)}\n`);
   process.exitCode = 1;
 });
