@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
 import { GUARD_DEFAULTS, type GuardMode, type ReplacementPolicyName } from './guard-defaults';
-import { GuardFunction } from './guard-function';
+import { GUARD_ENTRIES, GuardFunction } from './guard-function';
 import { GuardMonitoring } from './guard-monitoring';
 import {
   acknowledgeReadFindings,
@@ -148,7 +148,7 @@ export class EksEcrGuard extends Construct {
     this.ruleDeadLetterQueue = new DeadLetterQueue(this, 'RuleTargetDlq');
 
     this.eventFunction = new GuardFunction(this, 'EventFunction', {
-      entry: 'lambda/handler.ts',
+      entry: GUARD_ENTRIES.event,
       description: 'eks-ecr-guard: evaluates an IAM change against EKS node roles',
       // 60 s: an evaluation is a handful of IAM reads plus, when the node-role cache is cold, EKS listings in
       // every Region (parallel); seconds in practice. 60 s covers a cold index in a large account without
@@ -165,7 +165,7 @@ export class EksEcrGuard extends Construct {
     });
 
     this.sweepFunction = new GuardFunction(this, 'SweepFunction', {
-      entry: 'lambda/sweep-handler.ts',
+      entry: GUARD_ENTRIES.sweep,
       description: 'eks-ecr-guard: scheduled audit of every EKS node role',
       // 10 min: GetAccountAuthorizationDetails pages through every role and policy of the account, then EKS is
       // listed in every Region; minutes in a large account, under Lambda's 15-minute cap with headroom.

@@ -2,10 +2,18 @@
 // (docs/snapshot-format.md): node roles behind managed node groups, Karpenter access entries, Auto Mode and Fargate,
 // self-managed (heuristic) node roles, ordinary workload roles, shared customer managed policies, a few violations,
 // exemptions and dangling EKS references.
-import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../lambda/domain/managed-policies';
+import { ACCOUNT_ID, customerPolicyArn, type Json, PARTITION, roleArn } from './synthetic/arns';
+import { customerPolicies } from './synthetic/documents';
+import {
+  autoModeRole,
+  fargateRole,
+  nodeRole,
+  type RoleSpec,
+  roleDetail,
+  workloadRole,
+} from './synthetic/roles';
 
-export const ACCOUNT_ID = '123456789012';
-const PARTITION = 'aws';
+export { ACCOUNT_ID };
 
 /** 17 commercial regions, the spread a large organisation's account can have. */
 export const SYNTHETIC_REGIONS: readonly string[] = [
@@ -59,18 +67,6 @@ export interface SyntheticStats {
   readonly danglingReferences: number;
 }
 
-type Json = Record<string, unknown>;
-
-const awsManaged = (name: string): string => `arn:${PARTITION}:iam::aws:policy/${name}`;
-const roleArn = (path: string, name: string): string =>
-  `arn:${PARTITION}:iam::${ACCOUNT_ID}:role${path}${name}`;
-const customerPolicyArn = (name: string): string => `arn:${PARTITION}:iam::${ACCOUNT_ID}:policy/${name}`;
-
-const trust = (service: string): Json => ({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-});
-
 /** Small deterministic PRNG (mulberry32) so every run audits the same account. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -82,105 +78,6 @@ function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
-
-const SERVICES = ['s3', 'dynamodb', 'sqs', 'sns', 'logs', 'kms', 'secretsmanager', 'ssm', 'lambda', 'events'];
-
-function workloadDocument(index: number, next: () => number): Json {
-  const service = SERVICES[index % SERVICES.length] ?? 's3';
-  const statements: Json[] = [
-    {
-      Sid: `Use${service}`,
-      Effect: 'Allow',
-      Action: [`${service}:Get*`, `${service}:List*`, `${service}:Describe*`],
-      Resource: `arn:${PARTITION}:${service}:*:${ACCOUNT_ID}:team-${index}-*`,
-    },
-  ];
-  if (next() < 0.3) {
-    statements.push({
-      Effect: 'Allow',
-      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:GetAuthorizationToken'],
-      Resource: '*',
-    });
-  }
-  if (next() < 0.1) {
-    statements.push({
-      Effect: 'Deny',
-      Action: `${service}:Delete*`,
-      Resource: '*',
-      Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } },
-    });
-  }
-  return { Version: '2012-10-17', Statement: statements };
-}
-
-const scopedPushDocument = (repository: string): Json => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'PushCache',
-      Effect: 'Allow',
-      Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'],
-      Resource: `arn:${PARTITION}:ecr:eu-west-1:${ACCOUNT_ID}:repository/${repository}`,
-    },
-  ],
-});
-
-const BOUNDARY_DOCUMENT: Json = {
-  Version: '2012-10-17',
-  Statement: [
-    { Effect: 'Allow', Action: '*', Resource: '*' },
-    {
-      Effect: 'Deny',
-      Action: ['ecr:PutImage', 'ecr:BatchDeleteImage', 'ecr:DeleteRepository'],
-      Resource: '*',
-    },
-  ],
-};
-
-/** The AWS managed policies the roles use, as GetAccountAuthorizationDetails lists them (bundled ones + two more). */
-function awsManagedDocuments(): [string, Json][] {
-  const documents: [string, Json][] = [
-    [
-      'AmazonEKS_CNI_Policy',
-      {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['ec2:AssignPrivateIpAddresses', 'ec2:AttachNetworkInterface', 'ec2:Describe*'],
-            Resource: '*',
-          },
-        ],
-      },
-    ],
-    [
-      'AmazonEKSFargatePodExecutionRolePolicy',
-      {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: [
-              'ecr:GetAuthorizationToken',
-              'ecr:BatchCheckLayerAvailability',
-              'ecr:GetDownloadUrlForLayer',
-              'ecr:BatchGetImage',
-            ],
-            Resource: '*',
-          },
-        ],
-      },
-    ],
-  ];
-  for (const name of BUNDLED_MANAGED_POLICY_NAMES) {
-    const document = bundledManagedPolicy(name)?.document;
-    if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
-      documents.push([name, Object.fromEntries(Object.entries(document))]);
-    }
-  }
-  return documents;
-}
-
 /** A cluster in the snapshot's `eks` section (field names as the EKS API returns them). */
 interface SyntheticCluster {
   readonly name: string;
@@ -188,16 +85,6 @@ interface SyntheticCluster {
   readonly nodegroups: Json[];
   readonly accessEntries: Json[];
   readonly fargateProfiles: Json[];
-}
-
-interface RoleSpec {
-  readonly name: string;
-  readonly path: string;
-  readonly trustService: string;
-  readonly attached: string[];
-  readonly inline: { name: string; document: Json }[];
-  readonly tags: { Key: string; Value: string }[];
-  readonly boundary: string | null;
 }
 
 /** The synthetic account and what is in it. */
@@ -299,155 +186,5 @@ export function syntheticSnapshot(options: SyntheticOptions): { snapshot: Json; 
       customerPolicies: policyCount,
       danglingReferences,
     },
-  };
-}
-
-function customerPolicies(count: number, next: () => number, doc: (document: Json) => unknown): Json[] {
-  const policies: Json[] = [];
-  for (let p = 0; p < count; p += 1) {
-    const name = `team-policy-${p}`;
-    const versions = [{ VersionId: 'v2', IsDefaultVersion: true, Document: doc(workloadDocument(p, next)) }];
-    if (p % 4 === 0)
-      versions.push({
-        VersionId: 'v1',
-        IsDefaultVersion: false,
-        Document: doc(workloadDocument(p + 1, next)),
-      });
-    policies.push({
-      PolicyName: name,
-      Arn: customerPolicyArn(name),
-      Path: '/',
-      DefaultVersionId: 'v2',
-      AttachmentCount: 0,
-      IsAttachable: true,
-      PolicyVersionList: versions,
-    });
-  }
-  for (const [name, document] of awsManagedDocuments()) {
-    const arn = awsManaged(name);
-    policies.push({
-      PolicyName: name,
-      Arn: arn,
-      Path: '/',
-      DefaultVersionId: 'v1',
-      PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: doc(document) }],
-    });
-  }
-  policies.push({
-    PolicyName: 'node-boundary',
-    Arn: customerPolicyArn('node-boundary'),
-    DefaultVersionId: 'v1',
-    PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: doc(BOUNDARY_DOCUMENT) }],
-  });
-  return policies;
-}
-
-/** A node role: worker, CNI and pull policies, one shared customer policy; ~12% can write to ECR, ~3% exempt. */
-function nodeRole(name: string, path: string, next: () => number, pickPolicy: () => string): RoleSpec {
-  const attached = [
-    awsManaged('AmazonEKSWorkerNodePolicy'),
-    awsManaged('AmazonEKS_CNI_Policy'),
-    awsManaged(next() < 0.5 ? 'AmazonEC2ContainerRegistryReadOnly' : 'AmazonEC2ContainerRegistryPullOnly'),
-    pickPolicy(),
-  ];
-  const inline: RoleSpec['inline'] = [];
-  const tags: RoleSpec['tags'] = [{ Key: 'team', Value: 'platform' }];
-  let boundary: string | null = null;
-  const roll = next();
-  if (roll < 0.06) attached.push(awsManaged('AmazonEC2ContainerRegistryPowerUser'));
-  else if (roll < 0.08) attached.push(awsManaged('AmazonEC2ContainerRegistryFullAccess'));
-  else if (roll < 0.09) attached.push(awsManaged('AdministratorAccess'));
-  else if (roll < 0.12) inline.push({ name: 'push-cache', document: scopedPushDocument(`${name}-cache`) });
-  else if (roll < 0.14) {
-    attached.push(awsManaged('AmazonEC2ContainerRegistryPowerUser'));
-    boundary = customerPolicyArn('node-boundary');
-  }
-  if (roll < 0.12 && next() < 0.25) {
-    const until = next() < 0.5 ? '2026-11-30' : '2027-06-30';
-    tags.push({
-      Key: 'eks-ecr-guard:exempt',
-      Value: `image cache warmer, until=${until}; SEC-${Math.floor(next() * 9999)}`,
-    });
-  }
-  return { name, path, trustService: 'ec2.amazonaws.com', attached, inline, tags, boundary };
-}
-
-function fargateRole(name: string): RoleSpec {
-  return {
-    name,
-    path: '/',
-    trustService: 'eks-fargate-pods.amazonaws.com',
-    attached: [awsManaged('AmazonEKSFargatePodExecutionRolePolicy')],
-    inline: [],
-    tags: [],
-    boundary: null,
-  };
-}
-
-function autoModeRole(name: string): RoleSpec {
-  return {
-    name,
-    path: '/',
-    trustService: 'ec2.amazonaws.com',
-    attached: [
-      awsManaged('AmazonEKSWorkerNodeMinimalPolicy'),
-      awsManaged('AmazonEC2ContainerRegistryPullOnly'),
-    ],
-    inline: [],
-    tags: [],
-    boundary: null,
-  };
-}
-
-/** An ordinary workload role (Lambda, ECS task, CI): customer policies and inline policies, not a node role. */
-function workloadRole(index: number, next: () => number, pickPolicy: () => string): RoleSpec {
-  const services = [
-    'lambda.amazonaws.com',
-    'ecs-tasks.amazonaws.com',
-    'codebuild.amazonaws.com',
-    'ec2.amazonaws.com',
-  ];
-  const trustService = services[index % services.length] ?? 'lambda.amazonaws.com';
-  const attached = Array.from({ length: 1 + Math.floor(next() * 3) }, pickPolicy);
-  if (index % 50 === 0) attached.push(awsManaged('AmazonEC2ContainerRegistryPowerUser'));
-  const inline = Array.from({ length: Math.floor(next() * 3) }, (_, i) => ({
-    name: `inline-${i}`,
-    document: workloadDocument(index * 7 + i, next),
-  }));
-  return {
-    name: `app-${index}-${trustService.split('.')[0] ?? 'svc'}-role`,
-    path: index % 3 === 0 ? '/service-role/' : '/',
-    trustService,
-    attached: [...new Set(attached)],
-    inline,
-    tags: index % 10 === 0 ? [{ Key: 'team', Value: `team-${index % 40}` }] : [],
-    boundary: null,
-  };
-}
-
-function roleDetail(role: RoleSpec, index: number, doc: (document: Json) => unknown): Json {
-  return {
-    Path: role.path,
-    RoleName: role.name,
-    RoleId: `AROA${String(index).padStart(17, '0')}`,
-    Arn: roleArn(role.path, role.name),
-    CreateDate: '2025-01-01T00:00:00Z',
-    AssumeRolePolicyDocument: doc(trust(role.trustService)),
-    InstanceProfileList: [],
-    RolePolicyList: role.inline.map((policy) => ({
-      PolicyName: policy.name,
-      PolicyDocument: doc(policy.document),
-    })),
-    AttachedManagedPolicies: role.attached.map((arn) => ({
-      PolicyName: arn.slice(arn.lastIndexOf('/') + 1),
-      PolicyArn: arn,
-    })),
-    ...(role.boundary === null
-      ? {}
-      : {
-          PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.boundary },
-        }),
-    Tags: role.tags,
-    RoleLastUsed: {},
   };
 }

@@ -1,0 +1,141 @@
+// Dev script support (benchmark, events measurement): runs one committed sample event through the real event path
+// over the in-memory fake AWS, cold then warm, counts the AWS calls and works out the minimum the event needs.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { buildDependencies, type Dependencies, processEvent } from '../../lambda/composition';
+import { type LambdaSettings, parseConfig } from '../../lambda/config';
+import { bundledManagedPolicy } from '../../lambda/domain/managed-policies';
+import type { Decision } from '../../lambda/domain/types';
+import { parseRoleChangeEvent } from '../../lambda/events/role-change';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
+import { replayRecordedCall } from '../../lambda/in-memory-aws/replay';
+
+export interface CallCount {
+  readonly reads: number;
+  readonly iam: number;
+  readonly eks: number;
+  readonly account: number;
+  readonly sns: number;
+  readonly commands: string;
+}
+
+export interface EventFigures {
+  readonly file: string;
+  readonly outcome: string;
+  readonly kind: 'no-grant' | 'ignored' | 'node-role' | 'other-role';
+  readonly bound: number;
+  readonly boundFormula: string;
+  /** Attached AWS managed policies whose document does not ship with the guard (each costs a read). */
+  readonly awsManagedNotBundled: readonly string[];
+  readonly cold: CallCount;
+  readonly warm: CallCount;
+}
+
+function countCalls(fake: FakeAws): CallCount {
+  const calls = fake.calls;
+  const by = (service: string) => calls.filter((call) => call.service === service).length;
+  const reads = calls.filter((call) => call.service !== 'sns');
+  const tally = new Map<string, number>();
+  for (const call of reads) tally.set(call.command, (tally.get(call.command) ?? 0) + 1);
+  return {
+    reads: reads.length,
+    iam: by('iam'),
+    eks: by('eks'),
+    account: by('account'),
+    sns: by('sns'),
+    commands: [...tally].map(([command, n]) => (n === 1 ? command : `${command}×${n}`)).join(', '),
+  };
+}
+
+/** The minimum the event needs (see the events section of docs/benchmarks.md for the formula) from what the decisions touched. */
+function callBound(
+  fake: FakeAws,
+  raw: unknown,
+  decisions: readonly Decision[],
+): Pick<EventFigures, 'kind' | 'bound' | 'boundFormula' | 'awsManagedNotBundled'> {
+  const change = parseRoleChangeEvent(raw);
+  const roleDecisions = decisions.filter((d) => d.scope === 'role' || d.verdict === 'not-node-role');
+  if (roleDecisions.length === 0) {
+    if (decisions.every((d) => d.verdict === 'ignored') && change.kind === 'ignored') {
+      return { kind: 'ignored', bound: 0, boundFormula: '0 (nothing to read)', awsManagedNotBundled: [] };
+    }
+    const bound = change.kind === 'role-policy-put' || change.kind === 'role-policy-deleted' ? 0 : 2;
+    const boundFormula = bound === 0 ? '0 (document in the event)' : '≤ 2';
+    return { kind: 'no-grant', bound, boundFormula, awsManagedNotBundled: [] };
+  }
+  const parts: string[] = [];
+  let bound = change.kind === 'policy-version' ? 1 : 0;
+  if (bound === 1) parts.push('1 ListEntitiesForPolicy');
+  let nodeRole = false;
+  const notBundled: string[] = [];
+  for (const decision of roleDecisions) {
+    const name = decision.role?.name ?? '';
+    const state = fake.roleState(name);
+    const customer = state.attached.filter((arn) => !arn.includes(':iam::aws:policy/')).length;
+    const boundary = fake.roleBoundary(name);
+    const customerBoundary = boundary !== null && !boundary.includes(':iam::aws:policy/') ? 1 : 0;
+    const inline = Object.keys(state.inline).length;
+    const isNode = decision.nodeRole.evidence.length > 0;
+    nodeRole ||= isNode;
+    if (isNode) {
+      const awsManaged = [...state.attached, ...(boundary === null ? [] : [boundary])].filter(
+        (arn) => arn.includes(':iam::aws:policy/') && bundledManagedPolicy(arn) === null,
+      );
+      notBundled.push(...awsManaged.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)));
+    }
+    const perRole = isNode ? 3 + inline + customer + customerBoundary : 3;
+    bound += perRole;
+    parts.push(
+      isNode
+        ? `3 + ${inline} inline + ${customer + customerBoundary} customer managed`
+        : '3 (not a node role)',
+    );
+  }
+  return {
+    kind: nodeRole ? 'node-role' : 'other-role',
+    bound,
+    boundFormula: parts.join(' + '),
+    awsManagedNotBundled: notBundled,
+  };
+}
+
+function outcomeText(decisions: readonly Decision[]): string {
+  return decisions
+    .map(
+      (d) =>
+        `${d.verdict}${d.severity === null ? '' : ` ${d.severity}`}${d.scope === 'change' ? ' (change only)' : ''}`,
+    )
+    .join('; ');
+}
+
+/** The calls of one event file (`file` shown relative to `root`) against a fresh fake AWS loaded with `sample`. */
+export async function eventCalls(root: string, file: string, sample: unknown): Promise<EventFigures> {
+  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  // Page size 50 (the Account API's maximum; IAM's default is 100): the sample's lists fit one page.
+  const fake = FakeAws.fromSnapshot(sample, { pageSize: 50 });
+  const settings: LambdaSettings = {
+    config: parseConfig({ mode: 'alert' }),
+    partition: fake.partition,
+    accountId: fake.accountId,
+    alertTopicArn: fake.addTopic('eks-ecr-guard-alerts'),
+    chatTopicArn: null,
+    idempotencyTableName: null,
+    guardRoleArn: null,
+  };
+  const deps: Dependencies = buildDependencies(settings, fake.clients(), { sleep: async () => undefined });
+  await replayRecordedCall(fake.iamClient(), raw);
+  fake.resetCalls();
+  await processEvent(deps, raw);
+  const cold = countCalls(fake);
+  fake.resetCalls();
+  const warmRun = await processEvent(deps, raw);
+  const warm = countCalls(fake);
+  const decisions = warmRun.details.map((detail) => detail.decision);
+  return {
+    file: relative(root, file),
+    outcome: outcomeText(decisions),
+    ...callBound(fake, raw, decisions),
+    cold,
+    warm,
+  };
+}
