@@ -8,12 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { loadSnapshot, readSnapshotFile, SnapshotAccountView } from '../lambda/account/snapshot';
-import {
-  buildDependencies,
-  type Dependencies,
-  evaluationSettings,
-  processEvent,
-} from '../lambda/composition';
+import { buildDependencies, type Dependencies, evaluationSettings } from '../lambda/composition';
 import { type LambdaSettings, parseConfig } from '../lambda/config';
 import { bundledManagedPolicy } from '../lambda/domain/managed-policies';
 import type { Decision } from '../lambda/domain/types';
@@ -22,6 +17,7 @@ import { FakeAws } from '../lambda/testing/fake-aws';
 import { replayRecordedCall } from '../lambda/testing/replay';
 import { auditAccount } from '../lambda/usecases/audit';
 import { ChangeEvaluator } from '../lambda/usecases/evaluate-change';
+import { handleEvent } from '../lambda/usecases/handle-event';
 import { syntheticSnapshot } from './synthetic-account';
 
 const ROOT = join(__dirname, '..');
@@ -384,10 +380,10 @@ async function eventCalls(file: string, sample: unknown): Promise<EventFigures> 
   const deps: Dependencies = buildDependencies(settings, fake.clients(), { sleep: async () => undefined });
   await replayRecordedCall(fake.iamClient(), raw);
   fake.resetCalls();
-  await processEvent(deps, raw);
+  await handleEvent(deps, raw);
   const cold = countCalls(fake);
   fake.resetCalls();
-  const warmRun = await processEvent(deps, raw);
+  const warmRun = await handleEvent(deps, raw);
   const warm = countCalls(fake);
   const decisions = warmRun.details.map((detail) => detail.decision);
   return {
@@ -638,7 +634,7 @@ function markdown(
     '',
     'Events: the recorded CloudTrail samples (test/events/fixtures), the demo events (demo/events) and the',
     "bench's own changes that grant no ECR write (test/events/fixtures-bench). Each event runs through the real",
-    '`processEvent` (alert mode) with the in-memory fake AWS clients, against the',
+    '`handleEvent` (alert mode) with the in-memory fake AWS clients, against the',
     "demo sample account after the event's own call was replayed on it (page size 50: every list fits one page).",
     "Counts are AWS read calls (IAM, EKS, Account) from the fake's call log; SNS publishes are listed apart.",
     'Cold: a fresh `Dependencies` (empty node-role and policy caches); warm: the same event again on the same',

@@ -1,5 +1,5 @@
 // Notify (pure): the human part of the alert e-mail: plain text, sections with headings, lines of ~100 characters.
-import { PULL_BRIDGE_POLICY_NAME } from '../config';
+import { PULL_BRIDGE_POLICY_NAME } from '../contract';
 import type {
   DenyNote,
   Grant,
