@@ -7,6 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { LiveAccountView } from './account/live';
 import {
   ECR_WRITE_MANAGED_POLICY_NAMES,
+  EXEMPT_TAG_KEY,
   GUARD_POLICY_NAME,
   type GuardConfig,
   type LambdaSettings,
@@ -67,6 +68,7 @@ export function evaluationSettings(
     nodePullActions: NODE_PULL_ACTIONS,
     pullPolicies: PULL_MANAGED_POLICY_NAMES,
     exemptRoles: config.exemptRoles,
+    exemptTagKey: EXEMPT_TAG_KEY,
     managedPolicyQuota: config.managedPolicyQuota,
     today,
   };
