@@ -2,6 +2,7 @@
 // (docs/snapshot-format.md): node roles behind managed node groups, Karpenter access entries, Auto Mode and Fargate,
 // self-managed (heuristic) node roles, ordinary workload roles, shared customer managed policies, a few violations,
 // exemptions and dangling EKS references.
+import { EXEMPT_TAG_KEY } from '../lambda/contract';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../lambda/domain/managed-policies';
 
 export const ACCOUNT_ID = '123456789012';
@@ -365,7 +366,7 @@ function nodeRole(name: string, path: string, next: () => number, pickPolicy: ()
   if (roll < 0.12 && next() < 0.25) {
     const until = next() < 0.5 ? '2026-11-30' : '2027-06-30';
     tags.push({
-      Key: 'eks-ecr-guard:exempt',
+      Key: EXEMPT_TAG_KEY,
       Value: `image cache warmer, until=${until}; SEC-${Math.floor(next() * 9999)}`,
     });
   }

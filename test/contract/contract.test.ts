@@ -195,10 +195,13 @@ describe('the IAM conditions allow exactly what the runtime would change', () =>
     condition: resolveIntrinsics(statement.condition, INTRINSICS),
   }));
   const [eventFunction] = deployedFunctions(home).filter((fn) => /evaluates/.test(fn.description));
-  const settings = settingsFromEnv(eventFunction?.variables ?? {});
-  const runtime = evaluationSettings(settings.config, settings.partition);
-  const arns = (names: readonly string[]) =>
-    names.map((name) => awsManagedPolicyArn(settings.partition, name));
+  /** What the runtime reads from that environment (inside each test: a refusal fails the test, not the file). */
+  const runtimeOf = () => {
+    const settings = settingsFromEnv(eventFunction?.variables ?? {});
+    const arns = (names: readonly string[]) =>
+      names.map((name) => awsManagedPolicyArn(settings.partition, name)).sort();
+    return { settings, evaluation: evaluationSettings(settings.config, settings.partition), arns };
+  };
   const policyArnsOf = (sid: string): string[] => {
     const found = statements.filter((statement) => statement.sid === sid);
     expect(found.length).toBeGreaterThan(0);
@@ -213,15 +216,18 @@ describe('the IAM conditions allow exactly what the runtime would change', () =>
   };
 
   it('may detach exactly the write policies the plan swaps', () => {
-    expect(policyArnsOf('DetachEcrWritePolicies')).toEqual(arns(runtime.swappableManagedPolicies).sort());
+    const { evaluation, arns } = runtimeOf();
+    expect(policyArnsOf('DetachEcrWritePolicies')).toEqual(arns(evaluation.swappableManagedPolicies));
   });
 
   it('may attach exactly the replacement the runtime reads from its environment', () => {
+    const { settings, evaluation: runtime, arns } = runtimeOf();
     expect(runtime.pullPolicies).toContain(settings.config.replacementPolicy);
     expect(policyArnsOf('AttachReplacementPullPolicy')).toEqual(arns([settings.config.replacementPolicy]));
   });
 
   it('pins every IAM write to roles without the tag the runtime treats as an exemption', () => {
+    const { evaluation: runtime } = runtimeOf();
     const writes = statements.filter((statement) =>
       statement.actions.some((action) => /^iam:(Attach|Detach|Put|Delete)/.test(action)),
     );
