@@ -1,31 +1,34 @@
-// Composition root shared by the Lambda handlers, the CLI and the demo: builds gateways, the account view
-// and the use cases from settings and SDK clients; `processEvent` is the event path from raw event to alerts.
+// Composition root shared by the Lambda handlers, the CLI and the demo: builds SDK clients, gateways, the account
+// view and the use cases from settings, and wires them into the event pipeline (use case handle-event).
 import { AccountClient } from '@aws-sdk/client-account';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { LiveAccountView } from './account/live';
-import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings, PULL_BRIDGE_POLICY_NAME } from './config';
+import {
+  ECR_WRITE_MANAGED_POLICY_NAMES,
+  EXEMPT_TAG_KEY,
+  GUARD_POLICY_NAME,
+  type GuardConfig,
+  type LambdaSettings,
+  PULL_BRIDGE_POLICY_NAME,
+  PULL_MANAGED_POLICY_NAMES,
+} from './contract';
 import { NODE_PULL_ACTIONS, pullAllowance, WRITE_ACTIONS } from './domain/catalogue';
-import { ignoredDecision } from './domain/decision';
-import { KNOWN_WRITE_MANAGED_POLICIES, REPLACEMENT_POLICIES } from './domain/managed-policies';
-import type { Decision, RemediationOutcome } from './domain/types';
-import { guardActorArn, parseRoleChangeEvent } from './events/role-change';
+import type { AwsClients } from './gateways/aws-clients';
 import { EksGateway } from './gateways/eks-gateway';
 import { IamGateway } from './gateways/iam-gateway';
 import { RegionsGateway } from './gateways/regions-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
 import { ChangeEvaluator, type EvaluationSettings } from './usecases/evaluate-change';
+import type { EventPipeline } from './usecases/handle-event';
 import { Notifier } from './usecases/notify';
-import { pullCoverage, Remediator, shouldRemediate } from './usecases/remediate';
+import { pullCoverage, Remediator } from './usecases/remediate';
+import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
 
-/** The SDK clients the guard uses; built once per container (or handed in by tests and the demo). */
-export interface AwsClients {
-  readonly iam: IAMClient;
-  readonly eksFor: (region: string) => EKSClient;
-  readonly sns: SNSClient;
-  readonly account: AccountClient;
-}
+export type { AwsClients } from './gateways/aws-clients';
+export type { GuardLogger, GuardMetrics } from './usecases/telemetry';
+export { noMetrics, silentLogger } from './usecases/telemetry';
 
 /** Standard SDK retries in adaptive mode; endpoints from the standard settings (AWS_ENDPOINT_URL...). */
 export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): AwsClients {
@@ -46,22 +49,6 @@ export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): 
   };
 }
 
-/** Minimal logging surface (Powertools Logger satisfies it; the CLI passes a quiet one). */
-export interface GuardLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-  appendKeys?(keys: Record<string, unknown>): void;
-}
-
-/** Minimal metrics surface (Powertools Metrics satisfies it). */
-export interface GuardMetrics {
-  addMetric(name: string, unit: 'Count' | 'Milliseconds' | 'Percent' | 'Seconds', value: number): void;
-}
-
-export const silentLogger: GuardLogger = { info() {}, warn() {}, error() {} };
-export const noMetrics: GuardMetrics = { addMetric() {} };
-
 export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
 
 /** Resolves the evaluation settings from the validated config (pull allowance checked against the catalogue). */
@@ -77,16 +64,18 @@ export function evaluationSettings(
     guardPolicyName: GUARD_POLICY_NAME,
     pullAllowance: allowance,
     writeActionsToDeny: WRITE_ACTIONS.filter((a) => !allowance.has(a)),
-    swappableManagedPolicies: KNOWN_WRITE_MANAGED_POLICIES,
+    swappableManagedPolicies: ECR_WRITE_MANAGED_POLICY_NAMES,
     nodePullActions: NODE_PULL_ACTIONS,
-    pullPolicies: REPLACEMENT_POLICIES,
+    pullPolicies: PULL_MANAGED_POLICY_NAMES,
     exemptRoles: config.exemptRoles,
+    exemptTagKey: EXEMPT_TAG_KEY,
     managedPolicyQuota: config.managedPolicyQuota,
     today,
   };
 }
 
-export interface Dependencies {
+/** Everything built for one container: the event pipeline plus what the CLI, the demo and the sweep reuse. */
+export interface Dependencies extends EventPipeline {
   readonly settings: LambdaSettings;
   readonly iam: IamGateway;
   readonly view: LiveAccountView;
@@ -153,6 +142,8 @@ export function buildDependencies(
   });
   return {
     settings,
+    config,
+    guardRoleArn: settings.guardRoleArn,
     iam,
     view,
     evaluator,
@@ -162,123 +153,4 @@ export function buildDependencies(
     metrics: options.metrics ?? noMetrics,
     now,
   };
-}
-
-/** What one event led to; JSON-serialisable (it is the idempotency record's stored result). */
-export interface EventResult {
-  readonly eventId: string | null;
-  readonly eventName: string | null;
-  readonly outcomes: readonly {
-    readonly verdict: Decision['verdict'];
-    readonly role: string | null;
-    readonly severity: Decision['severity'];
-    readonly remediation: RemediationOutcome['status'] | null;
-    readonly alerted: boolean;
-  }[];
-}
-
-export interface ProcessedDecision {
-  readonly decision: Decision;
-  readonly outcome: RemediationOutcome | null;
-  readonly alerted: boolean;
-}
-
-const SEVERITY_METRIC = {
-  critical: 'ViolationsCritical',
-  high: 'ViolationsHigh',
-  medium: 'ViolationsMedium',
-} as const;
-
-/** The event path: parse at the edge, evaluate, remediate behind the gate, alert, and record metrics. */
-export async function processEvent(
-  deps: Dependencies,
-  raw: unknown,
-): Promise<EventResult & { details: ProcessedDecision[] }> {
-  const started = deps.now();
-  const change = parseRoleChangeEvent(raw);
-  deps.logger.appendKeys?.({ correlation_id: change.event.id, eventName: change.event.name });
-
-  // Loop safety: the guard's own attach/detach/put calls come back as events; they need no look.
-  const decisions = isGuardsOwnChange(deps, raw)
-    ? [ignoredDecision(change.event, 'The change was made by eks-ecr-guard itself.')]
-    : await deps.evaluator.evaluate(change);
-
-  const details: ProcessedDecision[] = [];
-  for (const decision of decisions) {
-    details.push(await handleDecision(deps, decision));
-  }
-  deps.metrics.addMetric('EventsEvaluated', 'Count', 1);
-  deps.metrics.addMetric('DecisionLatency', 'Milliseconds', deps.now() - started);
-  return {
-    eventId: change.event.id,
-    eventName: change.event.name,
-    outcomes: details.map(({ decision, outcome, alerted }) => ({
-      verdict: decision.verdict,
-      role: decision.role?.name ?? null,
-      severity: decision.severity,
-      remediation: outcome?.status ?? null,
-      alerted,
-    })),
-    details,
-  };
-}
-
-function isGuardsOwnChange(deps: Dependencies, raw: unknown): boolean {
-  const guardRole = deps.settings.guardRoleArn;
-  return guardRole !== null && guardActorArn(raw) === guardRole;
-}
-
-async function handleDecision(deps: Dependencies, decision: Decision): Promise<ProcessedDecision> {
-  const { logger, metrics } = deps;
-  logger.info('decision', {
-    verdict: decision.verdict,
-    severity: decision.severity,
-    role: decision.role?.name ?? null,
-    reason: decision.reason,
-    ecrWriteActions: decision.ecrWriteActions,
-  });
-  if (decision.verdict === 'violation' && decision.severity !== null) {
-    metrics.addMetric(SEVERITY_METRIC[decision.severity], 'Count', 1);
-  }
-  if (decision.verdict === 'indeterminate') metrics.addMetric('Indeterminate', 'Count', 1);
-
-  let outcome: RemediationOutcome | null = null;
-  if (shouldRemediate(decision, deps.settings.config)) {
-    outcome = await deps.remediator.remediate(decision);
-    if (outcome.status === 'applied') {
-      metrics.addMetric('RemediationsApplied', 'Count', 1);
-      const changedAt = Date.parse(decision.event.time ?? '');
-      // Time to remediate: from the CloudTrail event time of the change to the verified fix.
-      if (Number.isFinite(changedAt)) {
-        metrics.addMetric('TimeToRemediate', 'Seconds', Math.max(0, (deps.now() - changedAt) / 1000));
-      }
-    }
-    if (outcome.status === 'failed-safe' || outcome.status === 'failed-pulls-at-risk') {
-      metrics.addMetric('RemediationFailures', 'Count', 1);
-      logger.error('remediation failed', {
-        status: outcome.status,
-        error: outcome.error,
-        failedStep: outcome.failedStep,
-      });
-    } else {
-      logger.info('remediation', { status: outcome.status, applied: outcome.applied });
-    }
-  }
-  try {
-    const sent = await deps.notifier.notify(decision, outcome);
-    return { decision, outcome, alerted: sent.sent };
-  } catch (error) {
-    // The invocation fails and is retried, but a retry finds the role already fixed (compliant, no alert):
-    // say here, where the Errors alarm leads, what the guard changed that nobody was told about.
-    if (outcome !== null) {
-      logger.error('the alert for a remediation could not be published', {
-        role: decision.role?.name ?? null,
-        status: outcome.status,
-        applied: outcome.applied,
-        notDone: outcome.notDone,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
-    }
-    throw error;
-  }
 }

@@ -1,8 +1,8 @@
-// Lambda adapter for the event path: Powertools observability and idempotency around `processEvent`.
+// Lambda adapter for the event path: Powertools idempotency and metric flushing around the handle-event use case.
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { type Dependencies, type EventResult, processEvent } from './composition';
+import { type EventPipeline, type EventResult, handleEvent } from './usecases/handle-event';
 
 /**
  * A duplicate delivery of the same CloudTrail record (same eventID, same call) is answered from the stored
@@ -13,7 +13,7 @@ export const IDEMPOTENCY_KEY_JMESPATH = '[detail.eventID, detail.eventName, deta
 export const IDEMPOTENCY_TTL_SECONDS = 6 * 60 * 60;
 
 export interface EventHandlerOptions {
-  readonly deps: Dependencies;
+  readonly deps: EventPipeline;
   /** DynamoDB in the Lambda; any persistence layer in tests. Null disables idempotency (CLI dry runs). */
   readonly persistence: BasePersistenceLayer | null;
   /** Flushes metrics at the end of each invocation (Powertools Metrics.publishStoredMetrics). */
@@ -25,7 +25,7 @@ export type EventHandler = (event: unknown, context: Context) => Promise<EventRe
 export function createEventHandler({ deps, persistence, flushMetrics }: EventHandlerOptions): EventHandler {
   const run = async (event: unknown, _context: Context): Promise<EventResult> => {
     try {
-      const { details: _details, ...result } = await processEvent(deps, event);
+      const { details: _details, ...result } = await handleEvent(deps, event);
       return result;
     } catch (error) {
       // Throttling, 5xx after SDK retries, SNS failures: throw so the async invocation is retried and then

@@ -2,7 +2,8 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import type { AwsClients, GuardMetrics } from './composition';
+import type { AwsClients } from './gateways/aws-clients';
+import type { GuardMetrics } from './usecases/telemetry';
 
 const UNITS = {
   Count: MetricUnit.Count,

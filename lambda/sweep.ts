@@ -1,20 +1,12 @@
 // Composition of the scheduled sweep: collect the live account (one GAAD pass + EKS inventory), audit it in memory,
-// remediate violations behind the same gate as the event path, publish one digest and the compliance KPIs.
+// remediate and count violations through the event pipeline's code (use case handle-event), publish one digest and
+// the compliance KPIs.
 import { loadSnapshot } from './account/snapshot-format';
 import { SnapshotAccountView } from './account/snapshot-view';
-import {
-  type AwsClients,
-  buildDependencies,
-  type Dependencies,
-  evaluationSettings,
-  type GuardLogger,
-  type GuardMetrics,
-  noMetrics,
-  silentLogger,
-  todayUtc,
-} from './composition';
-import type { LambdaSettings } from './config';
-import type { Decision, Severity } from './domain/types';
+import { buildDependencies, type Dependencies, evaluationSettings, todayUtc } from './composition';
+import { type LambdaSettings, METRIC, OPEN_VIOLATION_METRIC } from './contract';
+import type { Decision } from './domain/types';
+import type { AwsClients } from './gateways/aws-clients';
 import type { EksRegionWarning } from './gateways/eks-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
 import {
@@ -33,8 +25,9 @@ import {
 } from './usecases/audit';
 import { type CollectionSources, collectSnapshot, liveCollectionSources } from './usecases/collect-snapshot';
 import { ChangeEvaluator } from './usecases/evaluate-change';
+import { errorText, remediateDecision } from './usecases/handle-event';
 import type { Publisher } from './usecases/notify';
-import { shouldRemediate } from './usecases/remediate';
+import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
 
 export interface SweepOptions {
   readonly logger?: GuardLogger;
@@ -72,12 +65,6 @@ export interface SweepResult {
   readonly eksWarnings: readonly EksRegionWarning[];
   readonly durationMs: number;
 }
-
-const OPEN_VIOLATION_METRIC: Readonly<Record<Severity, string>> = {
-  critical: 'OpenViolationsCritical',
-  high: 'OpenViolationsHigh',
-  medium: 'OpenViolationsMedium',
-};
 
 export class Sweep {
   private readonly deps: Dependencies;
@@ -117,7 +104,7 @@ export class Sweep {
     this.emitKpis(kpis);
     const digest = await this.publishDigest(report, remediations, eksWarnings);
     const durationMs = this.now() - started;
-    this.metrics.addMetric('SweepDuration', 'Milliseconds', durationMs);
+    this.metrics.addMetric(METRIC.sweepDuration, 'Milliseconds', durationMs);
     this.logger.info('sweep finished', {
       summary: report.summary,
       kpis,
@@ -152,47 +139,36 @@ export class Sweep {
   }
 
   /**
-   * Remediate mode only: each violation passes the same `shouldRemediate` gate and the same Remediator as on the
-   * event path (which re-reads the live role first, so a role fixed since the collection is left alone). One
-   * role's failure never stops the others; it is reported in the digest.
+   * Remediate mode only: each violation passes the same gate, Remediator and counting as on the event path (the
+   * Remediator re-reads the live role first, so a role fixed since the collection is left alone). One role's
+   * failure never stops the others; it is reported in the digest.
    */
   private async remediate(report: AuditReport): Promise<Map<string, DigestRemediation>> {
     const results = new Map<string, DigestRemediation>();
     for (const role of violationsOf(report)) {
-      if (!shouldRemediate(role.decision, this.settings.config)) continue;
-      results.set(role.roleName, await this.remediateOne(role.decision));
+      const result = await this.remediateOne(role.decision);
+      if (result !== null) results.set(role.roleName, result);
     }
     return results;
   }
 
-  private async remediateOne(decision: Decision): Promise<DigestRemediation> {
-    const roleName = decision.role?.name ?? null;
+  private async remediateOne(decision: Decision): Promise<DigestRemediation | null> {
     try {
-      const outcome = await this.deps.remediator.remediate(decision);
-      if (outcome.status === 'applied') this.metrics.addMetric('RemediationsApplied', 'Count', 1);
-      if (outcome.status === 'failed-safe' || outcome.status === 'failed-pulls-at-risk') {
-        this.metrics.addMetric('RemediationFailures', 'Count', 1);
-        this.logger.error('remediation failed', {
-          role: roleName,
-          status: outcome.status,
-          error: outcome.error,
-        });
-      } else {
-        this.logger.info('remediation', { role: roleName, status: outcome.status, applied: outcome.applied });
-      }
-      return { status: outcome.status, error: outcome.error };
+      const outcome = await remediateDecision(this.deps, decision);
+      return outcome === null ? null : { status: outcome.status, error: outcome.error };
     } catch (error) {
-      this.metrics.addMetric('RemediationFailures', 'Count', 1);
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      this.logger.error('remediation threw', { role: roleName, error: text });
+      // The event path lets the invocation fail and be retried; the sweep records the role and carries on.
+      this.metrics.addMetric(METRIC.remediationFailures, 'Count', 1);
+      const text = errorText(error);
+      this.logger.error('remediation threw', { role: decision.role?.name ?? null, error: text });
       return { status: 'error', error: text };
     }
   }
 
   private emitKpis(kpis: SweepKpis): void {
-    this.metrics.addMetric('NodeRolesTotal', 'Count', kpis.nodeRolesTotal);
-    this.metrics.addMetric('NodeRolesCompliant', 'Count', kpis.nodeRolesCompliant);
-    this.metrics.addMetric('ComplianceRatio', 'Percent', kpis.complianceRatio);
+    this.metrics.addMetric(METRIC.nodeRolesTotal, 'Count', kpis.nodeRolesTotal);
+    this.metrics.addMetric(METRIC.nodeRolesCompliant, 'Count', kpis.nodeRolesCompliant);
+    this.metrics.addMetric(METRIC.complianceRatio, 'Percent', kpis.complianceRatio);
     for (const severity of SEVERITIES) {
       this.metrics.addMetric(OPEN_VIOLATION_METRIC[severity], 'Count', kpis.open[severity]);
     }

@@ -1,14 +1,13 @@
 // Infrastructure (CDK) layer: parses and validates the app's cdk.json / `-c key=value` context once, before synth.
 import {
-  GUARD_DEFAULTS,
+  AWS_REGION_PATTERN,
   GUARD_MODES,
   type GuardMode,
-  LOG_RETENTION_DAYS,
-  type LogRetentionDays,
-  MAX_NODE_ROLE_CACHE_TTL_SECONDS,
+  NODE_ROLE_CACHE_TTL_LIMITS,
   REPLACEMENT_POLICY_NAMES,
   type ReplacementPolicyName,
-} from './guard-defaults';
+} from '../lambda/contract';
+import { GUARD_DEFAULTS, LOG_RETENTION_DAYS, type LogRetentionDays } from './guard-defaults';
 
 /** A context value that is missing or invalid. The message names the key and what it accepts. */
 export class GuardConfigError extends Error {
@@ -25,8 +24,13 @@ export class GuardConfigError extends Error {
   }
 }
 
-/** Every setting the app reads, validated and with defaults applied. */
-export interface GuardConfig {
+/**
+ * Every setting the app reads from its context, in the context's formats, with defaults applied. The values
+ * the functions also receive are validated again, by the contract's one schema, when the construct writes
+ * the environment (see `configEnvironment`); this parser adds the formats only the app knows (e-mails, topic
+ * ARNs, schedules) and clear messages for `-c` values.
+ */
+export interface GuardAppConfig {
   readonly mode: GuardMode;
   readonly replacementPolicy: ReplacementPolicyName;
   readonly notificationEmails: readonly string[];
@@ -53,7 +57,7 @@ export interface GuardConfig {
 export type ContextReader = (key: string) => unknown;
 
 /** Parses every key once. Throws GuardConfigError on the first bad key. */
-export function loadGuardConfig(read: ContextReader): GuardConfig {
+export function loadGuardConfig(read: ContextReader): GuardAppConfig {
   return {
     mode: parseChoice(read, 'mode', GUARD_MODES, GUARD_DEFAULTS.mode),
     replacementPolicy: parseChoice(
@@ -80,7 +84,7 @@ export function loadGuardConfig(read: ContextReader): GuardConfig {
     nodeRoleCacheTtlSeconds: parseInteger(
       read,
       'nodeRoleCacheTtlSeconds',
-      { min: 0, max: MAX_NODE_ROLE_CACHE_TTL_SECONDS },
+      NODE_ROLE_CACHE_TTL_LIMITS,
       GUARD_DEFAULTS.nodeRoleCacheTtlSeconds,
     ),
     operationsEmails: parseList(read, 'operationsEmails', EMAIL),
@@ -121,7 +125,7 @@ const ECR_ACTION: ValueFormat = {
 
 const REGION: ValueFormat = {
   description: 'AWS Region codes such as us-east-1 or eu-west-1',
-  test: (value) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(value),
+  test: (value) => AWS_REGION_PATTERN.test(value),
 };
 
 const SCHEDULE: ValueFormat = {

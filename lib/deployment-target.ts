@@ -1,5 +1,5 @@
 // Infrastructure (CDK) layer: decides where the stacks go (home region, the region IAM events arrive in).
-import { type GuardConfig, GuardConfigError } from './config';
+import { type GuardAppConfig, GuardConfigError } from './config';
 
 /**
  * Where the app deploys. `account` is undefined when no credentials resolve one: the stacks are then
@@ -27,7 +27,7 @@ function supportsCrossRegionBusTargets(region: string): boolean {
 }
 
 export interface TargetSources {
-  readonly config: GuardConfig;
+  readonly config: GuardAppConfig;
   /** Usually process.env (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION, set by the CDK CLI from the profile). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }

@@ -7,9 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { configEnvironment, ENV, type GuardMode, type ReplacementPolicyName } from '../lambda/contract';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
-import { GUARD_DEFAULTS, type GuardMode, type ReplacementPolicyName } from './guard-defaults';
+import { GUARD_DEFAULTS } from './guard-defaults';
 import { GUARD_ENTRIES, GuardFunction } from './guard-function';
 import { GuardMonitoring } from './guard-monitoring';
 import {
@@ -252,28 +253,34 @@ export class EksEcrGuard extends Construct {
 
   /** Environment (each setting its own variable) and permissions of both functions. */
   private configureFunctions(config: ResolvedProps): void {
+    const environment = configEnvironment({
+      config: {
+        mode: config.mode,
+        replacementPolicy: config.replacementPolicy,
+        exemptRoles: [...config.exemptRoles],
+        extraPullActions: [...config.extraPullActions],
+        eksRegions: [...config.eksRegions],
+        nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtl.toSeconds(),
+        notifyExempt: config.notifyExempt,
+      },
+      partition: Aws.PARTITION,
+      accountId: Aws.ACCOUNT_ID,
+    });
+    if (!environment.ok) throw new Error(`EksEcrGuard: ${environment.problems.join('; ')}`);
     const sweepReads = { eksRegions: config.eksRegions, includeAccountAuthorizationDetails: true };
     const eventReads = { eksRegions: config.eksRegions, includeAccountAuthorizationDetails: false };
     for (const [fn, reads] of [
       [this.eventFunction, eventReads],
       [this.sweepFunction, sweepReads],
     ] as const) {
-      fn.addEnvironment('GUARD_MODE', config.mode)
-        .addEnvironment('REPLACEMENT_POLICY_NAME', config.replacementPolicy)
-        .addEnvironment('GUARD_PARTITION', Aws.PARTITION)
-        .addEnvironment('GUARD_ACCOUNT_ID', Aws.ACCOUNT_ID)
-        .addEnvironment('EXEMPT_ROLES', JSON.stringify(config.exemptRoles))
-        .addEnvironment('EKS_REGIONS', JSON.stringify(config.eksRegions))
-        .addEnvironment('EXTRA_PULL_ACTIONS', JSON.stringify(config.extraPullActions))
-        .addEnvironment('NODE_ROLE_CACHE_TTL_SECONDS', String(config.nodeRoleCacheTtl.toSeconds()))
-        .addEnvironment('NOTIFY_EXEMPT', String(config.notifyExempt))
-        .bindTopic(this.alertTopic, 'ALERT_TOPIC_ARN')
+      fn.addEnvironmentVariables(environment.value)
+        .bindTopic(this.alertTopic, ENV.alertTopicArn)
         .addStatements(...readStatements(reads));
       acknowledgeReadFindings(fn, reads);
-      if (config.chatTopic) fn.bindTopic(config.chatTopic, 'CHAT_TOPIC_ARN');
-      else fn.addEnvironment('CHAT_TOPIC_ARN', '');
+      if (config.chatTopic) fn.bindTopic(config.chatTopic, ENV.chatTopicArn);
+      else fn.addEnvironment(ENV.chatTopicArn, '');
     }
-    this.eventFunction.bindTable(this.idempotencyTable, 'IDEMPOTENCY_TABLE_NAME');
+    this.eventFunction.bindTable(this.idempotencyTable, ENV.idempotencyTableName);
     // Only in remediate mode, both paths fix what they find (the sweep catches what events missed), with the
     // same conditioned statements; in alert mode neither function has any IAM write permission.
     if (config.mode === 'remediate') {

@@ -1,6 +1,6 @@
 // Infrastructure (CDK) layer: composes the app's stacks (home guard stack, plus the forwarder when needed).
 import type { App } from 'aws-cdk-lib';
-import type { GuardConfig } from './config';
+import type { GuardAppConfig } from './config';
 import { type DeploymentTarget, needsForwarder } from './deployment-target';
 import { EksEcrGuardStack } from './guard-stack';
 import { IamEventForwarderStack } from './iam-event-forwarder-stack';
@@ -14,7 +14,7 @@ export interface GuardStacks {
   readonly forwarder: IamEventForwarderStack | undefined;
 }
 
-export function addGuardStacks(app: App, config: GuardConfig, target: DeploymentTarget): GuardStacks {
+export function addGuardStacks(app: App, config: GuardAppConfig, target: DeploymentTarget): GuardStacks {
   const home = new EksEcrGuardStack(app, HOME_STACK_NAME, {
     env: { account: target.account, region: target.homeRegion },
     config,

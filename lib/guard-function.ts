@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EXEMPT_TAG_KEY, METRICS_NAMESPACE, SERVICE_NAME } from './guard-defaults';
+import { ENV, type EnvironmentVariable, EXEMPT_TAG_KEY, RUNTIME_ENVIRONMENT } from '../lambda/contract';
 
 /** Repository root (`dist/` in the built package): entries are given relative to it (`lambda/handler.ts`). */
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -153,18 +153,23 @@ export class GuardFunction extends Construct {
         externalModules: [...GUARD_BUNDLING.external],
       },
       environment: {
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        GUARD_ROLE_ARN: this.role.roleArn,
+        ...RUNTIME_ENVIRONMENT,
+        [ENV.guardRoleArn]: this.role.roleArn,
       },
     });
   }
 
-  /** Sets one environment variable (strings only: lists are JSON-encoded by the caller). */
-  addEnvironment(name: string, value: string): this {
+  /** Sets one environment variable the runtime reads (strings only: see the contract's `configEnvironment`). */
+  addEnvironment(name: EnvironmentVariable, value: string): this {
     this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Sets several variables at once (the contract writer's output). */
+  addEnvironmentVariables(variables: Readonly<Partial<Record<EnvironmentVariable, string>>>): this {
+    for (const [name, value] of Object.entries(variables)) {
+      if (value !== undefined) this.function.addEnvironment(name, value);
+    }
     return this;
   }
 
@@ -174,7 +179,7 @@ export class GuardFunction extends Construct {
   }
 
   /** Lets the function publish to the topic and tells it the topic's ARN in `envName`. */
-  bindTopic(topic: ITopic, envName: string): this {
+  bindTopic(topic: ITopic, envName: EnvironmentVariable): this {
     this.addStatements(
       new iam.PolicyStatement({
         sid: `PublishTo${pascalCase(envName.replace(/_ARN$/, ''))}`,
@@ -186,7 +191,7 @@ export class GuardFunction extends Construct {
   }
 
   /** Lets the function read and write items (Powertools idempotency) and tells it the table name in `envName`. */
-  bindTable(table: ITable, envName: string): this {
+  bindTable(table: ITable, envName: EnvironmentVariable): this {
     this.addStatements(
       new iam.PolicyStatement({
         sid: `ReadWrite${pascalCase(envName.replace(/_NAME$/, ''))}`,

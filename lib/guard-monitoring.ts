@@ -6,7 +6,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './guard-defaults';
+import {
+  METRIC,
+  METRICS_NAMESPACE,
+  type MetricName,
+  OPEN_VIOLATION_METRIC,
+  SERVICE_NAME,
+  VIOLATION_METRIC,
+} from '../lambda/contract';
 
 export interface GuardMonitoringProps {
   readonly eventFunction: lambda.IFunction;
@@ -20,9 +27,12 @@ export interface GuardMonitoringProps {
 
 const PERIOD = Duration.minutes(5);
 
+/** Severity order of the dashboard's widgets. */
+const SEVERITY_LEVELS = ['critical', 'high', 'medium'] as const;
+
 /** A metric the handlers emit through Powertools (namespace EksEcrGuard, dimension service). */
 export function guardMetric(
-  metricName: string,
+  metricName: MetricName,
   statistic = cloudwatch.Stats.SUM,
   period = PERIOD,
 ): cloudwatch.Metric {
@@ -78,9 +88,10 @@ export class GuardMonitoring extends Construct {
       }),
       'EventBridge could not invoke a guard function; inspect the rule dead-letter queue',
     );
+    // Named after the metric it watches.
     alarm(
-      'RemediationFailures',
-      guardMetric('RemediationFailures'),
+      METRIC.remediationFailures,
+      guardMetric(METRIC.remediationFailures),
       'a remediation did not finish (the alert lists what is left to do by hand)',
     );
     alarm(
@@ -101,23 +112,23 @@ export class GuardMonitoring extends Construct {
 }
 
 function kpiWidgets(): cloudwatch.IWidget[][] {
-  const daily = (name: string, statistic: string = cloudwatch.Stats.SUM) =>
+  const daily = (name: MetricName, statistic: string = cloudwatch.Stats.SUM) =>
     guardMetric(name, statistic, Duration.days(1));
   return [
     [
       new cloudwatch.SingleValueWidget({
         title: 'Node roles (last sweep)',
         metrics: [
-          daily('ComplianceRatio', cloudwatch.Stats.MINIMUM),
-          daily('NodeRolesTotal', cloudwatch.Stats.MAXIMUM),
-          daily('NodeRolesCompliant', cloudwatch.Stats.MINIMUM),
+          daily(METRIC.complianceRatio, cloudwatch.Stats.MINIMUM),
+          daily(METRIC.nodeRolesTotal, cloudwatch.Stats.MAXIMUM),
+          daily(METRIC.nodeRolesCompliant, cloudwatch.Stats.MINIMUM),
         ],
         width: 12,
       }),
       new cloudwatch.SingleValueWidget({
         title: 'Open violations (last sweep)',
-        metrics: ['Critical', 'High', 'Medium'].map((level) =>
-          daily(`OpenViolations${level}`, cloudwatch.Stats.MAXIMUM),
+        metrics: SEVERITY_LEVELS.map((level) =>
+          daily(OPEN_VIOLATION_METRIC[level], cloudwatch.Stats.MAXIMUM),
         ),
         width: 12,
       }),
@@ -125,14 +136,14 @@ function kpiWidgets(): cloudwatch.IWidget[][] {
     [
       new cloudwatch.GraphWidget({
         title: 'Violations detected',
-        left: ['ViolationsCritical', 'ViolationsHigh', 'ViolationsMedium', 'Indeterminate'].map((name) =>
+        left: [...SEVERITY_LEVELS.map((level) => VIOLATION_METRIC[level]), METRIC.indeterminate].map((name) =>
           guardMetric(name),
         ),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Events and remediations',
-        left: ['EventsEvaluated', 'RemediationsApplied', 'RemediationFailures'].map((name) =>
+        left: [METRIC.eventsEvaluated, METRIC.remediationsApplied, METRIC.remediationFailures].map((name) =>
           guardMetric(name),
         ),
         width: 12,
@@ -142,16 +153,16 @@ function kpiWidgets(): cloudwatch.IWidget[][] {
       new cloudwatch.GraphWidget({
         title: 'Decision latency (ms)',
         left: [
-          guardMetric('DecisionLatency', cloudwatch.Stats.percentile(50)),
-          guardMetric('DecisionLatency', cloudwatch.Stats.percentile(99)),
+          guardMetric(METRIC.decisionLatency, cloudwatch.Stats.percentile(50)),
+          guardMetric(METRIC.decisionLatency, cloudwatch.Stats.percentile(99)),
         ],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Time to remediate (s)',
         left: [
-          guardMetric('TimeToRemediate', cloudwatch.Stats.AVERAGE, Duration.days(1)),
-          guardMetric('TimeToRemediate', cloudwatch.Stats.MAXIMUM, Duration.days(1)),
+          guardMetric(METRIC.timeToRemediate, cloudwatch.Stats.AVERAGE, Duration.days(1)),
+          guardMetric(METRIC.timeToRemediate, cloudwatch.Stats.MAXIMUM, Duration.days(1)),
         ],
         width: 12,
       }),

@@ -2,7 +2,11 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { EXEMPT_TAG_KEY, KNOWN_ECR_WRITE_POLICY_NAMES, type ReplacementPolicyName } from './guard-defaults';
+import {
+  ECR_WRITE_MANAGED_POLICY_NAMES,
+  EXEMPT_TAG_KEY,
+  type ReplacementPolicyName,
+} from '../lambda/contract';
 
 /** `arn:<partition>:iam::aws:policy/<name>` for an AWS managed policy. */
 export function awsManagedPolicyArn(name: string): string {
@@ -105,7 +109,7 @@ const NOT_TAGGED_EXEMPT = { Null: { [`aws:ResourceTag/${EXEMPT_TAG_KEY}`]: 'true
  */
 export function remediationStatements(replacementPolicy: ReplacementPolicyName): iam.PolicyStatement[] {
   const replacementArn = awsManagedPolicyArn(replacementPolicy);
-  const writePolicyArns = KNOWN_ECR_WRITE_POLICY_NAMES.map(awsManagedPolicyArn);
+  const writePolicyArns = ECR_WRITE_MANAGED_POLICY_NAMES.map(awsManagedPolicyArn);
   return [
     new iam.PolicyStatement({
       sid: 'AttachReplacementPullPolicy',

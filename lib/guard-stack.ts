@@ -4,13 +4,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { GuardConfig } from './config';
+import type { GuardAppConfig } from './config';
 import { EksEcrGuard, type EksEcrGuardProps } from './eks-ecr-guard';
 import type { LogRetentionDays } from './guard-defaults';
 import { GuardTrail } from './guard-trail';
 
 export interface EksEcrGuardStackProps extends StackProps {
-  readonly config: GuardConfig;
+  readonly config: GuardAppConfig;
 }
 
 export class EksEcrGuardStack extends Stack {
@@ -27,7 +27,7 @@ export class EksEcrGuardStack extends Stack {
     this.trail = props.config.createTrail ? new GuardTrail(this, 'Trail') : undefined;
   }
 
-  private guardProps(config: GuardConfig): EksEcrGuardProps {
+  private guardProps(config: GuardAppConfig): EksEcrGuardProps {
     return {
       mode: config.mode,
       replacementPolicy: config.replacementPolicy,

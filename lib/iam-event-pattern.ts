@@ -1,16 +1,6 @@
 // Infrastructure (CDK) layer: the EventBridge pattern for IAM changes that can grant a role ECR write access.
 import { type EventPattern, Match } from 'aws-cdk-lib/aws-events';
-
-/** IAM API calls that can change what a role may do. */
-export const WATCHED_IAM_EVENT_NAMES = [
-  'AttachRolePolicy',
-  'PutRolePolicy',
-  'CreatePolicyVersion',
-  'SetDefaultPolicyVersion',
-  'PutRolePermissionsBoundary',
-  'DeleteRolePermissionsBoundary',
-  'DeleteRolePolicy',
-] as const;
+import { CLOUDTRAIL_DETAIL_TYPE, IAM_EVENT_SOURCE, WATCHED_EVENTS } from '../lambda/contract';
 
 export interface IamChangePatternOptions {
   /**
@@ -30,11 +20,11 @@ export interface IamChangePatternOptions {
 export function iamPolicyChangePattern(options: IamChangePatternOptions = {}): EventPattern {
   const excluded = options.excludedRoleArns ?? [];
   return {
-    source: ['aws.iam'],
-    detailType: ['AWS API Call via CloudTrail'],
+    source: [IAM_EVENT_SOURCE],
+    detailType: [CLOUDTRAIL_DETAIL_TYPE],
     detail: {
-      eventSource: ['iam.amazonaws.com'],
-      eventName: [...WATCHED_IAM_EVENT_NAMES],
+      eventSource: [WATCHED_EVENTS[IAM_EVENT_SOURCE].serviceEndpoint],
+      eventName: [...WATCHED_EVENTS[IAM_EVENT_SOURCE].eventNames],
       errorCode: Match.doesNotExist(),
       ...(excluded.length > 0 ? { $or: excludeSessionIssuers(excluded) } : {}),
     },

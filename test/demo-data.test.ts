@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSnapshotFile } from '../lambda/account/snapshot-format';
 import { SnapshotAccountView } from '../lambda/account/snapshot-view';
+import { EXEMPT_TAG_KEY } from '../lambda/contract';
 import { findExemption } from '../lambda/domain/exemptions';
 import { buildNodeRoleIndex, nodeRoleEvidence } from '../lambda/domain/node-roles';
 import { decodeDocument } from '../lambda/domain/policy-json';
@@ -96,7 +97,7 @@ describe('demo/sample-account.json', () => {
   it('exempts staging-build-nodes by tag until 2027-03-31', async () => {
     const role = await view().getRole('staging-build-nodes');
     if (role === null) throw new Error('staging-build-nodes missing');
-    expect(findExemption(role, { exemptRoles: [] }, '2026-11-20').exemption).toEqual({
+    expect(findExemption(role, { exemptRoles: [], tagKey: EXEMPT_TAG_KEY }, '2026-11-20').exemption).toEqual({
       source: 'tag',
       reason: 'image cache warmer SEC-1234',
       until: '2027-03-31',

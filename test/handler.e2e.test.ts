@@ -5,13 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { demoEventFiles } from '../lambda/cli/demo';
-import { buildDependencies, type Dependencies, type GuardMetrics } from '../lambda/composition';
-import { GUARD_POLICY_NAME, type GuardConfig, type LambdaSettings, parseConfig } from '../lambda/config';
+import { buildDependencies, type Dependencies } from '../lambda/composition';
+import { type GuardConfig, type LambdaSettings, parseConfig } from '../lambda/config';
+import { GUARD_POLICY_NAME } from '../lambda/contract';
 import { createEventHandler } from '../lambda/event-handler';
 import { FakeAws, type FakeAwsOptions } from '../lambda/in-memory-aws/fake-aws';
 import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/in-memory-aws/idempotency';
 import { replayRecordedCall } from '../lambda/in-memory-aws/replay';
 import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
+import type { GuardMetrics } from '../lambda/usecases/telemetry';
 
 const ROOT = join(__dirname, '..');
 const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');

@@ -3,10 +3,10 @@
 // nothing published for a clean account; and the Lambda entry's wiring.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GuardMetrics } from '../lambda/composition';
 import { type LambdaSettings, parseConfig } from '../lambda/config';
 import { FakeAws } from '../lambda/in-memory-aws/fake-aws';
 import { Sweep, type SweepOptions } from '../lambda/sweep';
+import type { GuardMetrics } from '../lambda/usecases/telemetry';
 
 const SAMPLE = join(__dirname, '..', 'demo', 'sample-account.json');
 const POWER_USER = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser';

@@ -1,10 +1,7 @@
-// Domain (pure): decides whether a role is exempt from the guard, from its `eks-ecr-guard:exempt` tag
-// (reason + optional `until=YYYY-MM-DD`) or the configured `exemptRoles` list.
+// Domain (pure): decides whether a role is exempt from the guard, from its exemption tag (the contract's
+// EXEMPT_TAG_KEY, passed in: reason + optional `until=YYYY-MM-DD`) or the configured `exemptRoles` list.
 import { matchesWildcard, roleNameFromArn } from './arn';
 import type { Exemption } from './types';
-
-/** The role tag that exempts a role; its value is a reason, optionally with `until=YYYY-MM-DD`. */
-export const EXEMPTION_TAG_KEY = 'eks-ecr-guard:exempt';
 
 /** Exemptions ending within this many days are reported as expiring soon. */
 export const EXPIRY_WARNING_DAYS = 14;
@@ -17,6 +14,8 @@ export interface ExemptionSubject {
 
 export interface ExemptionConfig {
   readonly exemptRoles: readonly string[];
+  /** The role tag that exempts a role; its value is a reason, optionally with `until=YYYY-MM-DD`. */
+  readonly tagKey: string;
 }
 
 export interface ExemptionResult {
@@ -38,13 +37,13 @@ export function findExemption(
   config: ExemptionConfig,
   today: string,
 ): ExemptionResult {
-  const tag = readExemptionTag(role.tags);
+  const tag = readExemptionTag(role.tags, config.tagKey);
   const warnings = [...tag.warnings];
   let expired: Exemption | null = null;
   if (tag.exemption !== null) {
     if (tag.exemption.until !== null && tag.exemption.until < today) {
       expired = tag.exemption;
-      warnings.push(`the ${EXEMPTION_TAG_KEY} tag expired on ${tag.exemption.until}`);
+      warnings.push(`the ${config.tagKey} tag expired on ${tag.exemption.until}`);
     } else {
       return { exemption: tag.exemption, expired: null, warnings };
     }
@@ -83,25 +82,23 @@ const UNTIL_PATTERN = /until\s*=\s*([^\s,;]*)/gi;
 /** Separators trimmed from both ends of each part of the reason. */
 const EDGE_SEPARATORS = /^[\s,;:|/-]+|[\s,;:|/-]+$/g;
 
-function readExemptionTag(tags: Readonly<Record<string, string>>): TagReading {
-  const value = tagValue(tags, EXEMPTION_TAG_KEY);
+function readExemptionTag(tags: Readonly<Record<string, string>>, tagKey: string): TagReading {
+  const value = tagValue(tags, tagKey);
   if (value === null) return { exemption: null, warnings: [] };
 
   const untilMatches = [...value.matchAll(UNTIL_PATTERN)];
   if (untilMatches.length > 1) {
-    return notExempt(
-      `the ${EXEMPTION_TAG_KEY} tag has ${untilMatches.length} until= dates; give exactly one`,
-    );
+    return notExempt(`the ${tagKey} tag has ${untilMatches.length} until= dates; give exactly one`);
   }
   const untilMatch = untilMatches[0];
   const until = untilMatch?.[1] ?? null;
   if (until !== null && parseIsoDate(until) === null) {
-    return notExempt(`the ${EXEMPTION_TAG_KEY} tag has until=${until.slice(0, 32)}, not a YYYY-MM-DD date`);
+    return notExempt(`the ${tagKey} tag has until=${until.slice(0, 32)}, not a YYYY-MM-DD date`);
   }
   const reason = reasonWithoutUntil(value, untilMatch);
   if (reason === '') {
     return notExempt(
-      `the ${EXEMPTION_TAG_KEY} tag has no reason; a reason is required (e.g. "CI builder, until=2027-01-31")`,
+      `the ${tagKey} tag has no reason; a reason is required (e.g. "CI builder, until=2027-01-31")`,
     );
   }
   return { exemption: { source: 'tag', reason, until }, warnings: [] };

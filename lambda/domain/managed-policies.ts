@@ -1,5 +1,6 @@
 // Domain data (pure): AWS managed policy documents bundled with the guard, used when an account view
-// cannot read them (offline snapshots) and to name the policies the decision and remediation rely on.
+// cannot read them (offline snapshots). Which of them the plan swaps or keeps is the contract's lists, passed in
+// by the composition root (the domain imports nothing outside itself).
 
 import { awsManagedPolicyArn, awsManagedPolicyName, partitionFromArn } from './arn';
 import administratorAccess from './managed-policies/AdministratorAccess.json';
@@ -41,19 +42,6 @@ const BUNDLED_BY_NAME: ReadonlyMap<string, BundledPolicyFile> = new Map(
 
 /** Names of every AWS managed policy whose document ships with the guard. */
 export const BUNDLED_MANAGED_POLICY_NAMES: readonly string[] = BUNDLED_FILES.map((file) => file.name);
-
-/** AWS managed policies that grant ECR (or ECR Public) write actions on their own. */
-export const KNOWN_WRITE_MANAGED_POLICIES = [
-  'AmazonEC2ContainerRegistryFullAccess',
-  'AmazonEC2ContainerRegistryPowerUser',
-  'AmazonElasticContainerRegistryPublicFullAccess',
-] as const;
-
-/** Pull-only AWS managed policies a node role may keep (or receive) instead of a write policy. */
-export const REPLACEMENT_POLICIES = [
-  'AmazonEC2ContainerRegistryReadOnly',
-  'AmazonEC2ContainerRegistryPullOnly',
-] as const;
 
 /** The worker-node policies that, with an EC2 trust policy, mark a role as an EKS node role. */
 export const NODE_WORKER_POLICIES = [

@@ -3,10 +3,6 @@
 import { z } from 'zod';
 import { isIamPolicyArn } from '../domain/arn';
 
-export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
-export const IAM_EVENT_SOURCE = 'aws.iam';
-export const IAM_SERVICE_ENDPOINT = 'iam.amazonaws.com';
-
 /** IAM role names: 1-64 of `[A-Za-z0-9+=,.@_-]` (IAM API `roleNameType`). */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** IAM policy names: 1-128 of the same characters (IAM API `policyNameType`). */

@@ -3,34 +3,24 @@
 import { parse } from '@aws-lambda-powertools/parser';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { z } from 'zod';
+import { CLOUDTRAIL_DETAIL_TYPE, IAM_EVENT_SOURCE, IAM_SERVICE_ENDPOINT, WATCHED_EVENTS } from '../contract';
 import type { EventSummary, SupportedEventName } from '../domain/types';
 import {
   AttachRolePolicyParams,
-  CLOUDTRAIL_DETAIL_TYPE,
   CloudTrailRecordSchema,
   CreatePolicyVersionParams,
   CreatePolicyVersionResponse,
   DeleteRolePermissionsBoundaryParams,
   DeleteRolePolicyParams,
-  IAM_EVENT_SOURCE,
-  IAM_SERVICE_ENDPOINT,
   PutRolePermissionsBoundaryParams,
   PutRolePolicyParams,
   SetDefaultPolicyVersionParams,
 } from './cloudtrail-schemas';
 import { describeIssues, describeValueType, type SchemaIssue } from './validation-message';
 
-/** The IAM calls that can give a role new permissions, in the order the guard documents them. */
-export const SUPPORTED_EVENT_NAMES = [
-  'AttachRolePolicy',
-  'PutRolePolicy',
-  'CreatePolicyVersion',
-  'SetDefaultPolicyVersion',
-  'PutRolePermissionsBoundary',
-  'DeleteRolePermissionsBoundary',
-  // Deleting an inline policy can only widen a role when it held a Deny: watched for the guard's own deny.
-  'DeleteRolePolicy',
-] as const satisfies readonly SupportedEventName[];
+/** The IAM calls that can give a role new permissions: the contract's watched names, each parsed below. */
+export const SUPPORTED_EVENT_NAMES = WATCHED_EVENTS[IAM_EVENT_SOURCE]
+  .eventNames satisfies readonly SupportedEventName[];
 
 export interface IgnoredChange {
   readonly kind: 'ignored';

@@ -1,6 +1,6 @@
 // Notify (pure): the alert section on what the guard did (the applied, failed or skipped fix and its
 // verification) or, when nothing ran, what it would do.
-import { PULL_BRIDGE_POLICY_NAME } from '../config';
+import { PULL_BRIDGE_POLICY_NAME } from '../contract';
 import type { PlanStep, RemediationOutcome } from '../domain/types';
 import { wrap } from '../present/text';
 import type { AlertInput, AlertState } from './alert-input';

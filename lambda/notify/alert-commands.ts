@@ -1,6 +1,6 @@
 // Notify (pure): the alert sections a person acts on: AWS CLI commands to fix, roll back, check by hand or
 // exempt the role, and its console link.
-import { PULL_BRIDGE_POLICY_NAME } from '../config';
+import { PULL_BRIDGE_POLICY_NAME } from '../contract';
 import type { PlanStep } from '../domain/types';
 import { headOf, wrap } from '../present/text';
 import type { AlertInput, AlertState } from './alert-input';

@@ -1,6 +1,6 @@
 // Notify (pure): the scheduled sweep's digest: one plain-text SNS message listing every violation once, with its
 // remediation outcome, the open counts and the compliance KPIs, under the SNS subject and size limits.
-import type { GuardMode } from '../config';
+import { EXEMPT_TAG_KEY, type GuardMode } from '../contract';
 import {
   type AuditReport,
   highestSeverity,
@@ -8,7 +8,6 @@ import {
   type RoleAudit,
   violationsOf,
 } from '../domain/audit-report';
-import { EXEMPTION_TAG_KEY } from '../domain/exemptions';
 import type { EksRegionWarning, RemediationStatus, Severity } from '../domain/types';
 import {
   exemptionPhrase,
@@ -198,7 +197,7 @@ function statusPhrase(role: RoleAudit, input: DigestInput): string {
     const expired = role.decision.expiredExemption ?? null;
     return expired === null
       ? 'not fixed automatically (no applicable plan): fix by hand'
-      : `not fixed automatically: its ${EXEMPTION_TAG_KEY} tag expired on ${expired.until ?? '?'} and still blocks the guard's writes; remove the tag or renew it`;
+      : `not fixed automatically: its ${EXEMPT_TAG_KEY} tag expired on ${expired.until ?? '?'} and still blocks the guard's writes; remove the tag or renew it`;
   }
   const error = remediation.error === null ? '' : `: ${field(remediation.error)}`;
   switch (remediation.status) {

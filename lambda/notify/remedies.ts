@@ -1,10 +1,11 @@
 // Notify (pure): which commands an alert offers (fix, roll back, check by hand, exempt) for each alert state.
+import { EXEMPT_TAG_KEY } from '../contract';
 import { awsManagedPolicyArn } from '../domain/arn';
 import type { Decision, PlanStep } from '../domain/types';
 import { type AlertInput, type AlertState, alertState } from './alert-input';
 import type { CliCommand } from './shell';
 
-export const EXEMPT_TAG_KEY = 'eks-ecr-guard:exempt';
+export { EXEMPT_TAG_KEY };
 
 /** Actions a by-hand check asks IAM about: push, delete, and take over a repository. */
 const SIMULATED_ACTIONS = [

@@ -1,11 +1,12 @@
 // Use case "collect a snapshot": reads a live account into the snapshot format (docs/snapshot-format.md) with one
 // paginated GetAccountAuthorizationDetails pass and a bounded-concurrency EKS inventory; the `snapshot` command
 // writes it, and the live audit and the sweep audit it in memory through a SnapshotAccountView.
-import type { AwsClients } from '../composition';
+
 import { accountFromArn, partitionFromArn } from '../domain/arn';
 import { ReadAccessDeniedError } from '../domain/errors';
 import { decodeDocument } from '../domain/policy-json';
 import type { EksInventory } from '../domain/types';
+import type { AwsClients } from '../gateways/aws-clients';
 import { EksGateway, type EksProgress, type EksRegionWarning } from '../gateways/eks-gateway';
 import { type AccountAuthorizationDetails, IamGateway } from '../gateways/iam-gateway';
 import { RegionsGateway } from '../gateways/regions-gateway';

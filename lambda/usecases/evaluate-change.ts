@@ -37,6 +37,8 @@ export interface EvaluationSettings {
   /** AWS managed policies that already give pull access (the plan never adds a second). */
   readonly pullPolicies: readonly string[];
   readonly exemptRoles: readonly string[];
+  /** The role tag that exempts a role (the contract's EXEMPT_TAG_KEY). */
+  readonly exemptTagKey: string;
   /** Overrides the account's managed-policies-per-role quota when set. */
   readonly managedPolicyQuota: number | null;
   /** Today as YYYY-MM-DD (UTC), for exemption expiry. */
@@ -242,7 +244,11 @@ export class ChangeEvaluator {
         context,
       );
     }
-    const exemption = findExemption(role, { exemptRoles: this.settings.exemptRoles }, this.settings.today());
+    const exemption = findExemption(
+      role,
+      { exemptRoles: this.settings.exemptRoles, tagKey: this.settings.exemptTagKey },
+      this.settings.today(),
+    );
     const { identity, boundary, unreadable } = await this.readPolicies(role);
     const analysis = analyseRolePolicies(
       { identity, boundary },

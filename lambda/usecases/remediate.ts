@@ -1,6 +1,7 @@
 // Use case "remediate a role": applies a decision's plan through the IAM gateway without ever widening the role
 // or stopping image pulls, then re-reads and re-analyses it. Only reached behind the `shouldRemediate` gate.
 import type { AccountView } from '../account/account-view';
+import type { GuardMode } from '../contract';
 import { awsManagedPolicyArn } from '../domain/arn';
 import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
 
@@ -21,10 +22,7 @@ export interface RoleReevaluator {
  * The gate in front of every IAM write: remediate mode, a violation evaluated on the whole role, a non-empty
  * plan, and no exemption tag (valid or expired). Alert-only is the default everywhere.
  */
-export function shouldRemediate(
-  decision: Decision,
-  config: { readonly mode: 'alert' | 'remediate' },
-): boolean {
+export function shouldRemediate(decision: Decision, config: { readonly mode: GuardMode }): boolean {
   return (
     config.mode === 'remediate' &&
     decision.verdict === 'violation' &&

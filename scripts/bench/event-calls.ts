@@ -2,13 +2,14 @@
 // over the in-memory fake AWS, cold then warm, counts the AWS calls and works out the minimum the event needs.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { buildDependencies, type Dependencies, processEvent } from '../../lambda/composition';
+import { buildDependencies, type Dependencies } from '../../lambda/composition';
 import { type LambdaSettings, parseConfig } from '../../lambda/config';
 import { bundledManagedPolicy } from '../../lambda/domain/managed-policies';
 import type { Decision } from '../../lambda/domain/types';
 import { parseRoleChangeEvent } from '../../lambda/events/role-change';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import { replayRecordedCall } from '../../lambda/in-memory-aws/replay';
+import { handleEvent } from '../../lambda/usecases/handle-event';
 
 export interface CallCount {
   readonly reads: number;
@@ -125,10 +126,10 @@ export async function eventCalls(root: string, file: string, sample: unknown): P
   const deps: Dependencies = buildDependencies(settings, fake.clients(), { sleep: async () => undefined });
   await replayRecordedCall(fake.iamClient(), raw);
   fake.resetCalls();
-  await processEvent(deps, raw);
+  await handleEvent(deps, raw);
   const cold = countCalls(fake);
   fake.resetCalls();
-  const warmRun = await processEvent(deps, raw);
+  const warmRun = await handleEvent(deps, raw);
   const warm = countCalls(fake);
   const decisions = warmRun.details.map((detail) => detail.decision);
   return {

@@ -112,7 +112,7 @@ export const events: Measurement = {
             text(
               'Events: the recorded CloudTrail samples (test/events/fixtures), the demo events (demo/events) and the',
               "bench's own changes that grant no ECR write (test/events/fixtures-bench). Each event runs through the real",
-              '`processEvent` (alert mode) with the in-memory fake AWS clients, against the',
+              '`handleEvent` (alert mode) with the in-memory fake AWS clients, against the',
               "demo sample account after the event's own call was replayed on it (page size 50: every list fits one page).",
               "Counts are AWS read calls (IAM, EKS, Account) from the fake's call log; SNS publishes are listed apart.",
               'Cold: a fresh `Dependencies` (empty node-role and policy caches); warm: the same event again on the same',

@@ -1,5 +1,6 @@
 // Dev script support (benchmark, synthetic account): the kinds of role in the account (node, Fargate, Auto Mode,
 // workload) and each role's `RoleDetailList` entry.
+import { EXEMPT_TAG_KEY } from '../../lambda/contract';
 import { awsManaged, customerPolicyArn, type Json, roleArn } from './arns';
 import { scopedPushDocument, trust, workloadDocument } from './documents';
 
@@ -36,7 +37,7 @@ export function nodeRole(name: string, path: string, next: () => number, pickPol
   if (roll < 0.12 && next() < 0.25) {
     const until = next() < 0.5 ? '2026-11-30' : '2027-06-30';
     tags.push({
-      Key: 'eks-ecr-guard:exempt',
+      Key: EXEMPT_TAG_KEY,
       Value: `image cache warmer, until=${until}; SEC-${Math.floor(next() * 9999)}`,
     });
   }

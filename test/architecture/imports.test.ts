@@ -14,33 +14,10 @@ import {
 } from './import-graph';
 
 /**
- * Imports that break a rule today and are being removed on other branches of the same change (issue 9). Each
- * entry must still be a violation (the test fails when one disappears), so delete it as soon as it is fixed.
+ * Imports that break a rule and are accepted for a while, each with why (empty: the tree keeps every rule). Each
+ * entry must still be a violation (the test fails when one disappears), so the list cannot rot.
  */
-const KNOWN_VIOLATIONS: readonly AllowedViolation[] = [
-  ...['lambda/notify/alert-action.ts', 'lambda/notify/alert-commands.ts', 'lambda/notify/digest.ts'].flatMap(
-    (file): AllowedViolation[] => [
-      {
-        rule: 'presenters-import-no-use-case-or-gateway',
-        file,
-        specifier: '../config',
-        why: 'PULL_BRIDGE_POLICY_NAME / GuardMode move to lambda/contract; the import is redirected there',
-      },
-      {
-        rule: 'no-cycle-between-folders',
-        file,
-        specifier: '../config',
-        why: 'the same import closes lambda/notify → lambda → lambda/notify until it points at lambda/contract',
-      },
-    ],
-  ),
-  {
-    rule: 'no-cycle-between-folders',
-    file: 'lambda/usecases/collect-snapshot.ts',
-    specifier: '../composition',
-    why: 'a use case importing the composition root (for AwsClients); removed by the pipeline work',
-  },
-];
+const KNOWN_VIOLATIONS: readonly AllowedViolation[] = [];
 
 const REPO_ROOT = join(__dirname, '..', '..');
 

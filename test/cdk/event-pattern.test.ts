@@ -1,7 +1,7 @@
 // Tests for the CDK layer: the IAM change rule's event pattern, field by field, and what it lets through.
 import { Stack } from 'aws-cdk-lib';
+import { WATCHED_IAM_EVENT_NAMES } from '../../lambda/contract';
 import { SUPPORTED_EVENT_NAMES } from '../../lambda/events/role-change';
-import { WATCHED_IAM_EVENT_NAMES } from '../../lib/iam-event-pattern';
 import { isRecord, resolveIntrinsics, resources, TEST_INTRINSICS } from './support/cfn';
 import { matchesPattern } from './support/event-pattern-matcher';
 import { type SynthOptions, synthGuardApp } from './support/synth-app';

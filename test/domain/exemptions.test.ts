@@ -1,12 +1,13 @@
 // Tests for exemptions: the `eks-ecr-guard:exempt` tag (reason, until, expiry, bad input) and the
 // exemptRoles config list (names, name patterns, ARN patterns), plus the date helpers.
 import fc from 'fast-check';
-import { daysUntil, EXEMPTION_TAG_KEY, findExemption, isExpiringSoon } from '../../lambda/domain/exemptions';
+import { EXEMPT_TAG_KEY as EXEMPTION_TAG_KEY } from '../../lambda/contract';
+import { daysUntil, findExemption, isExpiringSoon } from '../../lambda/domain/exemptions';
 
 const TODAY = '2026-11-20';
 const ARN = 'arn:aws:iam::111122223333:role/ci-builder';
 const role = (tags: Record<string, string> = {}, name = 'ci-builder', arn = ARN) => ({ name, arn, tags });
-const noConfig = { exemptRoles: [] };
+const noConfig = { exemptRoles: [], tagKey: EXEMPTION_TAG_KEY };
 const withTag = (value: string) => findExemption(role({ [EXEMPTION_TAG_KEY]: value }), noConfig, TODAY);
 
 describe('tag exemptions', () => {
@@ -84,7 +85,7 @@ describe('tag exemptions', () => {
 });
 
 describe('config exemptions', () => {
-  const config = (...exemptRoles: string[]) => ({ exemptRoles });
+  const config = (...exemptRoles: string[]) => ({ exemptRoles, tagKey: EXEMPTION_TAG_KEY });
 
   it('an exact role name exempts with an open-ended, attributed reason', () => {
     expect(findExemption(role(), config('other', 'ci-builder'), TODAY).exemption).toEqual({

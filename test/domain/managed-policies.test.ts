@@ -1,5 +1,6 @@
 // Tests for the bundled AWS managed policies (lookup by ARN or name, partitions, customer look-alikes,
 // documents match the reference copies) and the small ARN helpers they rely on.
+import { ECR_WRITE_MANAGED_POLICY_NAMES, PULL_MANAGED_POLICY_NAMES } from '../../lambda/contract';
 import {
   accountFromArn,
   awsManagedPolicyName,
@@ -16,9 +17,7 @@ import {
   bundledManagedPolicy,
   bundledPolicySource,
   isAwsManagedPolicy,
-  KNOWN_WRITE_MANAGED_POLICIES,
   NODE_WORKER_POLICIES,
-  REPLACEMENT_POLICIES,
 } from '../../lambda/domain/managed-policies';
 
 const statements = (document: unknown): Array<Record<string, unknown>> => {
@@ -44,16 +43,20 @@ describe('bundled managed policies', () => {
     );
   });
 
-  it('names policies in the bundle for every list it exports', () => {
-    for (const name of [...KNOWN_WRITE_MANAGED_POLICIES, ...REPLACEMENT_POLICIES, ...NODE_WORKER_POLICIES]) {
+  it("bundles every policy of its own list and of the contract's write and pull lists", () => {
+    for (const name of [
+      ...ECR_WRITE_MANAGED_POLICY_NAMES,
+      ...PULL_MANAGED_POLICY_NAMES,
+      ...NODE_WORKER_POLICIES,
+    ]) {
       expect(BUNDLED_MANAGED_POLICY_NAMES).toContain(name);
     }
-    expect(KNOWN_WRITE_MANAGED_POLICIES).toEqual([
+    expect(ECR_WRITE_MANAGED_POLICY_NAMES).toEqual([
       'AmazonEC2ContainerRegistryFullAccess',
       'AmazonEC2ContainerRegistryPowerUser',
       'AmazonElasticContainerRegistryPublicFullAccess',
     ]);
-    expect(REPLACEMENT_POLICIES).toEqual([
+    expect(PULL_MANAGED_POLICY_NAMES).toEqual([
       'AmazonEC2ContainerRegistryReadOnly',
       'AmazonEC2ContainerRegistryPullOnly',
     ]);

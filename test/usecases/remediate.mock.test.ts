@@ -28,10 +28,11 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
-import { buildDependencies, processEvent } from '../../lambda/composition';
+import { buildDependencies } from '../../lambda/composition';
 import { type GuardMode, parseConfig } from '../../lambda/config';
 import { createEventHandler } from '../../lambda/event-handler';
 import { InMemoryCacheClient, inMemoryPersistence } from '../../lambda/in-memory-aws/idempotency';
+import { handleEvent } from '../../lambda/usecases/handle-event';
 
 const ACCOUNT = '111122223333';
 const ROLE = 'ng-role';
@@ -165,7 +166,7 @@ function expectNoIamWrite(
 describe('alert mode (the default)', () => {
   it('sends no IAM write command at all, and one Publish', async () => {
     const { deps, iamMock, snsMock } = setup('alert');
-    const result = await processEvent(deps, event);
+    const result = await handleEvent(deps, event);
     expect(result.outcomes[0]).toMatchObject({ verdict: 'violation', remediation: null });
     expectNoIamWrite(iamMock);
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -179,7 +180,7 @@ describe('alert mode (the default)', () => {
 describe('remediate mode', () => {
   it('sends exactly the planned commands, in order: attach ReadOnly, then detach FullAccess', async () => {
     const { deps, iamMock, attached } = setup('remediate');
-    const result = await processEvent(deps, event);
+    const result = await handleEvent(deps, event);
     expect(result.outcomes[0]).toMatchObject({ verdict: 'violation', remediation: 'applied' });
     expect(writesSent(iamMock)).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
@@ -195,9 +196,9 @@ describe('remediate mode', () => {
 
   it('a re-run on the fixed role sends no write command', async () => {
     const { deps, iamMock } = setup('remediate');
-    await processEvent(deps, event);
+    await handleEvent(deps, event);
     iamMock.resetHistory();
-    const again = await processEvent(deps, { ...event, detail: { ...event.detail, eventID: 'evt-2' } });
+    const again = await handleEvent(deps, { ...event, detail: { ...event.detail, eventID: 'evt-2' } });
     expect(again.outcomes[0]?.verdict).toBe('compliant');
     expectNoIamWrite(iamMock);
   });
@@ -215,7 +216,7 @@ describe('remediate mode, failures', () => {
         attached.add(input.PolicyArn);
         return {};
       });
-    const result = await processEvent(deps, event);
+    const result = await handleEvent(deps, event);
     expect(result.outcomes[0]?.remediation).toBe('applied');
     expect(writesSent(iamMock)).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
@@ -233,7 +234,7 @@ describe('remediate mode, failures', () => {
   it('a refused detach stops the run: the replacement stays, nothing is re-attached, the alert says so', async () => {
     const { deps, iamMock, snsMock, attached } = setup('remediate');
     iamMock.on(DetachRolePolicyCommand, { PolicyArn: FULL }).rejects(iamError('AccessDenied'));
-    const result = await processEvent(deps, event);
+    const result = await handleEvent(deps, event);
     expect(result.outcomes[0]).toMatchObject({ remediation: 'failed-safe', alerted: true });
     expect(writesSent(iamMock)).toEqual([
       ['AttachRolePolicyCommand', { RoleName: ROLE, PolicyArn: READONLY }],
@@ -258,7 +259,7 @@ describe('remediate mode, failures', () => {
       sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/guard` } },
     } as typeof own.detail.userIdentity;
     own.detail.requestParameters = { roleName: ROLE, policyArn: READONLY };
-    const result = await processEvent(deps, own);
+    const result = await handleEvent(deps, own);
     expect(result.outcomes).toEqual([expect.objectContaining({ verdict: 'ignored', alerted: false })]);
     expect(iamMock.calls()).toHaveLength(0);
     expect(snsMock).not.toHaveReceivedCommand(PublishCommand);
@@ -268,7 +269,7 @@ describe('remediate mode, failures', () => {
 describe('remediate mode, the same plan twice', () => {
   it('applying an already applied plan again is "not-needed" and sends no write command', async () => {
     const { deps, iamMock } = setup('remediate');
-    const first = await processEvent(deps, event);
+    const first = await handleEvent(deps, event);
     const decision = first.details[0]?.decision;
     if (decision === undefined) throw new Error('no decision');
     iamMock.resetHistory();

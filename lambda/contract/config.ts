@@ -1,0 +1,69 @@
+// Contract (shared by the CDK app and the runtime): the guard settings both sides accept, validated by one
+// schema: the construct validates what it writes at synth, the runtime what it reads at cold start.
+import { z } from 'zod';
+import { GUARD_MODES, PULL_MANAGED_POLICY_NAMES } from './names';
+
+/** AWS Region codes such as `us-east-1` or `eu-west-1`. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** Bounds of the node-role cache TTL in seconds (up to one day). */
+export const NODE_ROLE_CACHE_TTL_LIMITS = { min: 0, max: 86_400 } as const;
+
+/** Defaults of the shared settings (the CDK app and the CLI start from the same ones). */
+export const GUARD_CONFIG_DEFAULTS = {
+  mode: 'alert',
+  replacementPolicy: 'AmazonEC2ContainerRegistryReadOnly',
+  nodeRoleCacheTtlSeconds: 300,
+  eksConcurrency: 4,
+  notifyExempt: false,
+} as const;
+
+const stringList = z.array(z.string().min(1));
+
+const guardConfigSchema = z.strictObject({
+  mode: z.enum(GUARD_MODES).default(GUARD_CONFIG_DEFAULTS.mode),
+  replacementPolicy: z.enum(PULL_MANAGED_POLICY_NAMES).default(GUARD_CONFIG_DEFAULTS.replacementPolicy),
+  exemptRoles: stringList.default([]),
+  extraPullActions: stringList.default([]),
+  eksRegions: z.array(z.string().regex(AWS_REGION_PATTERN, 'not an AWS region name')).default([]),
+  /** Overrides the managed-policies-per-role quota read from the account (GetAccountSummary). */
+  managedPolicyQuota: z.number().int().min(1).max(100).nullable().default(null),
+  nodeRoleCacheTtlSeconds: z
+    .number()
+    .int()
+    .min(NODE_ROLE_CACHE_TTL_LIMITS.min)
+    .max(NODE_ROLE_CACHE_TTL_LIMITS.max)
+    .default(GUARD_CONFIG_DEFAULTS.nodeRoleCacheTtlSeconds),
+  eksConcurrency: z.number().int().min(1).max(32).default(GUARD_CONFIG_DEFAULTS.eksConcurrency),
+  notifyExempt: z.boolean().default(GUARD_CONFIG_DEFAULTS.notifyExempt),
+});
+
+/** The validated settings of the guard's runtime (Lambda functions and CLI), defaults applied. */
+export type GuardConfig = z.infer<typeof guardConfigSchema>;
+/** What a caller may give: every key optional. */
+export type GuardConfigInput = z.input<typeof guardConfigSchema>;
+
+/** The outcome of a validation: the value, or one message per bad key. */
+export type Validated<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/**
+ * Validates a config object. Each problem names the key as `origin key "<name>"`, the name taken from
+ * `keyNames` when given (an environment variable name), else the key's path.
+ */
+export function validateGuardConfig(
+  input: unknown,
+  origin = 'config',
+  keyNames: Readonly<Record<string, string>> = {},
+): Validated<GuardConfig> {
+  const result = guardConfigSchema.safeParse(input ?? {});
+  if (result.success) return { ok: true, value: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    const top = path[0] ?? '';
+    const key = keyNames[top] ?? (path.join('.') || '(root)');
+    return `${origin} key "${key}": ${issue.message}`;
+  });
+  return { ok: false, problems };
+}

@@ -1,0 +1,30 @@
+// Contract (shared by the CDK app and the runtime): the events the guard watches, per event source. The
+// EventBridge rules match these names and the event parser accepts exactly these. No imports.
+
+/** `detail-type` of the EventBridge events CloudTrail emits for API calls. */
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+/** EventBridge `source` of IAM's CloudTrail events. */
+export const IAM_EVENT_SOURCE = 'aws.iam';
+
+/** `detail.eventSource` of IAM's CloudTrail records. */
+export const IAM_SERVICE_ENDPOINT = 'iam.amazonaws.com';
+
+/** IAM API calls that can change what a role may do, in the order the guard documents them. */
+export const WATCHED_IAM_EVENT_NAMES = [
+  'AttachRolePolicy',
+  'PutRolePolicy',
+  'CreatePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  // Deleting an inline policy can only widen a role when it held a Deny: watched for the guard's own deny.
+  'DeleteRolePolicy',
+] as const;
+
+export type WatchedIamEventName = (typeof WATCHED_IAM_EVENT_NAMES)[number];
+
+/** Every watched event source with its endpoint and event names (adding an event type starts here). */
+export const WATCHED_EVENTS = {
+  [IAM_EVENT_SOURCE]: { serviceEndpoint: IAM_SERVICE_ENDPOINT, eventNames: WATCHED_IAM_EVENT_NAMES },
+} as const;

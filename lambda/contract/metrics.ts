@@ -1,0 +1,50 @@
+// Contract (shared by the CDK app and the runtime): the metric namespace and every metric the functions emit;
+// the alarms and the dashboard may only watch these. No imports.
+
+/** CloudWatch namespace of the guard's metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
+export const METRICS_NAMESPACE = 'EksEcrGuard';
+
+/** Every metric the runtime emits, by role. */
+export const METRIC = {
+  /** Event path: one per event handled. */
+  eventsEvaluated: 'EventsEvaluated',
+  /** Event path: milliseconds from invocation to the last alert. */
+  decisionLatency: 'DecisionLatency',
+  violationsCritical: 'ViolationsCritical',
+  violationsHigh: 'ViolationsHigh',
+  violationsMedium: 'ViolationsMedium',
+  indeterminate: 'Indeterminate',
+  remediationsApplied: 'RemediationsApplied',
+  remediationFailures: 'RemediationFailures',
+  /** Seconds from the CloudTrail time of the change to the verified fix. */
+  timeToRemediate: 'TimeToRemediate',
+  /** Sweep: milliseconds of one run. */
+  sweepDuration: 'SweepDuration',
+  nodeRolesTotal: 'NodeRolesTotal',
+  nodeRolesCompliant: 'NodeRolesCompliant',
+  complianceRatio: 'ComplianceRatio',
+  openViolationsCritical: 'OpenViolationsCritical',
+  openViolationsHigh: 'OpenViolationsHigh',
+  openViolationsMedium: 'OpenViolationsMedium',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** The names of every metric the runtime emits (the contract test checks each alarm against it). */
+export const EMITTED_METRIC_NAMES: readonly MetricName[] = Object.values(METRIC);
+
+type SeverityLevel = 'critical' | 'high' | 'medium';
+
+/** A violation found by the event path (or the sweep's remediation), by severity. */
+export const VIOLATION_METRIC: Readonly<Record<SeverityLevel, MetricName>> = {
+  critical: METRIC.violationsCritical,
+  high: METRIC.violationsHigh,
+  medium: METRIC.violationsMedium,
+};
+
+/** Violations still open at the end of a sweep, by severity. */
+export const OPEN_VIOLATION_METRIC: Readonly<Record<SeverityLevel, MetricName>> = {
+  critical: METRIC.openViolationsCritical,
+  high: METRIC.openViolationsHigh,
+  medium: METRIC.openViolationsMedium,
+};
