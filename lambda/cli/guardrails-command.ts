@@ -78,7 +78,7 @@ function rejectOtherKind(kind: 'scp' | 'boundary', given: ReadonlySet<string>): 
 function render(result: Extract<GuardrailResult, { ok: true }>, format: 'text' | 'json'): string {
   const json = result.kind === 'scp' ? minified(result.document) : pretty(result.document);
   if (format === 'json') return `${json}\n`;
-  const size = `Size: ${result.size.chars} of ${result.size.limit} characters (whitespace not counted).`;
+  const size = `Size: ${result.size.used} of ${result.size.limit} characters (minified, UTF-8 bytes).`;
   return `${result.description.join('\n')}\n${size}\n\n${json}\n`;
 }
 

@@ -9,11 +9,11 @@ import { BOUNDARY_DENY_SID } from './boundary';
 import type { BoundaryOptions, GuardrailOptions, ScpOptions } from './options';
 import { WRITE_POLICY_NAMES } from './options';
 import {
-  countedChars,
   MANAGED_POLICY_MAX_CHARS,
   type PolicyDocument,
   type PolicyStatement,
   parseProblems,
+  policySize,
   SCP_MAX_CHARS,
 } from './policy';
 import { SCP_ECR_SID } from './scp';
@@ -68,8 +68,8 @@ function writerProblems(
 }
 
 function sizeProblems(document: PolicyDocument, limit: number, what: string): string[] {
-  const size = countedChars(document);
-  return size > limit ? [`${what} is ${size} characters, over the ${limit}-character limit`] : [];
+  const size = policySize(document);
+  return size > limit ? [`${what} is ${size} characters (UTF-8 bytes), over the ${limit} limit`] : [];
 }
 
 function actionsOf(statement: PolicyStatement): readonly string[] {

@@ -3,7 +3,7 @@
 import { buildBoundary } from './boundary';
 import { checkBoundary, checkScp } from './check';
 import type { BoundaryOptions, ScpOptions } from './options';
-import { countedChars, MANAGED_POLICY_MAX_CHARS, type PolicyDocument, SCP_MAX_CHARS } from './policy';
+import { MANAGED_POLICY_MAX_CHARS, type PolicyDocument, policySize, SCP_MAX_CHARS } from './policy';
 import { buildScp } from './scp';
 
 export type GuardrailKind = 'scp' | 'boundary';
@@ -13,8 +13,8 @@ export type GuardrailResult =
       readonly ok: true;
       readonly kind: GuardrailKind;
       readonly document: PolicyDocument;
-      /** Characters IAM / Organizations count, and the limit. */
-      readonly size: { readonly chars: number; readonly limit: number };
+      /** Size as checked (see `policySize`), and the limit. */
+      readonly size: { readonly used: number; readonly limit: number };
       readonly description: readonly string[];
     }
   | { readonly ok: false; readonly kind: GuardrailKind; readonly problems: readonly string[] };
@@ -57,7 +57,7 @@ export function generateScp(options: ScpOptions): GuardrailResult {
   const document = buildScp(options);
   const problems = checkScp(document, options);
   if (problems.length > 0) return { ok: false, kind: 'scp', problems };
-  const size = { chars: countedChars(document), limit: SCP_MAX_CHARS };
+  const size = { used: policySize(document), limit: SCP_MAX_CHARS };
   return { ok: true, kind: 'scp', document, size, description: scpDescription(options) };
 }
 
@@ -66,6 +66,6 @@ export function generateBoundary(options: BoundaryOptions): GuardrailResult {
   const document = buildBoundary(options);
   const problems = checkBoundary(document, options);
   if (problems.length > 0) return { ok: false, kind: 'boundary', problems };
-  const size = { chars: countedChars(document), limit: MANAGED_POLICY_MAX_CHARS };
+  const size = { used: policySize(document), limit: MANAGED_POLICY_MAX_CHARS };
   return { ok: true, kind: 'boundary', document, size, description: boundaryDescription(options) };
 }

@@ -20,8 +20,8 @@ export interface PolicyDocument {
 
 /**
  * AWS Organizations: an SCP document holds at most 5,120 characters (AWS Organizations User Guide, "Quotas and
- * service limits for AWS Organizations", maximum policy size). Counted on the minified text, so any whitespace
- * the API would keep is already gone.
+ * service limits for AWS Organizations", maximum policy size; some report the limit enforced in bytes). Counted
+ * on the minified text, so any whitespace the API would keep is already gone.
  */
 export const SCP_MAX_CHARS = 5120;
 
@@ -41,9 +41,12 @@ export function pretty(document: PolicyDocument): string {
   return JSON.stringify(document, null, 2);
 }
 
-/** Characters IAM counts: the minified text without whitespace outside the JSON strings. */
-export function countedChars(document: PolicyDocument): number {
-  return minified(document).length;
+/**
+ * The size checked against the limits: UTF-8 bytes of the minified text (no whitespace outside the JSON
+ * strings). Never fewer than its characters, so it is safe whether a limit counts characters or bytes.
+ */
+export function policySize(document: PolicyDocument): number {
+  return new TextEncoder().encode(minified(document)).length;
 }
 
 /** A document the analyser's parser accepts whole: every statement usable, none skipped. */

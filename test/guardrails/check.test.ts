@@ -72,7 +72,7 @@ describe('checkScp', () => {
     const patterns = Array.from({ length: 40 }, (_, index) => `team-${index}-cluster-nodes-*`);
     const options = { ...SCP_OPTIONS, nodeRolePatterns: patterns };
     expect(checkScp(buildScp(options), options)).toEqual([
-      expect.stringMatching(/^the SCP is \d+ characters, over the 5120-character limit$/),
+      expect.stringMatching(/^the SCP is \d+ characters \(UTF-8 bytes\), over the 5120 limit$/),
     ]);
     const result = generateScp(options);
     expect(result.ok).toBe(false);
@@ -117,7 +117,7 @@ describe('generateScp / generateBoundary', () => {
     const scp = generateScp(SCP_OPTIONS);
     if (!scp.ok) throw new Error(scp.problems.join('; '));
     expect(scp.size.limit).toBe(5120);
-    expect(scp.size.chars).toBe(JSON.stringify(scp.document).length);
+    expect(scp.size.used).toBe(Buffer.byteLength(JSON.stringify(scp.document), 'utf8'));
     expect(scp.description.join('\n')).toContain(
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
     );

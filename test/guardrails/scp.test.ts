@@ -3,9 +3,9 @@
 import { pullAllowance, WRITE_ACTIONS } from '../../lambda/domain/catalogue';
 import type { ScpOptions } from '../../lambda/guardrails/options';
 import {
-  countedChars,
   DEFAULT_NODE_ROLE_PATTERNS,
   type PolicyStatement,
+  policySize,
   SCP_MAX_CHARS,
 } from '../../lambda/guardrails/policy';
 import { buildScp, SCP_ECR_SID } from '../../lambda/guardrails/scp';
@@ -143,6 +143,6 @@ describe('buildScp', () => {
       nodeRoleTag: { key: 'eks-node', value: 'true' },
       exemptPrincipals: ['arn:aws:iam::*:role/eks-ecr-guard-*', 'arn:aws:iam::*:role/ci-runner-*'],
     });
-    expect(countedChars(scp)).toBeLessThanOrEqual(SCP_MAX_CHARS);
+    expect(policySize(scp)).toBeLessThanOrEqual(SCP_MAX_CHARS);
   });
 });
