@@ -9,6 +9,7 @@ import { TOOL_VERSION } from '../report/json';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
+import { guardrailsCommand } from './guardrails-command';
 import { type CliIo, readJsonFile, UsageError } from './io';
 import { snapshotCommand } from './snapshot-command';
 import { liveView, partitionOfChange, snapshotView } from './views';
@@ -94,6 +95,7 @@ export const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   audit: auditCommand,
   snapshot: snapshotCommand,
+  guardrails: guardrailsCommand,
 };
 
 function topUsage(): string {
