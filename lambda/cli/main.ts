@@ -8,6 +8,7 @@ import { parseRoleChangeEvent } from '../events/role-change';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
+import { iacCommand } from './iac-command';
 import { type CliIo, readJsonFile, UsageError } from './io';
 import { snapshotCommand } from './snapshot-command';
 import { liveView, partitionOfChange, snapshotView } from './views';
@@ -93,6 +94,7 @@ export const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   audit: auditCommand,
   snapshot: snapshotCommand,
+  iac: iacCommand,
 };
 
 function topUsage(): string {
