@@ -117,14 +117,19 @@ class TemplateReader {
       arns.forEach((arn, index) => {
         this.addPolicy(
           role.id,
-          this.managedPolicy(arn, this.source.locate(this.path(role, 'ManagedPolicyArns', index))),
+          this.managedPolicy(
+            arn,
+            this.source.locate(this.path(role, 'ManagedPolicyArns', index)),
+            `${role.id} ManagedPolicyArns[${index}]`,
+          ),
         );
       });
     } else if (arns !== undefined) {
       const location = this.source.locate(this.path(role, 'ManagedPolicyArns'));
       const list = resolveValue(arns, this.context);
       if (list.kind === 'value' && Array.isArray(list.value)) {
-        for (const arn of list.value) this.addPolicy(role.id, this.managedPolicy(arn, location));
+        for (const arn of list.value)
+          this.addPolicy(role.id, this.managedPolicy(arn, location, `${role.id} ManagedPolicyArns`));
       } else {
         const reason = list.kind === 'unknown' ? list.reason : 'not a list';
         this.addPolicy(role.id, unknownPolicy(`${role.id} ManagedPolicyArns`, reason, location));
@@ -140,14 +145,17 @@ class TemplateReader {
     });
     if (properties.PermissionsBoundary !== undefined) {
       const at = this.source.locate(this.path(role, 'PermissionsBoundary'));
-      this.boundaries.set(role.id, this.managedPolicy(properties.PermissionsBoundary, at));
+      this.boundaries.set(
+        role.id,
+        this.managedPolicy(properties.PermissionsBoundary, at, `${role.id} PermissionsBoundary`),
+      );
     }
   }
 
   /** A managed policy ARN: a declared AWS::IAM::ManagedPolicy, a literal ARN, or unknown. */
-  private managedPolicy(arn: unknown, location: SourceLocation): IacPolicy {
+  private managedPolicy(arn: unknown, location: SourceLocation, label: string): IacPolicy {
     const resolved = resolveText(arn, this.context);
-    if ('reason' in resolved) return unknownPolicy('managed policy', resolved.reason, location);
+    if ('reason' in resolved) return unknownPolicy(label, resolved.reason, location);
     const declared = markerId(resolved.text, 'arn') ?? this.declaredPolicyByArn(resolved.text);
     if (declared !== null) {
       const resource = this.resources.find((r) => r.id === declared && r.type === 'AWS::IAM::ManagedPolicy');
