@@ -89,7 +89,7 @@ export function readTerraformPlan(source: ParsedSource): IacModel {
       local,
       after,
       unknown,
-      location: source.locate(['resource_changes', index]),
+      location: source.locate(['resource_changes', index, 'address']),
     });
   });
   const configuration = isRecord(plan.configuration) ? plan.configuration : {};
@@ -200,7 +200,9 @@ class PlanReader {
     if (Array.isArray(managed))
       for (const arn of managed)
         this.add(role.address, this.policyByArn(role, arn, 'managed_policy_arns', true));
-    if (role.unknown.managed_policy_arns === true) {
+    // Both arguments are also computed from the attachments: unknown matters only when the configuration sets them.
+    const configured = this.expressions(role) ?? {};
+    if (role.unknown.managed_policy_arns === true && 'managed_policy_arns' in configured) {
       this.add(
         role.address,
         this.unknownPolicy(`${role.address} managed_policy_arns`, 'known only after apply', role.location),
@@ -208,6 +210,12 @@ class PlanReader {
     }
     const inline = Array.isArray(role.after.inline_policy) ? role.after.inline_policy : [];
     const inlineUnknown = Array.isArray(role.unknown.inline_policy) ? role.unknown.inline_policy : [];
+    if (role.unknown.inline_policy === true && 'inline_policy' in configured) {
+      this.add(
+        role.address,
+        this.unknownPolicy(`${role.address} inline_policy`, 'known only after apply', role.location),
+      );
+    }
     inline.forEach((block, index) => {
       if (!isRecord(block)) return;
       const name = typeof block.name === 'string' && block.name !== '' ? block.name : String(index);
