@@ -22,6 +22,8 @@ export interface IacFinding {
   readonly severity: Severity | null;
   /** The role's logical id / Terraform address, or the resource whose role is not known. */
   readonly subject: string;
+  /** The logical id or Terraform address of the resource the finding is about (the role, else the resource). */
+  readonly resourceId: string;
   readonly roleName: string | null;
   /** Where to fix it: the policy that grants the write, else the role, else the EKS resource. */
   readonly location: SourceLocation;
@@ -148,6 +150,7 @@ function roleFinding(role: IacRole, uses: readonly NodeRoleUse[], options: IacCh
   const name = role.roleName ?? role.label;
   const base = {
     subject: role.label,
+    resourceId: role.label,
     roleName: role.roleName,
     usedBy: uses.map(({ kind, resource, accessEntryType, location }) => ({
       kind,
@@ -195,11 +198,17 @@ function dedupe<T extends { readonly policy: string }>(items: readonly T[]): T[]
   return [...seen.values()];
 }
 
-function emptyFinding(subject: string, location: SourceLocation, reason: string): IacFinding {
+function emptyFinding(
+  subject: string,
+  resourceId: string,
+  location: SourceLocation,
+  reason: string,
+): IacFinding {
   return {
     verdict: 'unknown',
     severity: null,
     subject,
+    resourceId,
     roleName: null,
     location,
     usedBy: [],
@@ -242,6 +251,7 @@ export function checkModel(
       findings.push({
         ...emptyFinding(
           use.resource,
+          use.id,
           use.location,
           `${use.resource} uses a node role whose policies are unknown: ${why}.`,
         ),
@@ -273,6 +283,7 @@ export function checkModel(
     findings.push(
       emptyFinding(
         attachment.resource,
+        attachment.id,
         attachment.location,
         `${attachment.resource} gives ECR write (${describe(analysis.writeActions)}) to a role these files do not tie down (${attachment.reason}); it is a violation if that role is a node role.`,
       ),

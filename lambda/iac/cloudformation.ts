@@ -216,6 +216,7 @@ class TemplateReader {
             ? `role ${target.roleName} is not declared in this template`
             : target.reason;
         this.unresolved.push({
+          id: resource.id,
           resource: `${type} ${resource.id}`,
           policy,
           reason,
@@ -267,7 +268,7 @@ class TemplateReader {
 
   private nodeRoleUses(resource: TemplateResource): NodeRoleUse[] {
     const { type, properties: p } = resource;
-    const base = { resource: `${type} ${resource.id}`, location: resource.location };
+    const base = { id: resource.id, resource: `${type} ${resource.id}`, location: resource.location };
     switch (type) {
       case 'AWS::EKS::Nodegroup':
         return [{ ...base, kind: 'managed-nodegroup', target: this.roleByArn(p.NodeRole) }];

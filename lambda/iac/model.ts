@@ -44,6 +44,8 @@ export type RoleTarget =
 
 /** An EKS resource (node group, node access entry, Auto Mode cluster, Fargate profile) naming a node role. */
 export interface NodeRoleUse {
+  /** The logical id or Terraform address of the EKS resource. */
+  readonly id: string;
   readonly kind: Exclude<EvidenceKind, 'heuristic'>;
   /** e.g. `AWS::EKS::Nodegroup Nodes` or `aws_eks_node_group.this[0]`. */
   readonly resource: string;
@@ -54,6 +56,8 @@ export interface NodeRoleUse {
 
 /** A policy attachment whose role the files do not tell: reported when the policy can write to ECR. */
 export interface UnresolvedAttachment {
+  /** The logical id or Terraform address of the policy resource. */
+  readonly id: string;
   readonly resource: string;
   readonly policy: IacPolicy;
   readonly reason: string;

@@ -72,7 +72,8 @@ function physical(location: SourceLocation, root: string) {
   };
 }
 
-function message(finding: IacFinding): string {
+/** One line about a finding: the reason, what grants the write, what uses the role, what is unknown. */
+export function findingMessage(finding: IacFinding): string {
   const granted = finding.grantedBy.map((g) => g.policy);
   const by = granted.length > 0 ? ` Granted by ${granted.join(', ')}.` : '';
   const used =
@@ -93,7 +94,7 @@ export function iacSarif(report: IacReport, root: string = process.cwd()) {
         ruleId: rule.id,
         ruleIndex: index,
         level,
-        message: { text: message(finding) },
+        message: { text: findingMessage(finding) },
         locations: [
           {
             ...physical(finding.location, root),

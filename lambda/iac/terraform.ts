@@ -296,7 +296,13 @@ class PlanReader {
       if (target.kind === 'declared') this.add(target.roleId, policy);
       else {
         const reason = target.kind === 'named' ? `role ${target.text} is not in the plan` : target.reason;
-        this.unresolved.push({ resource: resource.address, policy, reason, location: resource.location });
+        this.unresolved.push({
+          id: resource.address,
+          resource: resource.address,
+          policy,
+          reason,
+          location: resource.location,
+        });
       }
     }
   }
@@ -325,7 +331,7 @@ class PlanReader {
 
   private nodeRoleUses(resource: PlanResource): NodeRoleUse[] {
     const { type, after, unknown } = resource;
-    const base = { resource: resource.address, location: resource.location };
+    const base = { id: resource.address, resource: resource.address, location: resource.location };
     switch (type) {
       case 'aws_eks_node_group':
         return [
