@@ -29,7 +29,11 @@ function nodeRole(stack: Stack, id: string, ...policies: string[]): Role {
 }
 
 function nodegroup(stack: Stack, id: string, role: Role): CfnNodegroup {
-  return new CfnNodegroup(stack, id, { clusterName: 'demo', nodeRole: role.roleArn, subnets: ['subnet-1'] });
+  return new CfnNodegroup(stack, id, {
+    clusterName: 'demo',
+    nodeRole: role.roleArn,
+    subnets: ['subnet-0a1b2c3d4e5f60718'],
+  });
 }
 
 describe('EksEcrGuardChecks', () => {
