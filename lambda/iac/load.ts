@@ -8,6 +8,11 @@ import { type IacModel, mergeModels } from './model';
 import { type ParsedSource, parseJsonSource, parseYamlSource } from './source';
 import { isTerraformPlan, readTerraformPlan } from './terraform';
 
+/** The `code` of a file-system error (duck-typed: under test runners the error may come from another realm). */
+function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
+}
+
 export interface LoadedFiles {
   readonly files: readonly string[];
   readonly model: IacModel;
@@ -31,8 +36,7 @@ function expand(path: string): string[] {
   try {
     isFolder = statSync(path).isDirectory();
   } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-    throw new InvalidInputError(`cannot read ${path} (${code})`);
+    throw new InvalidInputError(`cannot read ${path} (${errorCode(error)})`);
   }
   if (!isFolder) return [path];
   const templates = templatesIn(path);
@@ -63,8 +67,7 @@ export function loadIacFiles(paths: readonly string[]): LoadedFiles {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-      throw new InvalidInputError(`cannot read ${file} (${code})`);
+      throw new InvalidInputError(`cannot read ${file} (${errorCode(error)})`);
     }
     return readSource(parseSource(file, text));
   });
