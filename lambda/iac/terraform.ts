@@ -7,6 +7,12 @@ import { NODE_ACCESS_ENTRY_TYPES } from '../domain/node-roles';
 import type { PolicyRef } from '../domain/types';
 import type { IacModel, IacPolicy, IacRole, NodeRoleUse, RoleTarget, UnresolvedAttachment } from './model';
 import type { ParsedSource, SourceLocation } from './source';
+import {
+  type ConfigReferences,
+  collectConfiguration,
+  referencesOf,
+  stripIndexes,
+} from './terraform-references';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,37 +37,6 @@ interface PlanResource {
   readonly after: Record<string, unknown>;
   readonly unknown: Record<string, unknown>;
   readonly location: SourceLocation;
-}
-
-/** Configuration `references` of each argument, by module path without instance keys and resource name. */
-type ConfigReferences = Map<string, Record<string, unknown>>;
-
-function stripIndexes(address: string): string {
-  return address.replace(/\[[^\]]*\]/g, '');
-}
-
-function collectConfiguration(module: unknown, prefix: string, out: ConfigReferences): void {
-  if (!isRecord(module)) return;
-  for (const resource of Array.isArray(module.resources) ? module.resources : []) {
-    if (isRecord(resource) && typeof resource.address === 'string' && isRecord(resource.expressions)) {
-      out.set(`${prefix}${resource.address}`, resource.expressions);
-    }
-  }
-  const calls = isRecord(module.module_calls) ? module.module_calls : {};
-  for (const [name, call] of Object.entries(calls)) {
-    if (isRecord(call)) collectConfiguration(call.module, `${prefix}module.${name}.`, out);
-  }
-}
-
-function referencesOf(expressions: Record<string, unknown> | undefined, path: readonly string[]): string[] {
-  let node: unknown = expressions;
-  for (const key of path) {
-    node = Array.isArray(node) ? node[0] : node;
-    node = isRecord(node) ? node[key] : undefined;
-  }
-  node = Array.isArray(node) ? node[0] : node;
-  const refs = isRecord(node) ? node.references : undefined;
-  return Array.isArray(refs) ? refs.filter((r): r is string => typeof r === 'string') : [];
 }
 
 /** Reads one plan. Rejects a `format_version` whose major is not 1 (fields may have changed meaning). */
