@@ -32,11 +32,11 @@ describe('eksctl managed node group template (JSON, Fn::Sub of AWS::Partition)',
   });
 });
 
-describe('cdk.out folder (CDK EKS module shapes: Fn::Join partition ARNs, a DefaultPolicy naming the role)', () => {
-  const report = reportFor(fixture('cdk.out'));
+describe('cdk.out folder (a copy named cdk-out, as .gitignore drops cdk.out/; CDK EKS module shapes: Fn::Join partition ARNs, a DefaultPolicy naming the role)', () => {
+  const report = reportFor(fixture('cdk-out'));
 
   it('reads every *.template.json, nested assemblies included', () => {
-    expect(report.files.map((f) => f.slice(fixture('cdk.out').length + 1)).sort()).toEqual([
+    expect(report.files.map((f) => f.slice(fixture('cdk-out').length + 1)).sort()).toEqual([
       'EksStack.template.json',
       'assembly-Prod/ProdEks.template.json',
     ]);
@@ -45,7 +45,7 @@ describe('cdk.out folder (CDK EKS module shapes: Fn::Join partition ARNs, a Defa
   it('an inline ecr:* in an AWS::IAM::Policy naming the node group role is a high violation at that policy', () => {
     const finding = findingFor(report, 'ClusterNodegroupDefaultCapacityNodeGroupRole55953B04');
     expect(finding).toMatchObject({ verdict: 'violation', severity: 'high' });
-    const file = fixture('cdk.out/EksStack.template.json');
+    const file = fixture('cdk-out/EksStack.template.json');
     expect(finding.location).toMatchObject({
       file,
       line: lineOf(file, '"ClusterNodegroupDefaultCapacityNodeGroupRoleDefaultPolicy'),

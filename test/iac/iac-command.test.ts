@@ -95,7 +95,7 @@ describe('eks-ecr-guard iac', () => {
   });
 
   it('reads several paths at once, a cdk.out folder among them', async () => {
-    const { code, out } = await cli('iac', fixture('cdk.out'), FULL_CFN, '--format', 'json');
+    const { code, out } = await cli('iac', fixture('cdk-out'), FULL_CFN, '--format', 'json');
     expect(code).toBe(0);
     const json = JSON.parse(out);
     expect(json).toMatchObject({
