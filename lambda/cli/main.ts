@@ -10,6 +10,7 @@ import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
 import { guardrailsCommand } from './guardrails-command';
+import { iacCommand } from './iac-command';
 import { type CliIo, readJsonFile, UsageError } from './io';
 import { snapshotCommand } from './snapshot-command';
 import { liveView, partitionOfChange, snapshotView } from './views';
@@ -96,6 +97,7 @@ export const COMMANDS: Record<string, Command> = {
   audit: auditCommand,
   snapshot: snapshotCommand,
   guardrails: guardrailsCommand,
+  iac: iacCommand,
 };
 
 function topUsage(): string {

@@ -1,7 +1,9 @@
 // Guardrails (pure): the actions an EKS node needs, read from the bundled AWS managed policies where they are
 // bundled (worker node, image pulls) and listed here where they are not (VPC CNI, SSM). Input to the boundary.
+
+import { PULL_MANAGED_POLICY_NAMES } from '../contract';
 import { isWriteAction, NODE_PULL_ACTIONS } from '../domain/catalogue';
-import { bundledManagedPolicy, NODE_WORKER_POLICIES, REPLACEMENT_POLICIES } from '../domain/managed-policies';
+import { bundledManagedPolicy, NODE_WORKER_POLICIES } from '../domain/managed-policies';
 import { parsePolicyDocument } from '../domain/policy-document';
 
 /** The Allow actions of a bundled AWS managed policy, in the policy's order, without duplicates. */
@@ -31,7 +33,7 @@ export function workerNodeActions(): string[] {
  * the allowance's own actions. `ecr:CreateRepository` is a write the default allowance does not tolerate.
  */
 export function imagePullActions(pullAllowance: ReadonlySet<string>): string[] {
-  const fromPolicies = union(REPLACEMENT_POLICIES.map(bundledAllowActions));
+  const fromPolicies = union(PULL_MANAGED_POLICY_NAMES.map(bundledAllowActions));
   return union([NODE_PULL_ACTIONS, fromPolicies, [...pullAllowance]]).filter(
     (action) => !isWriteAction(action) || pullAllowance.has(action),
   );

@@ -1,6 +1,7 @@
 // Guardrails (pure): what the policy builders take, with the write policies and write actions they act on.
+
+import { ECR_WRITE_MANAGED_POLICY_NAMES } from '../contract';
 import { WRITE_ACTIONS } from '../domain/catalogue';
-import { KNOWN_WRITE_MANAGED_POLICIES } from '../domain/managed-policies';
 
 export interface GuardrailOptions {
   /** `aws`, `aws-cn`, `aws-us-gov`...: every ARN the policies write uses it. */
@@ -32,7 +33,7 @@ export interface BoundaryOptions extends GuardrailOptions {
 
 /** The AWS managed policies whose attachment to a node role the SCP denies: the ECR writers and the two admins. */
 export const WRITE_POLICY_NAMES: readonly string[] = Object.freeze([
-  ...KNOWN_WRITE_MANAGED_POLICIES,
+  ...ECR_WRITE_MANAGED_POLICY_NAMES,
   'AdministratorAccess',
   'PowerUserAccess',
 ]);

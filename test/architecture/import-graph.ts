@@ -17,6 +17,12 @@ export const PRESENTER_FORBIDDEN_FOLDERS: readonly string[] = [
 ];
 /** The one part of the runtime the CDK app may import. */
 export const CONTRACT_FOLDER = 'lambda/contract';
+/**
+ * The CDK Aspect (synth-time checks of other people's apps) runs the same pure analysis as the IaC command: it may
+ * import the pure IaC checker and the domain, which import no SDK and no CDK (their own rules say so).
+ */
+export const CDK_CHECKS_FOLDER = 'lib/checks';
+export const PURE_CHECK_FOLDERS: readonly string[] = ['lambda/iac', 'lambda/domain'];
 const CDK_PACKAGES: readonly string[] = ['aws-cdk-lib', 'constructs'];
 
 export type Rule =
@@ -165,15 +171,19 @@ export function findViolations(
         `a presenter imports the domain (and shared presenter helpers) only, not ${to === 'lambda' ? 'the composition root' : to}`,
       );
     if (
-      from === 'lib' &&
+      isUnder(edge.file, 'lib') &&
       edge.target !== null &&
       isUnder(edge.target, 'lambda') &&
-      !isUnder(edge.target, CONTRACT_FOLDER)
+      !isUnder(edge.target, CONTRACT_FOLDER) &&
+      !(
+        isUnder(edge.file, CDK_CHECKS_FOLDER) &&
+        PURE_CHECK_FOLDERS.some((folder) => isUnder(edge.target ?? '', folder))
+      )
     )
       report(
         edge,
         'lib-imports-only-the-contract',
-        `lib/ knows the runtime only through ${CONTRACT_FOLDER}/`,
+        `lib/ knows the runtime only through ${CONTRACT_FOLDER}/ (and ${CDK_CHECKS_FOLDER}/ the pure checks of ${PURE_CHECK_FOLDERS.join(', ')})`,
       );
     if (
       isUnder(edge.file, 'lambda') &&
