@@ -3,7 +3,12 @@
 //
 //   node --import tsx scripts/differential.ts [roles] [seed]
 import { isWriteAction } from '../lambda/domain/catalogue';
-import { analyseGrammarRole, describeFigures, type OurView, runDifferential } from '../test/support/differential';
+import {
+  analyseGrammarRole,
+  describeFigures,
+  type OurView,
+  runDifferential,
+} from '../test/support/differential';
 import type { GrammarRole } from '../test/support/iam-grammar';
 
 function ourView(role: GrammarRole): OurView {

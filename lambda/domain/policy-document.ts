@@ -1,5 +1,9 @@
-// Domain edge for policy text: turns a policy document in any accepted encoding (object, JSON string,
-// URL-encoded JSON string) into normalised statements for the analysis. Pure; never throws.
+// Domain edge for policy text: turns a policy document in any accepted encoding (decoded by
+// ./policy-json) into normalised statements for the analysis. Pure; never throws.
+
+import { DOCUMENT_TOO_LARGE, decodePolicyDocument, MAX_POLICY_DOCUMENT_CHARS } from './policy-json';
+
+export { MAX_POLICY_DOCUMENT_CHARS };
 
 export type StatementEffect = 'Allow' | 'Deny';
 
@@ -43,11 +47,7 @@ export interface ParseOptions {
   readonly allowPrincipal?: boolean;
 }
 
-/** Documents above this many characters are rejected; IAM's own size limits are far smaller. */
-export const MAX_POLICY_DOCUMENT_CHARS = 1024 * 1024;
-
-const TOO_LARGE = `policy document is larger than 1 MiB (${MAX_POLICY_DOCUMENT_CHARS} characters)`;
-const URL_ESCAPE = /%[0-9A-Fa-f]{2}/;
+const TOO_LARGE = DOCUMENT_TOO_LARGE;
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -61,41 +61,6 @@ function failure<T>(error: string): Outcome<T> {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function tryJson(text: string): Outcome<unknown> {
-  try {
-    return success<unknown>(JSON.parse(text));
-  } catch (error) {
-    return failure(error instanceof Error ? error.message : 'invalid JSON');
-  }
-}
-
-function tryUrlDecodedJson(text: string): Outcome<unknown> {
-  // RFC 3986 (IAM API) encodes spaces as %20; form encoding uses '+': try the plain decoding first.
-  for (const candidate of [text, text.replaceAll('+', ' ')]) {
-    try {
-      const parsed = tryJson(decodeURIComponent(candidate));
-      if (parsed.ok) return parsed;
-    } catch {
-      // URIError: a malformed escape; try the next candidate.
-    }
-  }
-  return failure('looks URL-encoded but does not decode to JSON');
-}
-
-/** JSON first (CloudTrail sends plain JSON strings); URL-decoding only if that fails and it looks encoded. */
-function decodeText(text: string, depth: number): Outcome<unknown> {
-  if (text.length > MAX_POLICY_DOCUMENT_CHARS) return failure(TOO_LARGE);
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
-  if (trimmed.length === 0) return failure('policy document is empty');
-  // JSON text never starts with '%': skip the doomed (and costly) plain parse for IAM API documents.
-  const plain = trimmed.startsWith('%') ? failure<unknown>('JSON cannot start with "%"') : tryJson(trimmed);
-  const decoded = plain.ok ? plain : URL_ESCAPE.test(trimmed) ? tryUrlDecodedJson(trimmed) : plain;
-  if (!decoded.ok) return failure(`policy document is not valid JSON: ${decoded.error}`);
-  // A JSON string holding the document (double-encoded): unwrap once.
-  if (typeof decoded.value === 'string' && depth === 0) return decodeText(decoded.value, depth + 1);
-  return decoded;
 }
 
 /** Tracks an estimate of the document's size for inputs that arrive already parsed. */
@@ -238,8 +203,7 @@ function normaliseDocument(document: unknown, options: ParseOptions): ParsedPoli
  */
 export function parsePolicyDocument(input: unknown, options: ParseOptions = {}): ParsedPolicyDocument {
   try {
-    if (typeof input !== 'string') return normaliseDocument(input, options);
-    const decoded = decodeText(input, 0);
+    const decoded = decodePolicyDocument(input);
     if (!decoded.ok) return { ok: false, error: decoded.error };
     return normaliseDocument(decoded.value, options);
   } catch (error) {

@@ -210,7 +210,8 @@ export async function runDifferential(
 
 /** One line per figure, for the test log and the script. */
 export function describeFigures(figures: DifferentialFigures): string {
-  const share = (part: number, whole: number) => (whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`);
+  const share = (part: number, whole: number) =>
+    whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`;
   return [
     `seed ${figures.seed}: ${figures.roles} roles (${figures.rolesRejected} rejected by the simulator)`,
     `(role, write action, resource) pairs: ${figures.pairs}`,

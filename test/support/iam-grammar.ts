@@ -115,10 +115,10 @@ const oddStatement = fc.constantFrom<GrammarStatement>(
 );
 
 const policy: fc.Arbitrary<GrammarPolicy> = fc
-  .array(
-    fc.oneof({ weight: 40, arbitrary: statement }, { weight: 1, arbitrary: oddStatement }),
-    { minLength: 1, maxLength: 4 },
-  )
+  .array(fc.oneof({ weight: 40, arbitrary: statement }, { weight: 1, arbitrary: oddStatement }), {
+    minLength: 1,
+    maxLength: 4,
+  })
   .map((statements) => ({ Version: '2012-10-17', Statement: statements }));
 
 export const grammarRole: fc.Arbitrary<GrammarRole> = fc.record({
