@@ -19,7 +19,7 @@ const WITH_PLUS = {
   ],
 };
 
-function valueOf(input: unknown): unknown {
+function decoded(input: unknown): unknown {
   const decoded = decodePolicyDocument(input);
   if (!decoded.ok) throw new Error(decoded.error);
   return decoded.value;
@@ -49,19 +49,19 @@ describe('decodePolicyDocument: accepted encodings', () => {
     ],
     ['a JSON string holding the JSON text (double-encoded)', JSON.stringify(JSON.stringify(WITH_PLUS))],
   ])('%s', (_name, input) => {
-    expect(valueOf(input)).toEqual(WITH_PLUS);
+    expect(decoded(input)).toEqual(WITH_PLUS);
   });
 
   it('never URL-decodes a string that is JSON already: "%20" in a value stays three characters', () => {
-    expect(valueOf('{"Sid":"a%20b+c"}')).toEqual({ Sid: 'a%20b+c' });
+    expect(decoded('{"Sid":"a%20b+c"}')).toEqual({ Sid: 'a%20b+c' });
   });
 
   it('decodes "%25" to a literal "%" and "%2B" to a literal "+"', () => {
-    expect(valueOf('%7B%22Sid%22%3A%22100%25%2B1%22%7D')).toEqual({ Sid: '100%+1' });
+    expect(decoded('%7B%22Sid%22%3A%22100%25%2B1%22%7D')).toEqual({ Sid: '100%+1' });
   });
 
   it('reads "+" as a plus in URL-encoded text whenever that is valid JSON (RFC 3986, as IAM encodes)', () => {
-    expect(valueOf('%7B%22Sid%22%3A%22a+b%22%7D')).toEqual({ Sid: 'a+b' });
+    expect(decoded('%7B%22Sid%22%3A%22a+b%22%7D')).toEqual({ Sid: 'a+b' });
   });
 });
 
@@ -92,9 +92,9 @@ describe('decodePolicyDocument: properties', () => {
     fc.assert(
       fc.property(document, (doc) => {
         const json = JSON.stringify(doc);
-        expect(valueOf(doc)).toEqual(doc);
-        expect(valueOf(json)).toEqual(doc);
-        expect(valueOf(encodeURIComponent(json))).toEqual(doc);
+        expect(decoded(doc)).toEqual(doc);
+        expect(decoded(json)).toEqual(doc);
+        expect(decoded(encodeURIComponent(json))).toEqual(doc);
       }),
       { seed: 9, numRuns: 300 },
     );
