@@ -26,6 +26,15 @@ export interface NormalisedStatement {
 export interface SkippedStatement {
   readonly label: string;
   readonly message: string;
+  /** The element not understood: `Effect`, `Action`, `NotAction`, `Resource`, `NotResource`, `Condition`... */
+  readonly element: string;
+  /** The statement's Effect when that one is readable, else null (it could be an Allow). */
+  readonly effect: StatementEffect | null;
+  /**
+   * The statement's `Action` patterns when that element is a readable, non-empty string list (and there is
+   * no `NotAction`), else null: what the statement could allow at most.
+   */
+  readonly actionPatterns: readonly string[] | null;
 }
 
 export type ParsedPolicyDocument =
@@ -57,6 +66,14 @@ function success<T>(value: T): Outcome<T> {
 
 function failure<T>(error: string): Outcome<T> {
   return { ok: false, error };
+}
+
+type StatementOutcome =
+  | { readonly ok: true; readonly value: NormalisedStatement }
+  | { readonly ok: false; readonly error: string; readonly element: string };
+
+function notUnderstood(element: string, error: string): StatementOutcome {
+  return { ok: false, error, element };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -98,15 +115,30 @@ function exclusivePair<P extends string, N extends string>(
   positive: P,
   negative: N,
   budget: SizeBudget,
-): Outcome<Pair<P | N>> {
+):
+  | { readonly ok: true; readonly value: Pair<P | N> }
+  | { readonly ok: false; readonly error: string; readonly element: string } {
   const hasPositive = statement[positive] !== undefined;
   const hasNegative = statement[negative] !== undefined;
-  if (hasPositive && hasNegative) return failure(`has both ${positive} and ${negative}`);
-  if (!hasPositive && !hasNegative) return failure(`has neither ${positive} nor ${negative}`);
+  const both = `${positive}/${negative}`;
+  if (hasPositive && hasNegative)
+    return { ok: false, element: both, error: `has both ${positive} and ${negative}` };
+  if (!hasPositive && !hasNegative) {
+    return { ok: false, element: both, error: `has neither ${positive} nor ${negative}` };
+  }
   const kind: P | N = hasPositive ? positive : negative;
-  const patterns = stringList(statement[kind], budget);
-  if (patterns === null) return failure(`${kind} must be a string or a non-empty list of strings`);
-  return success({ kind, patterns });
+  const value = statement[kind];
+  const patterns = stringList(value, budget);
+  if (patterns === null) {
+    const empty = Array.isArray(value) && value.length === 0;
+    const got = empty ? ' (it is an empty list)' : '';
+    return {
+      ok: false,
+      element: kind,
+      error: `${kind} must be a string or a non-empty list of strings${got}`,
+    };
+  }
+  return { ok: true, value: { kind, patterns } };
 }
 
 function conditionPresence(condition: unknown): Outcome<boolean> {
@@ -129,32 +161,35 @@ function normaliseStatement(
   index: number,
   options: ParseOptions,
   budget: SizeBudget,
-): Outcome<NormalisedStatement> {
+): StatementOutcome {
   budget.spend(2);
-  if (!isRecord(statement)) return failure('is not an object');
+  if (!isRecord(statement)) return notUnderstood('Statement', 'is not an object');
   const label = labelOf(statement, index);
   budget.spend(label.length);
   const hasPrincipal = statement.Principal !== undefined || statement.NotPrincipal !== undefined;
   if (hasPrincipal && options.allowPrincipal !== true) {
-    return failure('has Principal/NotPrincipal, which identity policies cannot have');
+    return notUnderstood('Principal', 'has Principal/NotPrincipal, which identity policies cannot have');
   }
   const effect = effectOf(statement.Effect);
-  if (effect === null) return failure('Effect must be "Allow" or "Deny"');
+  if (effect === null) return notUnderstood('Effect', 'Effect must be "Allow" or "Deny"');
   const action = exclusivePair(statement, 'Action', 'NotAction', budget);
-  if (!action.ok) return action;
+  if (!action.ok) return notUnderstood(action.element, action.error);
   const resource = exclusivePair(statement, 'Resource', 'NotResource', budget);
-  if (!resource.ok) return resource;
+  if (!resource.ok) return notUnderstood(resource.element, resource.error);
   const conditional = conditionPresence(statement.Condition);
-  if (!conditional.ok) return conditional;
-  return success({
-    label,
-    index,
-    effect,
-    action: action.value,
-    resource: resource.value,
-    conditional: conditional.value,
-    hasPrincipal,
-  });
+  if (!conditional.ok) return notUnderstood('Condition', conditional.error);
+  return {
+    ok: true,
+    value: {
+      label,
+      index,
+      effect,
+      action: action.value,
+      resource: resource.value,
+      conditional: conditional.value,
+      hasPrincipal,
+    },
+  };
 }
 
 function statementList(document: Record<string, unknown>): Outcome<readonly unknown[]> {
@@ -174,6 +209,19 @@ function describeSkip(skip: SkippedStatement, index: number): string {
   return `${where} skipped: ${skip.message}`;
 }
 
+/** What can still be read of a statement that was not understood (see `SkippedStatement`). */
+function skippedStatement(raw: unknown, index: number, message: string, element: string): SkippedStatement {
+  const record = isRecord(raw) ? raw : {};
+  const actions = record.NotAction === undefined ? stringList(record.Action, new SizeBudget()) : null;
+  return {
+    label: labelOf(raw, index),
+    message,
+    element,
+    effect: effectOf(record.Effect),
+    actionPatterns: actions,
+  };
+}
+
 function normaliseDocument(document: unknown, options: ParseOptions): ParsedPolicyDocument {
   if (!isRecord(document)) return { ok: false, error: 'policy document must be a JSON object' };
   const list = statementList(document);
@@ -189,7 +237,7 @@ function normaliseDocument(document: unknown, options: ParseOptions): ParsedPoli
       statements.push(normalised.value);
       continue;
     }
-    const skip = { label: labelOf(raw, index), message: normalised.error };
+    const skip = skippedStatement(raw, index, normalised.error, normalised.element);
     skipped.push(skip);
     warnings.push(describeSkip(skip, index));
   }
