@@ -24,7 +24,7 @@ export function universeOf(entry: CatalogueAction, partition: string | null): Re
   // An unknown template (cannot happen with the generated catalogue) is widened to everything: an Allow
   // always reaches it and no Deny pattern short of `*` covers it.
   if (template === undefined) return { on: entry.resourceType, arnPattern: STAR };
-  const arnPattern = template.replaceAll('${Partition}', partition ?? STAR).replaceAll(/\$\{[^}]*\}/g, STAR);
+  const arnPattern = template.replace(/\$\{Partition\}/g, partition ?? STAR).replaceAll(/\$\{[^}]*\}/g, STAR);
   return { on: entry.resourceType, arnPattern };
 }
 
