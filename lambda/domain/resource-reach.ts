@@ -49,7 +49,9 @@ export function allowReach(resource: ResourceElement, universe: ResourceUniverse
  */
 export function denyCover(resource: ResourceElement, universe: ResourceUniverse): Reach {
   if (resource.kind === 'NotResource') {
-    if (resource.patterns.some((p) => coversAll(p, universe))) return NOTHING;
+    // A `*`-only action is requested on `*`, which any NotResource pattern may be read to match (the
+    // simulator does): such a Deny is taken to cover nothing.
+    if (universe.arnPattern === null || resource.patterns.some((p) => coversAll(p, universe))) return NOTHING;
     return { all: true, patterns: [], except: resource.patterns.filter((p) => canReach(p, universe)) };
   }
   if (resource.patterns.some((p) => coversAll(p, universe))) return ALL_RESOURCES;

@@ -100,6 +100,8 @@ function permits(statements: readonly StatementSpec[], action: string, resource:
   let allowed = false;
   for (const statement of statements) {
     if (!statementMatches(statement, action) || !appliesTo(statement, resource)) continue;
+    // `*`-only actions: a NotResource Deny is read as covering nothing (see lambda/domain/resource-reach.ts).
+    if (resource === '*' && statement.effect === 'Deny' && statement.resourceKind === 'NotResource') continue;
     if (statement.effect === 'Deny' && !statement.conditional) return false;
     if (statement.effect === 'Allow') allowed = true;
   }
