@@ -24,7 +24,7 @@ export function copyMask(mask: ActionMask): ActionMask {
   return Uint32Array.from(mask);
 }
 
-function setBit(mask: ActionMask, index: number): void {
+export function setBit(mask: ActionMask, index: number): void {
   const word = index >>> 5;
   mask[word] = (mask[word] ?? 0) | (1 << (index & 31));
 }

@@ -1,62 +1,54 @@
 // Domain core: the pure verdict on a role's policies. Identity policies + optional permissions boundary
-// in, the ECR actions the role is effectively allowed (and which statements grant them) out. No I/O.
+// in, the ECR actions the role is effectively allowed (which statements grant them, what they reach) out.
 import {
   type ActionMask,
-  complement,
-  copyMask,
   emptyMask,
-  FULL_MASK,
+  hasBit,
   intersection,
   isEmptyMask,
   isSubset,
   maskOfActions,
   maskToActions,
   maskWhere,
-  matchesEveryAction,
-  patternsMask,
+  setBit,
   subtractInto,
   unionInto,
 } from './action-pattern';
-import { ECR_CATALOGUE, isWriteLevel } from './catalogue';
-import { type NormalisedStatement, parsePolicyDocument, type SkippedStatement } from './policy-document';
-import type {
-  AnalysisWarning,
-  DenyNote,
-  Grant,
-  PolicyAnalysis,
-  PolicyInput,
-  PolicyRef,
-  RolePolicies,
-} from './types';
+import { type CatalogueAction, ECR_CATALOGUE, isWriteLevel } from './catalogue';
+import {
+  type Compiled,
+  type CompiledPolicy,
+  type CompiledStatement,
+  compileAll,
+  readInput,
+  UNKNOWN_REF,
+} from './policy-compile';
+import { type ResourceUniverse, universeOf } from './resource-pattern';
+import {
+  allowReach,
+  denyCover,
+  intersectReach,
+  type Reach,
+  subtractDenies,
+  unionReach,
+} from './resource-reach';
+import type { ActionReach, DenyNote, Grant, PolicyAnalysis, RolePolicies } from './types';
 
 export interface AnalysisOptions {
   /** Write-level actions that are tolerated (see `pullAllowance` in ./catalogue); any case accepted. */
   readonly pullAllowance: ReadonlySet<string>;
+  /**
+   * The role's partition (`aws`, `aws-cn`...). When given, a Deny on `arn:<partition>:ecr:*:*:repository/*`
+   * covers every repository; when not, only a pattern with a wildcard partition does. @default null
+   */
+  readonly partition?: string | null;
 }
 
-interface CompiledStatement {
-  readonly label: string;
-  readonly effect: 'Allow' | 'Deny';
-  /** The catalogue actions the statement's Action / NotAction selects. */
-  readonly actions: ActionMask;
-  /** Resource contains `*`: the statement applies to every resource. */
-  readonly allResources: boolean;
-  readonly conditional: boolean;
-  /** Action has a pattern matching every action of every service, or the statement uses NotAction. */
-  readonly allServices: boolean;
-}
-
-interface CompiledPolicy {
-  readonly ref: PolicyRef;
-  readonly statements: readonly CompiledStatement[];
-}
-
-/** The effect of one set of policies (identity, or boundary) taken on its own. */
-interface PolicySetEffect {
-  /** Allowed by some Allow statement, for some resource, under some condition. */
-  readonly allowedByAllows: ActionMask;
-  /** allowedByAllows minus what unconditional, all-resource Denies remove. */
-  readonly allowed: ActionMask;
+/** One Allow statement reaching one action, after the Denies of its own policy set. */
+interface AllowEntry {
+  readonly policy: CompiledPolicy;
+  readonly statement: CompiledStatement;
+  readonly reach: Reach;
 }
 
 const WRITE_MASK = maskWhere((index) => {
@@ -66,103 +58,71 @@ const WRITE_MASK = maskWhere((index) => {
 const SERVICE_MASKS: readonly ActionMask[] = (['ecr', 'ecr-public'] as const).map((service) =>
   maskWhere((index) => ECR_CATALOGUE[index]?.service === service),
 );
-const UNKNOWN_REF: PolicyRef = { kind: 'inline', name: '(unnamed policy)', arn: null };
 
-function compileStatement(statement: NormalisedStatement): CompiledStatement {
-  const matched = patternsMask(statement.action.patterns);
-  const notAction = statement.action.kind === 'NotAction';
-  return {
-    label: statement.label,
-    effect: statement.effect,
-    actions: notAction ? complement(matched) : matched,
-    allResources: statement.resource.kind === 'Resource' && statement.resource.patterns.includes('*'),
-    conditional: statement.conditional,
-    allServices: notAction || statement.action.patterns.some(matchesEveryAction),
-  };
+/** allowReach for an Allow, denyCover for a Deny, computed once per statement and universe. */
+function cachedReach(statement: CompiledStatement, universe: ResourceUniverse): Reach | null {
+  const key = universe.arnPattern ?? '';
+  if (statement.reachCache.has(key)) return statement.reachCache.get(key) ?? null;
+  const reach =
+    statement.effect === 'Allow'
+      ? allowReach(statement.resource, universe)
+      : denyCover(statement.resource, universe);
+  statement.reachCache.set(key, reach);
+  return reach;
 }
 
-type CompiledDocument =
-  | {
-      readonly ok: true;
-      readonly statements: readonly CompiledStatement[];
-      readonly skipped: readonly SkippedStatement[];
-    }
-  | { readonly ok: false; readonly error: string };
-
-type CompileOutcome =
-  | { readonly ok: true; readonly policy: CompiledPolicy; readonly warnings: AnalysisWarning[] }
-  | { readonly ok: false; readonly warnings: AnalysisWarning[] };
-
-const DOCUMENT_CACHE_LIMIT = 1024;
-const CACHEABLE_DOCUMENT_CHARS = 64 * 1024;
-/**
- * Compiled documents by their text. An audit analyses thousands of roles sharing the same managed
- * policies; strings are immutable, so caching by text is safe (parsed objects are not cached).
- */
-const documentCache = new Map<string, CompiledDocument>();
-
-function compileDocument(document: unknown): CompiledDocument {
-  const parsed = parsePolicyDocument(document);
-  if (!parsed.ok) return parsed;
-  return { ok: true, statements: parsed.statements.map(compileStatement), skipped: parsed.skipped };
-}
-
-function compileDocumentCached(document: unknown): CompiledDocument {
-  if (typeof document !== 'string' || document.length > CACHEABLE_DOCUMENT_CHARS) {
-    return compileDocument(document);
-  }
-  const cached = documentCache.get(document);
-  if (cached !== undefined) return cached;
-  const compiled = compileDocument(document);
-  if (documentCache.size >= DOCUMENT_CACHE_LIMIT) documentCache.clear();
-  documentCache.set(document, compiled);
-  return compiled;
-}
-
-function compilePolicy(ref: PolicyRef, document: unknown, role: 'identity' | 'boundary'): CompileOutcome {
-  const compiled = compileDocumentCached(document);
-  const unusable = (reason: string): AnalysisWarning => {
-    const consequence = role === 'boundary' ? '; analysed as if the role had no permissions boundary' : '';
-    return { policy: ref, statement: null, message: `unusable policy: ${reason}${consequence}` };
-  };
-  if (!compiled.ok) return { ok: false, warnings: [unusable(compiled.error)] };
-  const warnings: AnalysisWarning[] = compiled.skipped.map((skip) => ({
-    policy: ref,
-    statement: skip.label,
-    message: `statement skipped: ${skip.message}`,
-  }));
-  if (compiled.statements.length === 0) {
-    return { ok: false, warnings: [...warnings, unusable('no usable statement')] };
-  }
-  return { ok: true, policy: { ref, statements: compiled.statements }, warnings };
-}
-
-function isUnconditionalEverywhere(statement: CompiledStatement): boolean {
-  return !statement.conditional && statement.allResources;
-}
-
-function effectOf(policies: readonly CompiledPolicy[]): PolicySetEffect {
-  const allowedByAllows = emptyMask();
-  const removed = emptyMask();
+/** What the unconditional Denies of a policy set surely cover of one action's resources. */
+function denyCovers(policies: readonly CompiledPolicy[], index: number, universe: ResourceUniverse): Reach[] {
+  const covers: Reach[] = [];
   for (const policy of policies) {
     for (const statement of policy.statements) {
-      if (statement.effect === 'Allow') unionInto(allowedByAllows, statement.actions);
-      else if (isUnconditionalEverywhere(statement)) unionInto(removed, statement.actions);
+      if (statement.effect === 'Deny' && !statement.conditional && hasBit(statement.actions, index)) {
+        covers.push(cachedReach(statement, universe) ?? denyCover(statement.resource, universe));
+      }
     }
   }
-  const allowed = copyMask(allowedByAllows);
-  subtractInto(allowed, removed);
-  return { allowedByAllows, allowed };
+  return covers;
+}
+
+/** The Allow statements of a policy set that reach the action, minus what `covers` (its Denies) cover. */
+function allowEntries(
+  policies: readonly CompiledPolicy[],
+  index: number,
+  universe: ResourceUniverse,
+  covers: readonly Reach[],
+): AllowEntry[] {
+  const entries: AllowEntry[] = [];
+  for (const policy of policies) {
+    for (const statement of policy.statements) {
+      if (statement.effect !== 'Allow' || !hasBit(statement.actions, index)) continue;
+      const reach = cachedReach(statement, universe);
+      const left = reach === null ? null : subtractDenies(reach, covers);
+      if (left !== null) entries.push({ policy, statement, reach: left });
+    }
+  }
+  return entries;
+}
+
+function allowedByAllows(policies: readonly CompiledPolicy[]): ActionMask {
+  const mask = emptyMask();
+  for (const policy of policies) {
+    for (const statement of policy.statements) {
+      if (statement.effect === 'Allow') unionInto(mask, statement.actions);
+    }
+  }
+  return mask;
 }
 
 function denyKind(statement: CompiledStatement): DenyNote['kind'] {
   if (statement.conditional) return 'conditional';
-  return statement.allResources ? 'unconditional' : 'resource-scoped';
+  return statement.resource.kind === 'Resource' && statement.resource.patterns.includes('*')
+    ? 'unconditional'
+    : 'resource-scoped';
 }
 
 /**
  * Deny statements (identity and boundary) that match write actions the identity Allows grant, before
- * any Deny: the unconditional ones removed them, the others are reported but removed nothing.
+ * any Deny: unconditional ones remove what their resources cover, conditional ones remove nothing.
  */
 function denyNotes(policies: readonly CompiledPolicy[], relevant: ActionMask): DenyNote[] {
   const notes: DenyNote[] = [];
@@ -186,107 +146,125 @@ function allowsWholeService(actions: ActionMask): boolean {
   return SERVICE_MASKS.some((service) => isSubset(service, actions));
 }
 
-function grantsOf(policies: readonly CompiledPolicy[], writeMask: ActionMask): Grant[] {
+/** What the role may do with one action: the identity grants left after Denies and the boundary. */
+interface ActionOutcome {
+  readonly entries: readonly AllowEntry[];
+  /** The identity Allows reach the action but the boundary lets none of it through. */
+  readonly blockedByBoundary: boolean;
+  readonly boundaryConditional: boolean;
+}
+
+function actionOutcome(compiled: Compiled, index: number, universe: ResourceUniverse): ActionOutcome {
+  const identityCovers = denyCovers(compiled.identity, index, universe);
+  const identity = allowEntries(compiled.identity, index, universe, identityCovers);
+  if (identity.length === 0 || compiled.boundary === null) {
+    return { entries: identity, blockedByBoundary: false, boundaryConditional: false };
+  }
+  const boundaryPolicies = [compiled.boundary];
+  const boundaryCovers = denyCovers(boundaryPolicies, index, universe);
+  const boundaryEntries = allowEntries(boundaryPolicies, index, universe, boundaryCovers);
+  const boundary = unionReach(boundaryEntries.map((entry) => entry.reach));
+  const entries: AllowEntry[] = [];
+  for (const entry of identity) {
+    // Once the boundary has scoped a grant, every Deny narrows it again (a Deny cannot narrow "all").
+    const within = boundary === null ? null : intersectReach(entry.reach, boundary);
+    const reach = within === null ? null : subtractDenies(within, [...identityCovers, ...boundaryCovers]);
+    if (reach !== null) entries.push({ ...entry, reach });
+  }
+  const boundaryConditional = boundaryEntries.every((entry) => entry.statement.conditional);
+  return { entries, blockedByBoundary: entries.length === 0, boundaryConditional };
+}
+
+function actionReach(
+  entry: CatalogueAction,
+  universe: ResourceUniverse,
+  outcome: ActionOutcome,
+  reach: Reach,
+) {
+  const conditional = outcome.boundaryConditional || outcome.entries.every((e) => e.statement.conditional);
+  return {
+    action: entry.action,
+    on: universe.on,
+    all: reach.all,
+    resources: [...reach.patterns].sort(),
+    conditional,
+  };
+}
+
+interface GrantParts {
+  readonly actions: string[];
+  readonly reach: ActionReach[];
+}
+
+function grantsOf(
+  identity: readonly CompiledPolicy[],
+  parts: ReadonlyMap<CompiledStatement, GrantParts>,
+): Grant[] {
   const grants: Grant[] = [];
-  for (const policy of policies) {
+  for (const policy of identity) {
     for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
-      const granted = intersection(statement.actions, writeMask);
-      if (isEmptyMask(granted)) continue;
+      const granted = parts.get(statement);
+      if (granted === undefined) continue;
       grants.push({
         policy: policy.ref,
         statement: statement.label,
-        actions: maskToActions(granted),
-        resourceScoped: !statement.allResources,
+        actions: granted.actions,
+        resourceScoped: !granted.reach.some((reach) => reach.all),
         conditional: statement.conditional,
         allServices: statement.allServices,
         wholeService: allowsWholeService(statement.actions),
+        reach: granted.reach,
       });
     }
   }
   return grants;
 }
 
-function isPolicyRef(value: unknown): value is PolicyRef {
-  if (typeof value !== 'object' || value === null) return false;
-  const kind = 'kind' in value ? value.kind : undefined;
-  const name = 'name' in value ? value.name : undefined;
-  const arn = 'arn' in value ? value.arn : undefined;
-  const knownKind = kind === 'aws-managed' || kind === 'customer-managed' || kind === 'inline';
-  return knownKind && typeof name === 'string' && (arn === null || typeof arn === 'string');
-}
-
-/** Inputs are typed, but the analysis must not throw on anything: read them defensively. */
-function readInput(input: unknown): { readonly ref: PolicyRef; readonly document: unknown } {
-  if (typeof input !== 'object' || input === null) return { ref: UNKNOWN_REF, document: input };
-  try {
-    const ref = 'ref' in input && isPolicyRef(input.ref) ? input.ref : UNKNOWN_REF;
-    return { ref, document: 'document' in input ? input.document : undefined };
-  } catch {
-    return { ref: UNKNOWN_REF, document: undefined };
-  }
-}
-
-function identityInputs(policies: RolePolicies): readonly unknown[] {
-  const identity: unknown = policies.identity;
-  return Array.isArray(identity) ? identity : [];
-}
-
-function boundaryInput(policies: RolePolicies): PolicyInput | null {
-  return policies.boundary ?? null;
-}
-
-interface Compiled {
-  readonly identity: CompiledPolicy[];
-  /** null when there is no boundary or it is unusable. */
-  readonly boundary: CompiledPolicy | null;
-  readonly unusable: PolicyRef[];
-  readonly warnings: AnalysisWarning[];
-}
-
-function compileAll(policies: RolePolicies): Compiled {
-  const compiled: Compiled = { identity: [], boundary: null, unusable: [], warnings: [] };
-  const add = (input: unknown, role: 'identity' | 'boundary'): CompiledPolicy | null => {
-    const { ref, document } = readInput(input);
-    const outcome = compilePolicy(ref, document, role);
-    compiled.warnings.push(...outcome.warnings);
-    if (outcome.ok) return outcome.policy;
-    compiled.unusable.push(ref);
-    return null;
-  };
-  for (const input of identityInputs(policies)) {
-    const policy = add(input, 'identity');
-    if (policy !== null) compiled.identity.push(policy);
-  }
-  const boundary = boundaryInput(policies);
-  return boundary === null ? compiled : { ...compiled, boundary: add(boundary, 'boundary') };
-}
-
 function evaluate(policies: RolePolicies, options: AnalysisOptions): PolicyAnalysis {
-  const { identity, boundary, unusable, warnings } = compileAll(policies);
+  const compiled = compileAll(policies);
   const tolerated = maskOfActions(options.pullAllowance);
-  const identityEffect = effectOf(identity);
-  // An unusable boundary is treated as absent (it is listed in unusablePolicies so the caller reports
-  // indeterminate): guessing that it blocks writes could turn a violation into a false "compliant".
-  const boundaryAllowed = boundary === null ? FULL_MASK : effectOf([boundary]).allowed;
-
-  const allowed = intersection(identityEffect.allowed, boundaryAllowed);
-  const writeMask = intersection(allowed, WRITE_MASK);
+  const partition = options.partition ?? null;
+  const candidates = allowedByAllows(compiled.identity);
+  const allowedMask = emptyMask();
+  const blocked = emptyMask();
+  const reach: ActionReach[] = [];
+  const parts = new Map<CompiledStatement, GrantParts>();
+  for (const [index, entry] of ECR_CATALOGUE.entries()) {
+    if (!hasBit(candidates, index)) continue;
+    const universe = universeOf(entry, partition);
+    const outcome = actionOutcome(compiled, index, universe);
+    const reported = hasBit(WRITE_MASK, index) && !hasBit(tolerated, index);
+    if (outcome.blockedByBoundary && reported) setBit(blocked, index);
+    const combined = unionReach(outcome.entries.map((e) => e.reach));
+    if (combined === null) continue;
+    setBit(allowedMask, index);
+    if (!reported) continue;
+    reach.push(actionReach(entry, universe, outcome, combined));
+    for (const allow of outcome.entries) {
+      const grant = parts.get(allow.statement) ?? { actions: [], reach: [] };
+      grant.actions.push(entry.action);
+      grant.reach.push(actionReach(entry, universe, { ...outcome, entries: [allow] }, allow.reach));
+      parts.set(allow.statement, grant);
+    }
+  }
+  const writeMask = intersection(allowedMask, WRITE_MASK);
   subtractInto(writeMask, tolerated);
-  const blocked = intersection(identityEffect.allowed, WRITE_MASK);
-  subtractInto(blocked, tolerated);
-  subtractInto(blocked, boundaryAllowed);
-  const denyRelevant = intersection(identityEffect.allowedByAllows, WRITE_MASK);
+  const denyRelevant = intersection(candidates, WRITE_MASK);
   subtractInto(denyRelevant, tolerated);
-
+  const boundary = compiled.boundary;
+  const writeActions = maskToActions(writeMask);
   return {
-    allowed: maskToActions(allowed),
-    writeActions: maskToActions(writeMask),
-    grants: grantsOf(identity, writeMask),
-    denies: denyNotes(boundary === null ? identity : [...identity, boundary], denyRelevant),
+    allowed: maskToActions(allowedMask),
+    writeActions,
+    grants: grantsOf(compiled.identity, parts),
+    denies: denyNotes(boundary === null ? compiled.identity : [...compiled.identity, boundary], denyRelevant),
     blockedByBoundary: maskToActions(blocked),
-    unusablePolicies: unusable,
-    warnings,
+    unusablePolicies: compiled.unusable,
+    warnings: compiled.warnings,
+    reach: writeActions
+      .map((action) => reach.find((r) => r.action === action))
+      .filter((r) => r !== undefined),
+    notUnderstood: compiled.notUnderstood,
   };
 }
 
@@ -303,6 +281,7 @@ function failedAnalysis(policies: unknown, error: unknown): PolicyAnalysis {
   }
   const refs = inputs.length > 0 ? inputs.map((input) => readInput(input).ref) : [UNKNOWN_REF];
   const message = `analysis failed: ${error instanceof Error ? error.message : 'unreadable input'}`;
+  const policy = refs[0] ?? UNKNOWN_REF;
   return {
     allowed: [],
     writeActions: [],
@@ -310,17 +289,24 @@ function failedAnalysis(policies: unknown, error: unknown): PolicyAnalysis {
     denies: [],
     blockedByBoundary: [],
     unusablePolicies: refs,
-    warnings: [{ policy: refs[0] ?? UNKNOWN_REF, statement: null, message }],
+    warnings: [{ policy, statement: null, message }],
+    reach: [],
+    notUnderstood: [{ policy, statement: null, element: 'document', message }],
   };
 }
 
 /**
- * Which ECR / ECR Public actions the role may perform on some resource, IAM-style:
- * - an Allow counts whatever its Resource or Condition (a scoped or conditional grant can still write);
- * - only an unconditional Deny on every resource removes actions; other Denies are reported in `denies`;
+ * Which ECR / ECR Public actions the role may perform on some resource, IAM-style, and what they reach:
+ * - an Allow counts whatever its Condition (a conditional grant can still write), on the resources of the
+ *   action's type it can name: an Allow of a `*`-only action (e.g. `ecr:PutRegistryPolicy`) on a
+ *   repository ARN grants nothing;
+ * - an unconditional Deny removes what its resources surely cover (judged within the action's resource
+ *   type, conservatively: when unsure the grant stays); conditional Denies remove nothing;
  * - with a permissions boundary the result is identity-allowed ∩ boundary-allowed;
- * - `writeActions` are the allowed write-level actions minus the pull allowance.
- * Unusable documents are listed in `unusablePolicies` and contribute nothing. Never throws.
+ * - `writeActions` are the allowed write-level actions minus the pull allowance, `reach` what each reaches.
+ * A document, or a statement that could grant ECR write, that cannot be interpreted lists its policy in
+ * `unusablePolicies` (and says why in `notUnderstood`): the role can then never be judged compliant.
+ * Never throws.
  */
 export function analyseRolePolicies(policies: RolePolicies, options: AnalysisOptions): PolicyAnalysis {
   try {

@@ -1,10 +1,13 @@
 // Domain data: the ECR / ECR Public action catalogue (generated at development time), access levels, the
 // pull allowance and canonical action spelling. Pure; read by the policy analysis and by config loading.
 
-import { CATALOGUE_SOURCE, GENERATED_CATALOGUE } from './catalogue.generated';
+import { CATALOGUE_SOURCE, GENERATED_CATALOGUE, RESOURCE_ARN_TEMPLATES } from './catalogue.generated';
 import { ConfigError } from './errors';
 
 export type EcrService = 'ecr' | 'ecr-public';
+
+/** The resource types ECR and ECR Public actions act on (iam-data's names). */
+export type EcrResourceType = 'repository' | 'registry';
 
 /** The classic IAM access levels (iam-data's "Tagging, Write" is collapsed to "Tagging"). */
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
@@ -16,9 +19,11 @@ export interface CatalogueAction {
   /** Full action in AWS's spelling, e.g. `ecr:PutImage`. */
   readonly action: string;
   readonly accessLevel: AccessLevel;
+  /** The resource type the action acts on; null when it acts on `*` only (registry-level, e.g. PutRegistryPolicy). */
+  readonly resourceType: EcrResourceType | null;
 }
 
-export { CATALOGUE_SOURCE };
+export { CATALOGUE_SOURCE, RESOURCE_ARN_TEMPLATES };
 
 /** Every ecr and ecr-public action, sorted by `action` (plain code-unit order, as `Array.prototype.sort`). */
 export const ECR_CATALOGUE: readonly CatalogueAction[] = Object.freeze([...GENERATED_CATALOGUE]);

@@ -2,11 +2,13 @@
 // a severity and a remediation plan. No I/O; the use cases feed it.
 import { awsManagedPolicyArn } from './arn';
 import type {
+  ActionReach,
   Decision,
   EventSummary,
   Exemption,
   Grant,
   NodeRoleEvidence,
+  NotUnderstood,
   PlanStep,
   PolicyAnalysis,
   PolicyRef,
@@ -91,15 +93,31 @@ export function indeterminateDecision(
 }
 
 /**
- * critical: a grant of every action of every service (AdministratorAccess, `*`, broad NotAction);
- * high: a whole ECR service (`ecr:*`) or write on all resources without condition;
- * medium: every write grant is resource-scoped or conditional.
+ * Severity follows what the grants reach (`resourceScoped` is false when a grant reaches every repository,
+ * or the registry, for at least one of its actions):
+ * - critical: a grant of every action of every service (AdministratorAccess, `*`, broad NotAction) that
+ *   reaches every repository or the registry;
+ * - high: a grant reaching every repository or the registry that is a whole ECR service (`ecr:*`) or has
+ *   no condition;
+ * - medium: every write grant reaches only named repository patterns (e.g. `repository/ci-*`), whatever
+ *   its actions, or is a conditional grant of some actions.
  */
 export function severityOf(grants: readonly Grant[]): Severity | null {
   if (grants.length === 0) return null;
-  if (grants.some((g) => g.allServices)) return 'critical';
-  if (grants.some((g) => g.wholeService || (!g.resourceScoped && !g.conditional))) return 'high';
+  const wide = grants.filter((g) => !g.resourceScoped);
+  if (wide.some((g) => g.allServices)) return 'critical';
+  if (wide.some((g) => g.wholeService || !g.conditional)) return 'high';
   return 'medium';
+}
+
+/** One line per write action: what it reaches (`ecr:PutImage on arn:aws:ecr:*:*:repository/ci-*`). */
+export function describeReach(reach: ActionReach): string {
+  const where = reach.all
+    ? reach.on === 'registry'
+      ? 'the registry'
+      : 'every repository'
+    : reach.resources.join(', ');
+  return `${reach.action} on ${where}${reach.conditional ? ' (only under a condition)' : ''}`;
 }
 
 /** The inline explicit-Deny guard: denies exactly the catalogue's write actions minus the pull allowance. */
@@ -206,12 +224,15 @@ export function decideForRole(facts: RoleFacts, context: DecisionContext): Decis
   const unknownPolicies = dedupeRefs([...facts.unreadablePolicies, ...analysis.unusablePolicies]);
   const severity = severityOf(analysis.grants);
   const pullActions = new Set(context.nodePullActions);
+  const notUnderstood = analysis.notUnderstood ?? [];
   const findings = {
     pullActionsAllowed: analysis.allowed.filter((a) => pullActions.has(a)),
     ecrWriteActions: analysis.writeActions,
     grants: analysis.grants,
     denies: analysis.denies,
     unknownPolicies,
+    ...(analysis.reach === undefined ? {} : { reach: analysis.reach }),
+    ...(notUnderstood.length === 0 ? {} : { notUnderstood }),
   };
 
   if (facts.exemption.exemption !== null) {
@@ -240,11 +261,16 @@ export function decideForRole(facts: RoleFacts, context: DecisionContext): Decis
 
   if (unknownPolicies.length > 0) {
     const names = unknownPolicies.map((p) => p.name).join(', ');
+    const elements = notUnderstood.map(describeNotUnderstood);
+    const what =
+      elements.length === 0
+        ? `the content of ${names} is unknown`
+        : `it could not interpret ${elements.join('; ')}`;
     return {
       ...base,
       ...findings,
       verdict: 'indeterminate',
-      reason: `EKS node role ${role.name} has no known ECR write grant, but the content of ${names} is unknown.`,
+      reason: `EKS node role ${role.name} has no known ECR write grant, but ${what}.`,
     };
   }
 
@@ -254,6 +280,12 @@ export function decideForRole(facts: RoleFacts, context: DecisionContext): Decis
     verdict: 'compliant',
     reason: `EKS node role ${role.name} cannot write to ECR beyond the pull allowance.`,
   };
+}
+
+function describeNotUnderstood(entry: NotUnderstood): string {
+  const where = entry.statement === null ? '' : ` statement ${entry.statement}`;
+  const element = entry.element === 'document' ? 'the document' : entry.element;
+  return `${element} in ${entry.policy.kind} policy ${entry.policy.name}${where} (${entry.message})`;
 }
 
 function dedupeRefs(refs: readonly PolicyRef[]): PolicyRef[] {

@@ -1,5 +1,9 @@
-// Domain edge for policy text: turns a policy document in any accepted encoding (object, JSON string,
-// URL-encoded JSON string) into normalised statements for the analysis. Pure; never throws.
+// Domain edge for policy text: turns a policy document in any accepted encoding (decoded by
+// ./policy-json) into normalised statements for the analysis. Pure; never throws.
+
+import { DOCUMENT_TOO_LARGE, decodePolicyDocument, MAX_POLICY_DOCUMENT_CHARS } from './policy-json';
+
+export { MAX_POLICY_DOCUMENT_CHARS };
 
 export type StatementEffect = 'Allow' | 'Deny';
 
@@ -22,6 +26,15 @@ export interface NormalisedStatement {
 export interface SkippedStatement {
   readonly label: string;
   readonly message: string;
+  /** The element not understood: `Effect`, `Action`, `NotAction`, `Resource`, `NotResource`, `Condition`... */
+  readonly element: string;
+  /** The statement's Effect when that one is readable, else null (it could be an Allow). */
+  readonly effect: StatementEffect | null;
+  /**
+   * The statement's `Action` patterns when that element is a readable, non-empty string list (and there is
+   * no `NotAction`), else null: what the statement could allow at most.
+   */
+  readonly actionPatterns: readonly string[] | null;
 }
 
 export type ParsedPolicyDocument =
@@ -43,11 +56,7 @@ export interface ParseOptions {
   readonly allowPrincipal?: boolean;
 }
 
-/** Documents above this many characters are rejected; IAM's own size limits are far smaller. */
-export const MAX_POLICY_DOCUMENT_CHARS = 1024 * 1024;
-
-const TOO_LARGE = `policy document is larger than 1 MiB (${MAX_POLICY_DOCUMENT_CHARS} characters)`;
-const URL_ESCAPE = /%[0-9A-Fa-f]{2}/;
+const TOO_LARGE = DOCUMENT_TOO_LARGE;
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -59,43 +68,16 @@ function failure<T>(error: string): Outcome<T> {
   return { ok: false, error };
 }
 
+type StatementOutcome =
+  | { readonly ok: true; readonly value: NormalisedStatement }
+  | { readonly ok: false; readonly error: string; readonly element: string };
+
+function notUnderstood(element: string, error: string): StatementOutcome {
+  return { ok: false, error, element };
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function tryJson(text: string): Outcome<unknown> {
-  try {
-    return success<unknown>(JSON.parse(text));
-  } catch (error) {
-    return failure(error instanceof Error ? error.message : 'invalid JSON');
-  }
-}
-
-function tryUrlDecodedJson(text: string): Outcome<unknown> {
-  // RFC 3986 (IAM API) encodes spaces as %20; form encoding uses '+': try the plain decoding first.
-  for (const candidate of [text, text.replaceAll('+', ' ')]) {
-    try {
-      const parsed = tryJson(decodeURIComponent(candidate));
-      if (parsed.ok) return parsed;
-    } catch {
-      // URIError: a malformed escape; try the next candidate.
-    }
-  }
-  return failure('looks URL-encoded but does not decode to JSON');
-}
-
-/** JSON first (CloudTrail sends plain JSON strings); URL-decoding only if that fails and it looks encoded. */
-function decodeText(text: string, depth: number): Outcome<unknown> {
-  if (text.length > MAX_POLICY_DOCUMENT_CHARS) return failure(TOO_LARGE);
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
-  if (trimmed.length === 0) return failure('policy document is empty');
-  // JSON text never starts with '%': skip the doomed (and costly) plain parse for IAM API documents.
-  const plain = trimmed.startsWith('%') ? failure<unknown>('JSON cannot start with "%"') : tryJson(trimmed);
-  const decoded = plain.ok ? plain : URL_ESCAPE.test(trimmed) ? tryUrlDecodedJson(trimmed) : plain;
-  if (!decoded.ok) return failure(`policy document is not valid JSON: ${decoded.error}`);
-  // A JSON string holding the document (double-encoded): unwrap once.
-  if (typeof decoded.value === 'string' && depth === 0) return decodeText(decoded.value, depth + 1);
-  return decoded;
 }
 
 /** Tracks an estimate of the document's size for inputs that arrive already parsed. */
@@ -133,15 +115,30 @@ function exclusivePair<P extends string, N extends string>(
   positive: P,
   negative: N,
   budget: SizeBudget,
-): Outcome<Pair<P | N>> {
+):
+  | { readonly ok: true; readonly value: Pair<P | N> }
+  | { readonly ok: false; readonly error: string; readonly element: string } {
   const hasPositive = statement[positive] !== undefined;
   const hasNegative = statement[negative] !== undefined;
-  if (hasPositive && hasNegative) return failure(`has both ${positive} and ${negative}`);
-  if (!hasPositive && !hasNegative) return failure(`has neither ${positive} nor ${negative}`);
+  const both = `${positive}/${negative}`;
+  if (hasPositive && hasNegative)
+    return { ok: false, element: both, error: `has both ${positive} and ${negative}` };
+  if (!hasPositive && !hasNegative) {
+    return { ok: false, element: both, error: `has neither ${positive} nor ${negative}` };
+  }
   const kind: P | N = hasPositive ? positive : negative;
-  const patterns = stringList(statement[kind], budget);
-  if (patterns === null) return failure(`${kind} must be a string or a non-empty list of strings`);
-  return success({ kind, patterns });
+  const value = statement[kind];
+  const patterns = stringList(value, budget);
+  if (patterns === null) {
+    const empty = Array.isArray(value) && value.length === 0;
+    const got = empty ? ' (it is an empty list)' : '';
+    return {
+      ok: false,
+      element: kind,
+      error: `${kind} must be a string or a non-empty list of strings${got}`,
+    };
+  }
+  return { ok: true, value: { kind, patterns } };
 }
 
 function conditionPresence(condition: unknown): Outcome<boolean> {
@@ -164,32 +161,35 @@ function normaliseStatement(
   index: number,
   options: ParseOptions,
   budget: SizeBudget,
-): Outcome<NormalisedStatement> {
+): StatementOutcome {
   budget.spend(2);
-  if (!isRecord(statement)) return failure('is not an object');
+  if (!isRecord(statement)) return notUnderstood('Statement', 'is not an object');
   const label = labelOf(statement, index);
   budget.spend(label.length);
   const hasPrincipal = statement.Principal !== undefined || statement.NotPrincipal !== undefined;
   if (hasPrincipal && options.allowPrincipal !== true) {
-    return failure('has Principal/NotPrincipal, which identity policies cannot have');
+    return notUnderstood('Principal', 'has Principal/NotPrincipal, which identity policies cannot have');
   }
   const effect = effectOf(statement.Effect);
-  if (effect === null) return failure('Effect must be "Allow" or "Deny"');
+  if (effect === null) return notUnderstood('Effect', 'Effect must be "Allow" or "Deny"');
   const action = exclusivePair(statement, 'Action', 'NotAction', budget);
-  if (!action.ok) return action;
+  if (!action.ok) return notUnderstood(action.element, action.error);
   const resource = exclusivePair(statement, 'Resource', 'NotResource', budget);
-  if (!resource.ok) return resource;
+  if (!resource.ok) return notUnderstood(resource.element, resource.error);
   const conditional = conditionPresence(statement.Condition);
-  if (!conditional.ok) return conditional;
-  return success({
-    label,
-    index,
-    effect,
-    action: action.value,
-    resource: resource.value,
-    conditional: conditional.value,
-    hasPrincipal,
-  });
+  if (!conditional.ok) return notUnderstood('Condition', conditional.error);
+  return {
+    ok: true,
+    value: {
+      label,
+      index,
+      effect,
+      action: action.value,
+      resource: resource.value,
+      conditional: conditional.value,
+      hasPrincipal,
+    },
+  };
 }
 
 function statementList(document: Record<string, unknown>): Outcome<readonly unknown[]> {
@@ -209,6 +209,19 @@ function describeSkip(skip: SkippedStatement, index: number): string {
   return `${where} skipped: ${skip.message}`;
 }
 
+/** What can still be read of a statement that was not understood (see `SkippedStatement`). */
+function skippedStatement(raw: unknown, index: number, message: string, element: string): SkippedStatement {
+  const record = isRecord(raw) ? raw : {};
+  const actions = record.NotAction === undefined ? stringList(record.Action, new SizeBudget()) : null;
+  return {
+    label: labelOf(raw, index),
+    message,
+    element,
+    effect: effectOf(record.Effect),
+    actionPatterns: actions,
+  };
+}
+
 function normaliseDocument(document: unknown, options: ParseOptions): ParsedPolicyDocument {
   if (!isRecord(document)) return { ok: false, error: 'policy document must be a JSON object' };
   const list = statementList(document);
@@ -224,7 +237,7 @@ function normaliseDocument(document: unknown, options: ParseOptions): ParsedPoli
       statements.push(normalised.value);
       continue;
     }
-    const skip = { label: labelOf(raw, index), message: normalised.error };
+    const skip = skippedStatement(raw, index, normalised.error, normalised.element);
     skipped.push(skip);
     warnings.push(describeSkip(skip, index));
   }
@@ -238,8 +251,7 @@ function normaliseDocument(document: unknown, options: ParseOptions): ParsedPoli
  */
 export function parsePolicyDocument(input: unknown, options: ParseOptions = {}): ParsedPolicyDocument {
   try {
-    if (typeof input !== 'string') return normaliseDocument(input, options);
-    const decoded = decodeText(input, 0);
+    const decoded = decodePolicyDocument(input);
     if (!decoded.ok) return { ok: false, error: decoded.error };
     return normaliseDocument(decoded.value, options);
   } catch (error) {

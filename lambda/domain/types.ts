@@ -39,6 +39,34 @@ export interface Grant {
   readonly allServices: boolean;
   /** The statement allows a whole ECR service (`ecr:*`, `ecr-public:*` or a pattern matching all of it). */
   readonly wholeService: boolean;
+  /** What each of `actions` reaches through this statement (after denies and boundary), in `actions` order. */
+  readonly reach?: readonly ActionReach[];
+}
+
+/**
+ * What one allowed write action reaches: every repository (or the registry, for registry-level actions),
+ * or only the repository patterns the policies name.
+ */
+export interface ActionReach {
+  readonly action: string;
+  /** `registry` for actions on the registry (ECR's `*`-only actions, ECR Public's registry), else `repository`. */
+  readonly on: 'repository' | 'registry';
+  /** true: every repository of the account (or the registry); false: only `resources`. */
+  readonly all: boolean;
+  /** The Resource patterns reached when not `all`, as the policies write them, sorted. */
+  readonly resources: readonly string[];
+  /** Every statement that grants it has a Condition: a grant only when the condition holds. */
+  readonly conditional: boolean;
+}
+
+/** A statement, policy or boundary the analysis could not interpret: the role can never be `compliant`. */
+export interface NotUnderstood {
+  readonly policy: PolicyRef;
+  /** Sid or index of the statement, null when the whole document could not be read. */
+  readonly statement: string | null;
+  /** The element not understood (`NotAction`, `Effect`, `Resource`, ...; `document` for the whole document). */
+  readonly element: string;
+  readonly message: string;
 }
 
 /** A Deny statement that touches ECR write actions. */
@@ -66,9 +94,16 @@ export interface PolicyAnalysis {
   readonly denies: readonly DenyNote[];
   /** Write actions the identity policies allow but the permissions boundary does not. */
   readonly blockedByBoundary: readonly string[];
-  /** Policies whose document could not be used at all (malformed JSON, no statements...). */
+  /**
+   * Policies the verdict cannot rely on: the document could not be used at all (malformed JSON, no
+   * statements...), or one of its statements could not be interpreted and could have granted ECR write.
+   */
   readonly unusablePolicies: readonly PolicyRef[];
   readonly warnings: readonly AnalysisWarning[];
+  /** What each write action reaches, in `writeActions` order. */
+  readonly reach?: readonly ActionReach[];
+  /** Why the policies in `unusablePolicies` are there, one entry per element not understood. */
+  readonly notUnderstood?: readonly NotUnderstood[];
 }
 
 // ---- EKS ----------------------------------------------------------------------------------------
@@ -216,6 +251,10 @@ export interface Decision {
   readonly plan: readonly PlanStep[];
   /** Policies whose content could not be read or parsed (the cause of `indeterminate`). */
   readonly unknownPolicies: readonly PolicyRef[];
+  /** What each of `ecrWriteActions` reaches (all repositories, the registry, or repository patterns). */
+  readonly reach?: readonly ActionReach[];
+  /** The statements, policies or boundary the analysis could not interpret (why `unknownPolicies`). */
+  readonly notUnderstood?: readonly NotUnderstood[];
   readonly exemption: Exemption | null;
   readonly warnings: readonly string[];
   /**

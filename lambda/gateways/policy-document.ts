@@ -1,16 +1,13 @@
-// Gateway helper: decodes the URL-encoded (RFC 3986) policy documents IAM returns; the JS SDK does not.
+// Gateway helper: the IAM API's raw (URL-encoded, RFC 3986) documents through the one domain decoder.
+import { decodePolicyDocument as decode } from '../domain/policy-json';
 
 /**
- * `JSON.parse(decodeURIComponent(raw))`. A document that does not decode or parse is returned as the
- * raw string (the analyser reports it as unusable); an absent document gives null. Never throws.
- * `+` is a literal plus in RFC 3986 (not a space), which is what `decodeURIComponent` does.
+ * The parsed document; a document that does not decode to a JSON object is returned as the raw string
+ * (the analyser reports it as unusable); an absent document gives null. Never throws. The rule for `+`
+ * and `%` is the domain decoder's (`lambda/domain/policy-json.ts`).
  */
 export function decodePolicyDocument(raw: string | undefined): unknown {
   if (raw === undefined) return null;
-  try {
-    const parsed: unknown = JSON.parse(decodeURIComponent(raw));
-    return parsed;
-  } catch {
-    return raw;
-  }
+  const decoded = decode(raw);
+  return decoded.ok ? decoded.value : raw;
 }

@@ -172,7 +172,7 @@ export class ChangeEvaluator {
   private documentGrantsWrite(policy: PolicyInput): boolean | null {
     const analysis = analyseRolePolicies(
       { identity: [policy], boundary: null },
-      { pullAllowance: this.settings.pullAllowance },
+      { pullAllowance: this.settings.pullAllowance, partition: this.settings.partition },
     );
     if (analysis.unusablePolicies.length > 0) return null;
     return analysis.writeActions.length > 0;
@@ -252,7 +252,7 @@ export class ChangeEvaluator {
     const { identity, boundary, unreadable } = await this.readPolicies(role);
     const analysis = analyseRolePolicies(
       { identity, boundary },
-      { pullAllowance: this.settings.pullAllowance },
+      { pullAllowance: this.settings.pullAllowance, partition: this.settings.partition },
     );
     const needsQuota = analysis.writeActions.length > 0 && exemption.exemption === null;
     const facts = { role, evidence, analysis, unreadablePolicies: unreadable, exemption };

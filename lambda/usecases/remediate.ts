@@ -3,6 +3,7 @@
 import type { AccountView } from '../account/account-view';
 import type { GuardMode } from '../contract';
 import { awsManagedPolicyArn } from '../domain/arn';
+import { decodePolicyDocument } from '../domain/policy-json';
 import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
 
 /** The IAM writes remediation may perform (implemented by the IAM gateway). */
@@ -360,30 +361,9 @@ function outcome(
   };
 }
 
-/** A document as read back (object or JSON string) turned into the JSON text IAM accepts. */
-function documentText(document: unknown): string {
-  if (typeof document === 'string') {
-    try {
-      return JSON.stringify(JSON.parse(document));
-    } catch {
-      return decodeURIComponentSafe(document);
-    }
-  }
-  return JSON.stringify(document);
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
+/** The document read back (object, JSON or URL-encoded string) says the same as the one the guard wrote. */
 function sameDocument(current: unknown, wanted: string): boolean {
-  try {
-    return JSON.stringify(JSON.parse(documentText(current))) === JSON.stringify(JSON.parse(wanted));
-  } catch {
-    return false;
-  }
+  const read = decodePolicyDocument(current);
+  const written = decodePolicyDocument(wanted);
+  return read.ok && written.ok && JSON.stringify(read.value) === JSON.stringify(written.value);
 }

@@ -131,6 +131,7 @@ describe('grants', () => {
         conditional: false,
         allServices: false,
         wholeService: false,
+        reach: [{ action: 'ecr:PutImage', on: 'repository', all: true, resources: [], conditional: false }],
       },
     ]);
   });
@@ -138,12 +139,22 @@ describe('grants', () => {
   it.each([
     ['a Resource list', { Resource: [REPO] }],
     ['a Resource pattern', { Resource: 'arn:aws:ecr:*:*:repository/*' }],
-    ['a NotResource', { NotResource: REPO }],
-    ['a NotResource *', { NotResource: '*' }],
   ])('counts a resource-scoped Allow (%s) as allowed, marked resourceScoped', (_label, fields) => {
     const analysis = analyse([doc({ Effect: 'Allow', Action: 'ecr:PutImage', ...fields })]);
     expect(analysis.writeActions).toEqual(['ecr:PutImage']);
     expect(analysis.grants).toEqual([expect.objectContaining({ resourceScoped: true, conditional: false })]);
+  });
+
+  it('counts an Allow with a NotResource naming one repository as reaching every repository (all but one)', () => {
+    const analysis = analyse([doc({ Effect: 'Allow', Action: 'ecr:PutImage', NotResource: REPO })]);
+    expect(analysis.writeActions).toEqual(['ecr:PutImage']);
+    expect(analysis.grants).toEqual([expect.objectContaining({ resourceScoped: false, conditional: false })]);
+  });
+
+  it('an Allow with NotResource * grants nothing', () => {
+    const analysis = analyse([doc({ Effect: 'Allow', Action: 'ecr:PutImage', NotResource: '*' })]);
+    expect(analysis.writeActions).toEqual([]);
+    expect(analysis.grants).toEqual([]);
   });
 
   it('treats a Resource list containing * as covering every resource', () => {
@@ -370,6 +381,13 @@ describe('AWS managed policies', () => {
         conditional: false,
         allServices: false,
         wholeService: false,
+        reach: PUSH.map((action) => ({
+          action,
+          on: 'repository',
+          all: true,
+          resources: [],
+          conditional: false,
+        })),
       },
     ]);
   });
@@ -455,7 +473,8 @@ describe('document encodings and unusable input', () => {
       {
         policy: ref('second'),
         statement: 'Bad',
-        message: 'statement skipped: has neither Action nor NotAction',
+        message:
+          'statement not understood (Action/NotAction): has neither Action nor NotAction; the role cannot be judged compliant',
       },
     ]);
   });
@@ -478,15 +497,40 @@ describe('document encodings and unusable input', () => {
     ]);
   });
 
-  it('skips a Principal statement with a warning naming policy and statement', () => {
+  it('fails closed on a Principal statement that could grant ECR write, naming policy, statement and element', () => {
     const analysis = analyse([
       doc(allow('ecr:TagResource'), { Sid: 'Trust', ...allow('ecr:*', { Principal: { AWS: '*' } }) }),
     ]);
     expect(analysis.writeActions).toEqual(['ecr:TagResource']);
     expect(analysis.warnings).toEqual([
-      { policy: ref('p0'), statement: 'Trust', message: expect.stringMatching(/skipped: has Principal/) },
+      {
+        policy: ref('p0'),
+        statement: 'Trust',
+        message: expect.stringMatching(/not understood \(Principal\): has Principal/),
+      },
+    ]);
+    expect(analysis.unusablePolicies).toEqual([ref('p0')]);
+    expect(analysis.notUnderstood).toEqual([
+      expect.objectContaining({ policy: ref('p0'), statement: 'Trust', element: 'Principal' }),
+    ]);
+  });
+
+  it('skips a Principal statement that names no ECR action without failing closed', () => {
+    const analysis = analyse([
+      doc(allow('ecr:TagResource'), {
+        Sid: 'Trust',
+        ...allow('sts:AssumeRole', { Principal: { Service: 'ec2' } }),
+      }),
+    ]);
+    expect(analysis.warnings).toEqual([
+      {
+        policy: ref('p0'),
+        statement: 'Trust',
+        message: expect.stringMatching(/skipped: has Principal.*cannot grant ECR write/),
+      },
     ]);
     expect(analysis.unusablePolicies).toEqual([]);
+    expect(analysis.notUnderstood).toEqual([]);
   });
 
   it('skips malformed statements with a warning and keeps the good ones', () => {
@@ -511,6 +555,8 @@ describe('document encodings and unusable input', () => {
       blockedByBoundary: [],
       unusablePolicies: [],
       warnings: [],
+      reach: [],
+      notUnderstood: [],
     });
   });
 });

@@ -97,9 +97,24 @@ describe('severityOf', () => {
     ['no grants', [], null],
     ['all services (AdministratorAccess)', [grant(managedRef(ADMIN), { allServices: true })], 'critical'],
     [
-      'whole ECR service even if scoped',
+      'whole ECR service reaching only repository patterns (severity follows the reach)',
       [grant(inlineRef, { wholeService: true, resourceScoped: true })],
+      'medium',
+    ],
+    [
+      'all services reaching only repository patterns',
+      [grant(inlineRef, { allServices: true, resourceScoped: true })],
+      'medium',
+    ],
+    [
+      'whole ECR service on every repository, conditional',
+      [grant(inlineRef, { wholeService: true, conditional: true })],
       'high',
+    ],
+    [
+      'all services on every repository, conditional',
+      [grant(inlineRef, { allServices: true, conditional: true })],
+      'critical',
     ],
     ['write on all resources', [grant(inlineRef)], 'high'],
     ['only resource-scoped', [grant(inlineRef, { resourceScoped: true })], 'medium'],

@@ -207,32 +207,74 @@ describe('parsePolicyDocument: malformed statements are skipped with a warning',
   const valid = { Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*' };
 
   it.each([
-    ['no Effect', { Action: 'ecr:*', Resource: '*' }, /Effect must be "Allow" or "Deny"/],
-    ['a lower-case Effect', { ...valid, Effect: 'allow' }, /Effect must be/],
-    ['a numeric Effect', { ...valid, Effect: 1 }, /Effect must be/],
-    ['both Action and NotAction', { ...valid, NotAction: 'iam:*' }, /both Action and NotAction/],
-    ['neither Action nor NotAction', { Effect: 'Allow', Resource: '*' }, /neither Action nor NotAction/],
-    ['an empty Action list', { ...valid, Action: [] }, /Action must be a string or a non-empty list/],
-    ['a numeric Action', { ...valid, Action: 42 }, /Action must be a string/],
-    ['a numeric entry in Action', { ...valid, Action: ['ecr:PutImage', 42] }, /Action must be a string/],
-    ['a null Action', { ...valid, Action: null }, /Action must be a string/],
-    ['an object NotAction', { Effect: 'Allow', NotAction: { a: 1 }, Resource: '*' }, /NotAction must be/],
-    ['no Resource', { Effect: 'Allow', Action: 'ecr:*' }, /neither Resource nor NotResource/],
-    ['both Resource and NotResource', { ...valid, NotResource: 'arn:a' }, /both Resource and NotResource/],
-    ['a non-string Resource entry', { ...valid, Resource: ['*', null] }, /Resource must be/],
-    ['a string Condition', { ...valid, Condition: 'always' }, /Condition must be an object/],
-    ['a list Condition', { ...valid, Condition: [] }, /Condition must be an object/],
-    ['a Principal', { ...valid, Principal: { AWS: '*' } }, /Principal\/NotPrincipal/],
-    ['a NotPrincipal', { ...valid, NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' } }, /Principal/],
-    ['a null statement', null, /is not an object/],
-    ['a string statement', 'Allow ecr:*', /is not an object/],
-    ['a list statement', [valid], /is not an object/],
-  ])('%s', (_label, bad, message) => {
+    ['no Effect', { Action: 'ecr:*', Resource: '*' }, /Effect must be "Allow" or "Deny"/, 'Effect'],
+    ['a lower-case Effect', { ...valid, Effect: 'allow' }, /Effect must be/, 'Effect'],
+    ['a numeric Effect', { ...valid, Effect: 1 }, /Effect must be/, 'Effect'],
+    [
+      'both Action and NotAction',
+      { ...valid, NotAction: 'iam:*' },
+      /both Action and NotAction/,
+      'Action/NotAction',
+    ],
+    [
+      'neither Action nor NotAction',
+      { Effect: 'Allow', Resource: '*' },
+      /neither Action nor NotAction/,
+      'Action/NotAction',
+    ],
+    [
+      'an empty Action list',
+      { ...valid, Action: [] },
+      /Action must be a string or a non-empty list/,
+      'Action',
+    ],
+    ['a numeric Action', { ...valid, Action: 42 }, /Action must be a string/, 'Action'],
+    [
+      'a numeric entry in Action',
+      { ...valid, Action: ['ecr:PutImage', 42] },
+      /Action must be a string/,
+      'Action',
+    ],
+    ['a null Action', { ...valid, Action: null }, /Action must be a string/, 'Action'],
+    [
+      'an object NotAction',
+      { Effect: 'Allow', NotAction: { a: 1 }, Resource: '*' },
+      /NotAction must be/,
+      'NotAction',
+    ],
+    [
+      'no Resource',
+      { Effect: 'Allow', Action: 'ecr:*' },
+      /neither Resource nor NotResource/,
+      'Resource/NotResource',
+    ],
+    [
+      'both Resource and NotResource',
+      { ...valid, NotResource: 'arn:a' },
+      /both Resource and NotResource/,
+      'Resource/NotResource',
+    ],
+    ['a non-string Resource entry', { ...valid, Resource: ['*', null] }, /Resource must be/, 'Resource'],
+    ['a string Condition', { ...valid, Condition: 'always' }, /Condition must be an object/, 'Condition'],
+    ['a list Condition', { ...valid, Condition: [] }, /Condition must be an object/, 'Condition'],
+    ['a Principal', { ...valid, Principal: { AWS: '*' } }, /Principal\/NotPrincipal/, 'Principal'],
+    [
+      'a NotPrincipal',
+      { ...valid, NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' } },
+      /Principal/,
+      'Principal',
+    ],
+    ['a null statement', null, /is not an object/, 'Statement'],
+    ['a string statement', 'Allow ecr:*', /is not an object/, 'Statement'],
+    ['a list statement', [valid], /is not an object/, 'Statement'],
+  ])('%s', (_label, bad, message, element) => {
     const parsed = parsePolicyDocument({ Statement: [valid, bad] });
     if (!parsed.ok) throw new Error(parsed.error);
     expect(parsed.statements).toHaveLength(1);
     expect(parsed.statements[0]?.label).toBe('0');
-    expect(parsed.skipped).toEqual([{ label: '1', message: expect.stringMatching(message) }]);
+    expect(parsed.skipped).toEqual([
+      expect.objectContaining({ label: '1', message: expect.stringMatching(message), element }),
+    ]);
     expect(parsed.warnings).toEqual([expect.stringMatching(/^statement 1 skipped: /)]);
   });
 
@@ -240,8 +282,32 @@ describe('parsePolicyDocument: malformed statements are skipped with a warning',
     const parsed = parsePolicyDocument({ Statement: [{ Sid: 'Broken', Effect: 'Allow', Resource: '*' }] });
     if (!parsed.ok) throw new Error(parsed.error);
     expect(parsed.statements).toEqual([]);
-    expect(parsed.skipped).toEqual([{ label: 'Broken', message: 'has neither Action nor NotAction' }]);
+    expect(parsed.skipped).toEqual([
+      {
+        label: 'Broken',
+        message: 'has neither Action nor NotAction',
+        element: 'Action/NotAction',
+        effect: 'Allow',
+        actionPatterns: null,
+      },
+    ]);
     expect(parsed.warnings).toEqual(['statement 0 (Sid "Broken") skipped: has neither Action nor NotAction']);
+  });
+
+  it.each([
+    ['a readable Effect and Action', { Effect: 'Deny', Action: ['s3:*'], Resource: 7 }, 'Deny', ['s3:*']],
+    ['an unknown Effect', { Effect: 'Maybe', Action: 'ecr:PutImage', Resource: '*' }, null, ['ecr:PutImage']],
+    [
+      'a NotAction (what it allows is open)',
+      { Effect: 'Allow', NotAction: 's3:*', Resource: [] },
+      'Allow',
+      null,
+    ],
+    ['an unreadable Action', { Effect: 'Allow', Action: [1], Resource: '*' }, 'Allow', null],
+  ])('keeps what is readable of a skipped statement: %s', (_label, bad, effect, actionPatterns) => {
+    const parsed = parsePolicyDocument({ Statement: [bad] });
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.skipped).toEqual([expect.objectContaining({ effect, actionPatterns })]);
   });
 
   it('keeps Principal statements when asked to (resource policies)', () => {
