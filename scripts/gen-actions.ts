@@ -128,7 +128,7 @@ function renderModule(
     `  dataUpdatedAt: ${quote(source.dataUpdatedAt)},`,
     '} as const;',
     '',
-    '/** `service:resourceType` → ARN template, `${...}` marking the variable parts. */',
+    `/** \`service:resourceType\` → ARN template, \`\${...}\` marking the variable parts. */`,
     'export const RESOURCE_ARN_TEMPLATES: Readonly<Record<string, string>> = {',
     ...Object.entries(arns).map(([key, arn]) => `  ${quote(key)}: ${quote(arn)},`),
     '};',

@@ -2,7 +2,7 @@
 // its resource precision seen through the public path (a PutRolePolicy event on the sample node role).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnapshotAccountView } from '../../lambda/account/snapshot';
+import { SnapshotAccountView } from '../../lambda/account/snapshot-view';
 import { evaluationSettings } from '../../lambda/composition';
 import { parseConfig } from '../../lambda/config';
 import type { Decision } from '../../lambda/domain/types';
