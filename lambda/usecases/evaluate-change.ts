@@ -11,9 +11,16 @@ import {
 } from '../domain/decision';
 import { AccountReadError } from '../domain/errors';
 import { findExemption } from '../domain/exemptions';
-import { buildNodeRoleIndex, type NodeRoleIndex, nodeRoleEvidence } from '../domain/node-roles';
+import {
+  buildNodeRoleIndex,
+  clusterNotes,
+  type NodeRoleIndex,
+  nodeRoleEvidence,
+  withClusterNotes,
+} from '../domain/node-roles';
 import type {
   Decision,
+  EksClusterNote,
   EksInventory,
   EventSummary,
   NodeRoleEvidence,
@@ -45,13 +52,20 @@ export interface EvaluationSettings {
   readonly today: () => string;
 }
 
+/** The inventory last read, its node-role index and what its evidence cannot see. */
+interface IndexedInventory {
+  readonly inventory: EksInventory;
+  readonly index: NodeRoleIndex;
+  readonly notes: readonly EksClusterNote[];
+}
+
 interface RoleRef {
   readonly name: string;
   readonly arn: string | null;
 }
 
 export class ChangeEvaluator {
-  private indexFor: { inventory: EksInventory; index: NodeRoleIndex } | null = null;
+  private indexFor: IndexedInventory | null = null;
 
   constructor(
     private readonly view: AccountView,
@@ -197,11 +211,15 @@ export class ChangeEvaluator {
   }
 
   private async nodeRoleIndex(): Promise<NodeRoleIndex> {
+    return (await this.inventoryIndex()).index;
+  }
+
+  private async inventoryIndex(): Promise<IndexedInventory> {
     const inventory = await this.view.eksInventory();
     if (this.indexFor?.inventory !== inventory) {
-      this.indexFor = { inventory, index: buildNodeRoleIndex(inventory) };
+      this.indexFor = { inventory, index: buildNodeRoleIndex(inventory), notes: clusterNotes(inventory) };
     }
-    return this.indexFor.index;
+    return this.indexFor;
   }
 
   /** The whole-role evaluation: node-role evidence first, then the role's policy set. */
@@ -225,8 +243,22 @@ export class ChangeEvaluator {
     return this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event);
   }
 
-  /** Evaluates a role already read (the audit reads roles itself). */
+  /**
+   * Evaluates a role already read (the audit reads roles itself). The decision carries what the EKS inventory
+   * could not see (access entries not readable, aws-auth mappings AWS APIs do not show).
+   */
   async evaluateKnownRole(
+    role: RoleRecord,
+    evidence: readonly NodeRoleEvidence[],
+    event: EventSummary,
+  ): Promise<Decision> {
+    const decision = await this.decideKnownRole(role, evidence, event);
+    // The event path has just loaded the inventory (no second load that could fail); the audit loads it here.
+    const notes = this.indexFor?.notes ?? (await this.inventoryIndex()).notes;
+    return withClusterNotes(decision, notes);
+  }
+
+  private async decideKnownRole(
     role: RoleRecord,
     evidence: readonly NodeRoleEvidence[],
     event: EventSummary,
