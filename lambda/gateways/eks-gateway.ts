@@ -189,7 +189,10 @@ class RegionReader {
       if (!isEksInvalidRequest(error)) throw error;
       return {
         accessEntries: [],
-        accessEntriesError: { code: awsErrorName(error) ?? 'InvalidRequestException', message: errorMessage(error) },
+        accessEntriesError: {
+          code: awsErrorName(error) ?? 'InvalidRequestException',
+          message: errorMessage(error),
+        },
       };
     }
   }

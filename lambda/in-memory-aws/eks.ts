@@ -58,10 +58,14 @@ export class FakeEks {
         status: 'ACTIVE',
         version: '1.33',
         ...(cluster.computeConfig === undefined ? {} : { computeConfig: { ...cluster.computeConfig } }),
-        accessConfig: {
-          authenticationMode: cluster.authenticationMode,
-          bootstrapClusterCreatorAdminPermissions: cluster.authenticationMode === 'CONFIG_MAP',
-        },
+        ...(cluster.authenticationMode === undefined
+          ? {}
+          : {
+              accessConfig: {
+                authenticationMode: cluster.authenticationMode,
+                bootstrapClusterCreatorAdminPermissions: cluster.authenticationMode === 'CONFIG_MAP',
+              },
+            }),
       },
       $metadata: metadata(),
     };

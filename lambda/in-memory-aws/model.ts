@@ -44,10 +44,10 @@ export interface ClusterSeed {
   readonly name: string;
   readonly computeConfig?: { readonly enabled?: boolean; readonly nodeRoleArn?: string };
   /**
-   * The cluster's authentication mode. @default `API_AND_CONFIG_MAP`: a seed describes a cluster that exists
-   * (not a CreateCluster call, whose API default is `CONFIG_MAP`), and this is the one mode in which both the
-   * seeded access entries and aws-auth mappings can exist. Seed `CONFIG_MAP` for a cluster created through the
-   * API without accessConfig (its access-entry calls then fail as in EKS) and `API` for access entries only.
+   * The cluster's authentication mode, as DescribeCluster returns it. Without it the seed does not say the mode:
+   * DescribeCluster returns no accessConfig (as in a snapshot written before the field) and the access-entry calls
+   * are answered, so every seed without it means what it meant before. Seed `CONFIG_MAP` for a cluster created
+   * through the API without accessConfig (EKS's default): its access-entry calls then fail as in EKS.
    */
   readonly accessConfig?: { readonly authenticationMode?: AuthenticationMode };
   readonly nodegroups?: readonly EksNodegroupRecord[];
@@ -97,7 +97,7 @@ export interface FakeCluster {
   readonly name: string;
   computeConfig: { enabled?: boolean; nodeRoleArn?: string } | undefined;
   /** `API`, `API_AND_CONFIG_MAP` or `CONFIG_MAP` (as DescribeCluster returns it). */
-  authenticationMode: AuthenticationMode;
+  authenticationMode: AuthenticationMode | undefined;
   readonly nodegroups: EksNodegroupRecord[];
   readonly accessEntries: EksAccessEntryRecord[];
   readonly fargateProfiles: EksFargateProfileRecord[];

@@ -68,9 +68,6 @@ export function policyFromSeed(state: FakeState, seed: PolicySeed): FakePolicy {
   };
 }
 
-/** What a cluster seed without `accessConfig` means (see ClusterSeed.accessConfig). */
-export const DEFAULT_SEED_AUTHENTICATION_MODE: AuthenticationMode = 'API_AND_CONFIG_MAP';
-
 const AUTHENTICATION_MODES: ReadonlySet<string> = new Set(Object.values(AuthenticationMode));
 
 /** A mode EKS knows (a snapshot may hold any string). */
@@ -82,7 +79,7 @@ export function clusterFromSeed(seed: ClusterSeed): FakeCluster {
   return {
     name: seed.name,
     computeConfig: seed.computeConfig === undefined ? undefined : { ...seed.computeConfig },
-    authenticationMode: seed.accessConfig?.authenticationMode ?? DEFAULT_SEED_AUTHENTICATION_MODE,
+    authenticationMode: seed.accessConfig?.authenticationMode,
     nodegroups: [...(seed.nodegroups ?? [])],
     accessEntries: [...(seed.accessEntries ?? [])],
     fargateProfiles: [...(seed.fargateProfiles ?? [])],

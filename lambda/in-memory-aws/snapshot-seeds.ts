@@ -96,7 +96,9 @@ function clusterSeed(entry: Snapshot['eks'][string]['clusters'][number]): Cluste
             ...(computeConfig.nodeRoleArn === undefined ? {} : { nodeRoleArn: computeConfig.nodeRoleArn }),
           },
         }),
-    ...(mode === undefined || !isAuthenticationMode(mode) ? {} : { accessConfig: { authenticationMode: mode } }),
+    ...(mode === undefined || !isAuthenticationMode(mode)
+      ? {}
+      : { accessConfig: { authenticationMode: mode } }),
     nodegroups: entry.nodegroups.map(({ nodegroupName, nodeRole }) => ({ nodegroupName, nodeRole })),
     accessEntries: entry.accessEntries.map(({ principalArn, type }) => ({ principalArn, type })),
     fargateProfiles: entry.fargateProfiles.map(({ fargateProfileName, podExecutionRoleArn }) => ({

@@ -210,10 +210,6 @@ export class ChangeEvaluator {
     }
   }
 
-  private async nodeRoleIndex(): Promise<NodeRoleIndex> {
-    return (await this.inventoryIndex()).index;
-  }
-
   private async inventoryIndex(): Promise<IndexedInventory> {
     const inventory = await this.view.eksInventory();
     if (this.indexFor?.inventory !== inventory) {
@@ -226,9 +222,10 @@ export class ChangeEvaluator {
   async evaluateRole(roleName: string, event: EventSummary): Promise<Decision> {
     const roleRef: RoleRef = { name: roleName, arn: null };
     let index: NodeRoleIndex;
+    let notes: readonly EksClusterNote[];
     let role: RoleRecord | null;
     try {
-      index = await this.nodeRoleIndex();
+      ({ index, notes } = await this.inventoryIndex());
       role = await this.view.getRole(roleName);
     } catch (error) {
       if (!(error instanceof AccountReadError)) throw error;
@@ -240,25 +237,12 @@ export class ChangeEvaluator {
     }
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
-    return this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event);
+    // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
+    return withClusterNotes(await this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event), notes);
   }
 
-  /**
-   * Evaluates a role already read (the audit reads roles itself). The decision carries what the EKS inventory
-   * could not see (access entries not readable, aws-auth mappings AWS APIs do not show).
-   */
+  /** Evaluates a role already read (the audit reads roles itself, and adds the cluster notes itself). */
   async evaluateKnownRole(
-    role: RoleRecord,
-    evidence: readonly NodeRoleEvidence[],
-    event: EventSummary,
-  ): Promise<Decision> {
-    const decision = await this.decideKnownRole(role, evidence, event);
-    // The event path has just loaded the inventory (no second load that could fail); the audit loads it here.
-    const notes = this.indexFor?.notes ?? (await this.inventoryIndex()).notes;
-    return withClusterNotes(decision, notes);
-  }
-
-  private async decideKnownRole(
     role: RoleRecord,
     evidence: readonly NodeRoleEvidence[],
     event: EventSummary,
