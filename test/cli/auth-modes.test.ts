@@ -3,8 +3,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidRequestException } from '@aws-sdk/client-eks';
+import { readSnapshotFile } from '../../lambda/account/snapshot-format';
 import { createAuditCommand } from '../../lambda/cli/audit-command';
 import { main } from '../../lambda/cli/main';
+import { createSnapshotCommand } from '../../lambda/cli/snapshot-command';
+import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import { configMapAccount, MODE_ERROR } from '../support/config-map-account';
 
 const ROOT = join(__dirname, '..', '..');
@@ -121,6 +125,38 @@ describe('a snapshot with a CONFIG_MAP cluster', () => {
         authenticationMode: 'CONFIG_MAP',
       }),
       expect.objectContaining({ kind: 'access-entries-unreadable', cluster: 'drifted' }),
+    ]);
+  });
+});
+
+describe('snapshot of a live account with a CONFIG_MAP cluster', () => {
+  it('writes accessConfig and accessEntriesError, and the file audits like the live account', async () => {
+    const fake = FakeAws.fromSnapshot(configMapAccount(), { pageSize: 3 });
+    fake.failOn({
+      service: 'eks',
+      command: 'ListAccessEntries',
+      match: (input) => input.clusterName === 'prod',
+      error: new InvalidRequestException({ message: MODE_ERROR, $metadata: { httpStatusCode: 400 } }),
+    });
+    const out = join(dir, 'collected.json');
+    const io = { stdout: { write: () => true }, stderr: { write: () => true } };
+    expect(await createSnapshotCommand({ clients: () => fake.clients() }).run(['--out', out], io)).toBe(0);
+    const clusters = readSnapshotFile(out).eks['eu-west-1']?.clusters ?? [];
+    expect(clusters.find((c) => c.name === 'legacy')).toMatchObject({
+      accessConfig: { authenticationMode: 'CONFIG_MAP' },
+      accessEntries: [],
+    });
+    expect(clusters.find((c) => c.name === 'prod')).toMatchObject({
+      accessEntries: [],
+      accessEntriesError: { code: 'InvalidRequestException', message: MODE_ERROR },
+    });
+    expect(clusters.find((c) => c.name === 'prod')?.accessConfig).toBeUndefined();
+    const json = JSON.parse((await run('audit', ['--snapshot', out, '--format', 'json'])).out);
+    expect(
+      json.clusterNotes.map((note: { kind: string; cluster: string }) => [note.kind, note.cluster]),
+    ).toEqual([
+      ['aws-auth-not-visible', 'legacy'],
+      ['access-entries-unreadable', 'prod'],
     ]);
   });
 });
