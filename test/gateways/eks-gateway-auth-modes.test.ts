@@ -11,7 +11,7 @@ import {
   ListFargateProfilesCommand,
   ListNodegroupsCommand,
 } from '@aws-sdk/client-eks';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { EksGateway } from '../../lambda/gateways/eks-gateway';
 
 const ROLE = 'arn:aws:iam::111122223333:role/nodes';
@@ -21,7 +21,7 @@ const MODE_ERROR =
 const modeError = () =>
   new InvalidRequestException({ message: MODE_ERROR, $metadata: { httpStatusCode: 400 } });
 
-function gatewayWith(setup: (mock: ReturnType<typeof mockClient<EKSClient>>) => void) {
+function gatewayWith(setup: (mock: AwsClientStub<EKSClient>) => void) {
   const client = new EKSClient({ region: 'eu-west-1' });
   const mock = mockClient(client);
   mock

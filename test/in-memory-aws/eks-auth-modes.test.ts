@@ -32,11 +32,12 @@ function account() {
 describe('FakeAws EKS authentication modes', () => {
   it('answers access-entry calls on a CONFIG_MAP cluster with HTTP 400 InvalidRequestException', async () => {
     const eu = account().eksClientFor('eu-west-1');
-    for (const command of [
-      new ListAccessEntriesCommand({ clusterName: 'legacy' }),
-      new DescribeAccessEntryCommand({ clusterName: 'legacy', principalArn: NODE_ROLE }),
-    ]) {
-      const error: unknown = await eu.send(command).then(
+    const calls: (() => Promise<unknown>)[] = [
+      () => eu.send(new ListAccessEntriesCommand({ clusterName: 'legacy' })),
+      () => eu.send(new DescribeAccessEntryCommand({ clusterName: 'legacy', principalArn: NODE_ROLE })),
+    ];
+    for (const call of calls) {
+      const error: unknown = await call().then(
         () => null,
         (rejection: unknown) => rejection,
       );
