@@ -135,6 +135,13 @@ export class Sweep {
     const view = new SnapshotAccountView(loadSnapshot(collected, 'live collection'));
     const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition, this.today));
     const report = await auditAccount(view, evaluator, { today: this.today() });
+    const unreadable = (report.clusterNotes ?? []).filter(
+      (note) => note.kind === 'access-entries-unreadable',
+    );
+    if (unreadable.length > 0) {
+      this.logger.warn('EKS access entries not read', { clusters: unreadable });
+      this.metrics.addMetric(METRIC.accessEntriesUnreadable, 'Count', unreadable.length);
+    }
     return { report, eksWarnings };
   }
 

@@ -68,6 +68,10 @@ const ClusterSchema = z.looseObject({
   computeConfig: z
     .looseObject({ enabled: z.boolean().optional(), nodeRoleArn: z.string().optional() })
     .optional(),
+  /** As DescribeCluster returns it; absent in snapshots written before it was recorded (mode unknown). */
+  accessConfig: z.looseObject({ authenticationMode: z.string().min(1).optional() }).optional(),
+  /** The access-entry APIs refused the cluster: `accessEntries` is empty because it could not be read. */
+  accessEntriesError: z.looseObject({ code: z.string().min(1), message: z.string() }).optional(),
   nodegroups: z
     .array(z.looseObject({ nodegroupName: z.string().min(1), nodeRole: z.string().min(1) }))
     .default([]),

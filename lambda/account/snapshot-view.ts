@@ -172,6 +172,17 @@ function toClusterRecord(cluster: Snapshot['eks'][string]['clusters'][number]): 
             ...(computeConfig.enabled === undefined ? {} : { enabled: computeConfig.enabled }),
             ...(computeConfig.nodeRoleArn === undefined ? {} : { nodeRoleArn: computeConfig.nodeRoleArn }),
           },
+    ...(cluster.accessConfig?.authenticationMode === undefined
+      ? {}
+      : { accessConfig: { authenticationMode: cluster.accessConfig.authenticationMode } }),
+    ...(cluster.accessEntriesError === undefined
+      ? {}
+      : {
+          accessEntriesError: {
+            code: cluster.accessEntriesError.code,
+            message: cluster.accessEntriesError.message,
+          },
+        }),
     nodegroups: cluster.nodegroups.map(({ nodegroupName, nodeRole }) => ({ nodegroupName, nodeRole })),
     accessEntries: cluster.accessEntries.map(({ principalArn, type }) => ({ principalArn, type })),
     fargateProfiles: cluster.fargateProfiles.map(({ fargateProfileName, podExecutionRoleArn }) => ({

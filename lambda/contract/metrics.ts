@@ -18,6 +18,8 @@ export const METRIC = {
   remediationFailures: 'RemediationFailures',
   /** Seconds from the CloudTrail time of the change to the verified fix. */
   timeToRemediate: 'TimeToRemediate',
+  /** Clusters whose access entries could not be read (InvalidRequestException), per decision or sweep. */
+  accessEntriesUnreadable: 'AccessEntriesUnreadable',
   /** Sweep: milliseconds of one run. */
   sweepDuration: 'SweepDuration',
   nodeRolesTotal: 'NodeRolesTotal',

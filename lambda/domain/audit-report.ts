@@ -1,7 +1,7 @@
 // Domain (pure): the result of auditing an account (per node role, dangling EKS references, summary figures)
 // and the orderings and figures every reader of it shares (use cases, CLI reports, the sweep digest).
 import type { ExposedCluster } from './node-roles';
-import type { Decision, EvidenceKind, Exemption, Grant, Severity, Verdict } from './types';
+import type { Decision, EksClusterNote, EvidenceKind, Exemption, Grant, Severity, Verdict } from './types';
 
 /** Most severe first. */
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium'];
@@ -70,6 +70,11 @@ export interface AuditReport {
   /** Every node role, sorted by role name. */
   readonly roles: readonly RoleAudit[];
   readonly dangling: readonly DanglingReference[];
+  /**
+   * Clusters whose node mappings AWS APIs could not fully show (access entries not readable, aws-auth), sorted by
+   * region then cluster. Optional (additive): absent or empty when there is none.
+   */
+  readonly clusterNotes?: readonly EksClusterNote[];
 }
 
 /** The node roles with verdict `violation`, most severe first, then by name. */

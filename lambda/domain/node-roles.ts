@@ -3,7 +3,14 @@
 import { awsManagedPolicyName, isIamRoleArn, matchesWildcard, roleNameFromArn } from './arn';
 import { NODE_WORKER_POLICIES } from './managed-policies';
 import { decodeDocument } from './policy-json';
-import type { AttachedPolicy, EksClusterRecord, EksInventory, NodeRoleEvidence } from './types';
+import type {
+  AttachedPolicy,
+  Decision,
+  EksClusterNote,
+  EksClusterRecord,
+  EksInventory,
+  NodeRoleEvidence,
+} from './types';
 
 /** Role NAME (last ARN segment, as events carry names and EKS ARNs may carry paths) → its EKS evidence. */
 export type NodeRoleIndex = ReadonlyMap<string, readonly NodeRoleEvidence[]>;
@@ -88,6 +95,74 @@ export function exposedClusters(evidence: readonly NodeRoleEvidence[]): ExposedC
   return [...seen.values()].sort(
     (a, b) => compareText(a.region, b.region) || compareText(a.cluster, b.cluster),
   );
+}
+
+// ---- what the evidence cannot see ---------------------------------------------------------------
+
+/** The authentication modes in which the aws-auth ConfigMap (readable only through Kubernetes) maps nodes. */
+const CONFIG_MAP_MODES: ReadonlySet<string> = new Set(['CONFIG_MAP', 'API_AND_CONFIG_MAP']);
+
+/**
+ * Every cluster of the inventory whose node mappings AWS APIs cannot fully show, sorted by region then cluster:
+ * access entries that could not be read, and clusters whose recorded mode uses aws-auth. A cluster whose mode
+ * is not recorded (a snapshot from before `accessConfig`) gets no aws-auth note: nothing is known of it.
+ */
+export function clusterNotes(inventory: EksInventory): EksClusterNote[] {
+  const notes: EksClusterNote[] = [];
+  for (const region of Object.keys(inventory).sort()) {
+    const clusters = [...(inventory[region]?.clusters ?? [])].sort((a, b) => compareText(a.name, b.name));
+    for (const cluster of clusters) {
+      const mode = cluster.accessConfig?.authenticationMode ?? null;
+      const base = { region, cluster: cluster.name, authenticationMode: mode };
+      if (cluster.accessEntriesError !== undefined) {
+        const { code, message } = cluster.accessEntriesError;
+        notes.push({ kind: 'access-entries-unreadable', ...base, error: { code, message } });
+      }
+      if (mode !== null && CONFIG_MAP_MODES.has(mode)) notes.push({ kind: 'aws-auth-not-visible', ...base });
+    }
+  }
+  return notes;
+}
+
+/**
+ * The notes that matter for one role: every unreadable access-entry list (it may hold the role), and the aws-auth
+ * notes when no EKS evidence ties the role to a cluster (the heuristic, or nothing, is all there is).
+ */
+export function clusterNotesForRole(
+  notes: readonly EksClusterNote[],
+  evidence: readonly NodeRoleEvidence[],
+): EksClusterNote[] {
+  const tiedToCluster = evidence.some((item) => item.cluster !== null);
+  return notes.filter((note) => note.kind === 'access-entries-unreadable' || !tiedToCluster);
+}
+
+/** One line about a note, for warnings and reports. */
+export function clusterNoteText(note: EksClusterNote): string {
+  const where = `${note.region}/${note.cluster}`;
+  if (note.kind === 'access-entries-unreadable') {
+    const cause = note.error === undefined ? '' : ` (${note.error.code}: ${note.error.message})`;
+    return `The access entries of EKS cluster ${where} could not be read${cause}; a node role named only there is not seen.`;
+  }
+  return (
+    `EKS cluster ${where} is in ${note.authenticationMode ?? 'an'} authentication mode: node roles mapped only in its ` +
+    'aws-auth ConfigMap cannot be seen through AWS APIs; the trust-policy heuristic is the evidence for them.'
+  );
+}
+
+/**
+ * The decision with the role's cluster notes: all on `nodeRole.clusterNotes`, and the unreadable access entries
+ * also as warnings (they are a failure to read; the aws-auth notes are a limit of the APIs, said where the role's
+ * use is shown). The decision is returned unchanged when no note applies.
+ */
+export function withClusterNotes(decision: Decision, notes: readonly EksClusterNote[]): Decision {
+  const forRole = clusterNotesForRole(notes, decision.nodeRole.evidence);
+  if (forRole.length === 0) return decision;
+  const unreadable = forRole.filter((note) => note.kind === 'access-entries-unreadable').map(clusterNoteText);
+  return {
+    ...decision,
+    nodeRole: { ...decision.nodeRole, clusterNotes: forRole },
+    warnings: [...decision.warnings, ...unreadable],
+  };
 }
 
 // ---- EKS evidence ---------------------------------------------------------------------------------

@@ -124,6 +124,13 @@ export interface EksFargateProfileRecord {
 export interface EksClusterRecord {
   readonly name: string;
   readonly computeConfig?: { readonly enabled?: boolean; readonly nodeRoleArn?: string } | undefined;
+  /** DescribeCluster's `accessConfig` (`API`, `API_AND_CONFIG_MAP` or `CONFIG_MAP`); absent when unknown. */
+  readonly accessConfig?: { readonly authenticationMode?: string } | undefined;
+  /**
+   * Set when the access-entry APIs refused the cluster (InvalidRequestException: its authentication mode does
+   * not allow them): `accessEntries` is then empty because it could not be read, not because there are none.
+   */
+  readonly accessEntriesError?: { readonly code: string; readonly message: string } | undefined;
   readonly nodegroups: readonly EksNodegroupRecord[];
   readonly accessEntries: readonly EksAccessEntryRecord[];
   readonly fargateProfiles: readonly EksFargateProfileRecord[];
@@ -137,6 +144,22 @@ export interface EksRegionWarning {
   /** The error name or code (`UnrecognizedClientException`, `ENOTFOUND`...). */
   readonly code: string;
   readonly message: string;
+}
+
+/**
+ * What the node-role evidence of one cluster cannot see. `access-entries-unreadable`: the access-entry APIs
+ * failed, so an access entry naming a role may be missed. `aws-auth-not-visible`: the cluster's mode
+ * (`CONFIG_MAP`, `API_AND_CONFIG_MAP`) lets the aws-auth ConfigMap map node roles, and no AWS API shows it:
+ * a role mapped only there is found by the trust-policy heuristic alone.
+ */
+export interface EksClusterNote {
+  readonly kind: 'access-entries-unreadable' | 'aws-auth-not-visible';
+  readonly region: string;
+  readonly cluster: string;
+  /** accessConfig.authenticationMode as recorded, null when unknown. */
+  readonly authenticationMode: string | null;
+  /** For `access-entries-unreadable`: the error name and message. */
+  readonly error?: { readonly code: string; readonly message: string };
 }
 
 export type EvidenceKind =
@@ -244,7 +267,15 @@ export interface Decision {
   readonly severity: Severity | null;
   readonly event: EventSummary;
   readonly role: { readonly name: string; readonly arn: string | null } | null;
-  readonly nodeRole: { readonly evidence: readonly NodeRoleEvidence[] };
+  readonly nodeRole: {
+    readonly evidence: readonly NodeRoleEvidence[];
+    /**
+     * Clusters whose node mappings the evidence could not fully see (see EksClusterNote): every cluster whose
+     * access entries were unreadable, and, when no EKS evidence ties the role to a cluster, every cluster
+     * whose aws-auth ConfigMap may map it. Optional: absent when there is none.
+     */
+    readonly clusterNotes?: readonly EksClusterNote[];
+  };
   readonly ecrWriteActions: readonly string[];
   readonly grants: readonly Grant[];
   readonly denies: readonly DenyNote[];

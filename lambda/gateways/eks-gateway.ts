@@ -125,32 +125,76 @@ class RegionReader {
     );
   }
 
-  /** The cluster, or null when it was deleted between the list and the describe. */
+  /**
+   * The cluster, or null when it was deleted between the list and the describe. DescribeCluster comes first: a
+   * `CONFIG_MAP` cluster has no access entries and its access-entry APIs refuse every call, so they are not called.
+   */
   async cluster(name: string): Promise<EksClusterRecord | null> {
-    const [computeConfig, nodegroups, accessEntries, fargateProfiles] = await Promise.all([
-      this.computeConfig(name),
+    const [described, nodegroups, fargateProfiles] = await Promise.all([
+      this.describeCluster(name),
       this.nodegroups(name),
-      this.accessEntries(name),
       this.fargateProfiles(name),
     ]);
-    if (computeConfig === null) return null;
-    return { name, computeConfig: computeConfig.value, nodegroups, accessEntries, fargateProfiles };
+    if (described === null) return null;
+    const { computeConfig, accessConfig } = described;
+    const entries =
+      accessConfig?.authenticationMode === 'CONFIG_MAP'
+        ? { accessEntries: [] }
+        : await this.accessEntriesOrError(name);
+    return {
+      name,
+      computeConfig,
+      ...(accessConfig === undefined ? {} : { accessConfig }),
+      nodegroups,
+      ...entries,
+      fargateProfiles,
+    };
   }
 
-  /** DescribeCluster's computeConfig (Auto Mode), wrapped so that "cluster gone" (null) differs from "none". */
-  private async computeConfig(cluster: string): Promise<{ value: EksClusterRecord['computeConfig'] } | null> {
+  /**
+   * DescribeCluster's computeConfig (Auto Mode) and accessConfig, field names as EKS returns them; null when the
+   * cluster is gone, so that "gone" differs from "none".
+   */
+  private async describeCluster(
+    cluster: string,
+  ): Promise<Pick<EksClusterRecord, 'computeConfig' | 'accessConfig'> | null> {
     const output = await this.describe('eks:DescribeCluster', cluster, () =>
       this.client.send(new DescribeClusterCommand({ name: cluster })),
     );
     if (output?.cluster === undefined) return null;
     const config = output.cluster.computeConfig;
-    if (config === undefined) return { value: undefined };
+    const mode = output.cluster.accessConfig?.authenticationMode;
     return {
-      value: {
-        ...(config.enabled === undefined ? {} : { enabled: config.enabled }),
-        ...(config.nodeRoleArn === undefined ? {} : { nodeRoleArn: config.nodeRoleArn }),
-      },
+      computeConfig:
+        config === undefined
+          ? undefined
+          : {
+              ...(config.enabled === undefined ? {} : { enabled: config.enabled }),
+              ...(config.nodeRoleArn === undefined ? {} : { nodeRoleArn: config.nodeRoleArn }),
+            },
+      accessConfig: mode === undefined ? undefined : { authenticationMode: mode },
     };
+  }
+
+  /**
+   * The access entries, or (InvalidRequestException: the mode was not returned, or changed since the describe)
+   * none with the error, so one such cluster never fails the inventory; the caller reports it as unreadable.
+   */
+  private async accessEntriesOrError(
+    cluster: string,
+  ): Promise<Pick<EksClusterRecord, 'accessEntries' | 'accessEntriesError'>> {
+    try {
+      return { accessEntries: await this.accessEntries(cluster) };
+    } catch (error) {
+      if (!isEksInvalidRequest(error)) throw error;
+      return {
+        accessEntries: [],
+        accessEntriesError: {
+          code: awsErrorName(error) ?? 'InvalidRequestException',
+          message: errorMessage(error),
+        },
+      };
+    }
   }
 
   private async nodegroups(cluster: string): Promise<EksNodegroupRecord[]> {
@@ -255,6 +299,11 @@ async function orNullWhenGone<T>(read: Promise<T>): Promise<T | null> {
     if (isEksNotFound(error)) return null;
     throw error;
   }
+}
+
+/** What EKS answers an access-entry call on a cluster whose authentication mode does not allow it (HTTP 400). */
+function isEksInvalidRequest(error: unknown): boolean {
+  return awsErrorName(error) === 'InvalidRequestException';
 }
 
 function errorMessage(error: unknown): string {

@@ -1,6 +1,7 @@
 // In-memory AWS: answers the EKS read commands of the inventory for one region, over
-// FakeState, with EKS pagination (maxResults/nextToken) and ResourceNotFoundException.
-import type { ServiceOutputTypes as EksOutput } from '@aws-sdk/client-eks';
+// FakeState, with EKS pagination (maxResults/nextToken), ResourceNotFoundException and the InvalidRequestException
+// of access-entry calls on CONFIG_MAP clusters.
+import { type ServiceOutputTypes as EksOutput, InvalidRequestException } from '@aws-sdk/client-eks';
 import { type FakeErrorKind, fakeServiceError } from './errors';
 import type { FakeCluster, FakeState } from './model';
 import { type PageOf, pageOf } from './paging';
@@ -12,6 +13,10 @@ const metadata = () => ({
   attempts: 1,
   totalRetryDelay: 0,
 });
+
+/** EKS's message for an access-entry call on a `CONFIG_MAP` cluster (AWS-FACTS §10). */
+export const ACCESS_ENTRIES_NEED_API_MODE =
+  "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation.";
 
 type Handler = (request: FakeRequest, region: string) => EksOutput;
 
@@ -53,6 +58,14 @@ export class FakeEks {
         status: 'ACTIVE',
         version: '1.33',
         ...(cluster.computeConfig === undefined ? {} : { computeConfig: { ...cluster.computeConfig } }),
+        ...(cluster.authenticationMode === undefined
+          ? {}
+          : {
+              accessConfig: {
+                authenticationMode: cluster.authenticationMode,
+                bootstrapClusterCreatorAdminPermissions: cluster.authenticationMode === 'CONFIG_MAP',
+              },
+            }),
       },
       $metadata: metadata(),
     };
@@ -84,7 +97,7 @@ export class FakeEks {
   }
 
   private listAccessEntries(request: FakeRequest, region: string): EksOutput {
-    const cluster = this.cluster(region, request.string('clusterName'));
+    const cluster = this.accessEntryCluster(region, request.string('clusterName'));
     const page = this.page(
       cluster.accessEntries.map((entry) => entry.principalArn),
       request,
@@ -93,7 +106,7 @@ export class FakeEks {
   }
 
   private describeAccessEntry(request: FakeRequest, region: string): EksOutput {
-    const cluster = this.cluster(region, request.string('clusterName'));
+    const cluster = this.accessEntryCluster(region, request.string('clusterName'));
     const principalArn = request.string('principalArn');
     const entry = cluster.accessEntries.find((candidate) => candidate.principalArn === principalArn);
     if (entry === undefined) throw this.error('NotFound', `The specified principalArn could not be found.`);
@@ -137,6 +150,19 @@ export class FakeEks {
   private cluster(region: string, name: string): FakeCluster {
     const cluster = this.state.eks.get(region)?.get(name);
     if (cluster === undefined) throw this.error('NotFound', `No cluster found for name: ${name}.`);
+    return cluster;
+  }
+
+  /** The cluster of an access-entry call; EKS refuses those calls on `CONFIG_MAP` clusters (HTTP 400). */
+  private accessEntryCluster(region: string, name: string): FakeCluster {
+    const cluster = this.cluster(region, name);
+    if (cluster.authenticationMode === 'CONFIG_MAP') {
+      throw new InvalidRequestException({
+        message: ACCESS_ENTRIES_NEED_API_MODE,
+        clusterName: cluster.name,
+        $metadata: { httpStatusCode: 400, requestId: 'fake-request-id', attempts: 1 },
+      });
+    }
     return cluster;
   }
 

@@ -1,6 +1,7 @@
 // In-memory AWS: the account state the fake serves (IAM roles and managed policies,
 // EKS per region, enabled regions, SNS topics) and the seeds tests and snapshots build it from.
 import type { RegionOptStatus } from '@aws-sdk/client-account';
+import type { AuthenticationMode } from '@aws-sdk/client-eks';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
 
 // ---- seeds (what callers hand in) -----------------------------------------------------------------
@@ -42,6 +43,13 @@ export interface PolicySeed {
 export interface ClusterSeed {
   readonly name: string;
   readonly computeConfig?: { readonly enabled?: boolean; readonly nodeRoleArn?: string };
+  /**
+   * The cluster's authentication mode, as DescribeCluster returns it. Without it the seed does not say the mode:
+   * DescribeCluster returns no accessConfig (as in a snapshot written before the field) and the access-entry calls
+   * are answered, so every seed without it means what it meant before. Seed `CONFIG_MAP` for a cluster created
+   * through the API without accessConfig (EKS's default): its access-entry calls then fail as in EKS.
+   */
+  readonly accessConfig?: { readonly authenticationMode?: AuthenticationMode };
   readonly nodegroups?: readonly EksNodegroupRecord[];
   readonly accessEntries?: readonly EksAccessEntryRecord[];
   readonly fargateProfiles?: readonly EksFargateProfileRecord[];
@@ -88,6 +96,8 @@ export interface FakePolicy {
 export interface FakeCluster {
   readonly name: string;
   computeConfig: { enabled?: boolean; nodeRoleArn?: string } | undefined;
+  /** `API`, `API_AND_CONFIG_MAP` or `CONFIG_MAP` (as DescribeCluster returns it). */
+  authenticationMode: AuthenticationMode | undefined;
   readonly nodegroups: EksNodegroupRecord[];
   readonly accessEntries: EksAccessEntryRecord[];
   readonly fargateProfiles: EksFargateProfileRecord[];

@@ -1,5 +1,6 @@
 // In-memory AWS: builds the roles, managed policies and clusters FakeState keeps from the seeds callers (tests,
 // the snapshot loader) hand in, filling what a seed leaves out the way IAM would (ARN, path, ids, dates).
+import { AuthenticationMode } from '@aws-sdk/client-eks';
 import { accountFromArn } from '../domain/arn';
 import { documentText } from './documents';
 import type {
@@ -67,10 +68,18 @@ export function policyFromSeed(state: FakeState, seed: PolicySeed): FakePolicy {
   };
 }
 
+const AUTHENTICATION_MODES: ReadonlySet<string> = new Set(Object.values(AuthenticationMode));
+
+/** A mode EKS knows (a snapshot may hold any string). */
+export function isAuthenticationMode(mode: string): mode is AuthenticationMode {
+  return AUTHENTICATION_MODES.has(mode);
+}
+
 export function clusterFromSeed(seed: ClusterSeed): FakeCluster {
   return {
     name: seed.name,
     computeConfig: seed.computeConfig === undefined ? undefined : { ...seed.computeConfig },
+    authenticationMode: seed.accessConfig?.authenticationMode,
     nodegroups: [...(seed.nodegroups ?? [])],
     accessEntries: [...(seed.accessEntries ?? [])],
     fargateProfiles: [...(seed.fargateProfiles ?? [])],

@@ -9,6 +9,7 @@ import {
 import { accountFromArn, partitionFromArn } from '../domain/arn';
 import { InvalidInputError } from '../domain/errors';
 import type { ClusterSeed, PolicySeed, RoleSeed } from './model';
+import { isAuthenticationMode } from './seeding';
 
 export interface SnapshotSeeds {
   /** The snapshot's accountId, else the account of the first role ARN (docs/snapshot-format.md). */
@@ -84,6 +85,7 @@ function policySeed(policy: ManagedPolicyDetail): PolicySeed {
 
 function clusterSeed(entry: Snapshot['eks'][string]['clusters'][number]): ClusterSeed {
   const { computeConfig } = entry;
+  const mode = entry.accessConfig?.authenticationMode;
   return {
     name: entry.name,
     ...(computeConfig === undefined
@@ -94,6 +96,9 @@ function clusterSeed(entry: Snapshot['eks'][string]['clusters'][number]): Cluste
             ...(computeConfig.nodeRoleArn === undefined ? {} : { nodeRoleArn: computeConfig.nodeRoleArn }),
           },
         }),
+    ...(mode === undefined || !isAuthenticationMode(mode)
+      ? {}
+      : { accessConfig: { authenticationMode: mode } }),
     nodegroups: entry.nodegroups.map(({ nodegroupName, nodeRole }) => ({ nodegroupName, nodeRole })),
     accessEntries: entry.accessEntries.map(({ principalArn, type }) => ({ principalArn, type })),
     fargateProfiles: entry.fargateProfiles.map(({ fargateProfileName, podExecutionRoleArn }) => ({

@@ -1,6 +1,6 @@
 // Notify (pure): the alert sections about the finding: summary, what changed, who and when, where the role is
 // used, what grants ECR write, why it matters, and the decision's warnings.
-import type { DenyNote, Grant, NodeRoleEvidence } from '../domain/types';
+import type { DenyNote, EksClusterNote, Grant, NodeRoleEvidence } from '../domain/types';
 import { headOf, wrap } from '../present/text';
 import { type AlertInput, type AlertState, alertAccount } from './alert-input';
 import {
@@ -144,7 +144,23 @@ export function whereUsed(input: AlertInput, options: BodyOptions): string[] {
     }
     lines.push(...wrap(describeEvidence(item), BODY_WIDTH, `${INDENT}  - `, `${INDENT}    `));
   }
-  return section('WHERE THE ROLE IS USED', [...lines, ...moreNote(more, options, INDENT)]);
+  return section('WHERE THE ROLE IS USED', [
+    ...lines,
+    ...moreNote(more, options, INDENT),
+    ...awsAuthLines(input.decision.nodeRole.clusterNotes ?? []),
+  ]);
+}
+
+/** Clusters whose aws-auth ConfigMap may map the role: AWS APIs cannot show it, so the heuristic is the evidence. */
+function awsAuthLines(notes: readonly EksClusterNote[]): string[] {
+  const clusters = notes
+    .filter((note) => note.kind === 'aws-auth-not-visible')
+    .map((note) => `${note.region}/${note.cluster} (${note.authenticationMode ?? 'mode unknown'})`);
+  if (clusters.length === 0) return [];
+  const text =
+    `Node roles mapped only in the aws-auth ConfigMap cannot be seen through AWS APIs; these clusters use it: ` +
+    `${clusters.join(', ')}. The trust-policy heuristic above is the evidence.`;
+  return wrap(field(text), BODY_WIDTH, `${INDENT}`, `${INDENT}`);
 }
 
 // ---- what grants write --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Report (pure): the audit as JSON for tools (`--format json`): every node role, the summary, dangling references.
 import packageJson from '../../package.json';
 import type { AuditReport, RoleAudit } from '../domain/audit-report';
+import { clusterNoteText } from '../domain/node-roles';
 import type { RenderExtras } from '../present/describe';
 
 export const TOOL_NAME = 'eks-ecr-guard';
@@ -20,6 +21,7 @@ export function auditJson(report: AuditReport, extras: RenderExtras = {}) {
     roles: report.roles.map(roleJson),
     dangling: report.dangling,
     eksWarnings: extras.eksWarnings ?? [],
+    clusterNotes: (report.clusterNotes ?? []).map((note) => ({ ...note, message: clusterNoteText(note) })),
   };
 }
 

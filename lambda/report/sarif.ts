@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditReport, RoleAudit } from '../domain/audit-report';
 import { violationsOf } from '../domain/audit-report';
+import { clusterNoteText } from '../domain/node-roles';
 import type { Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
 import { grantSources, listWithMore, wherePhrase, writeActionsPhrase } from '../present/describe';
@@ -232,5 +233,9 @@ function notifications(report: AuditReport, extras: RenderExtras): SarifNotifica
       text: `EKS ${ref.kind} in ${ref.region ?? '?'}/${ref.cluster ?? '?'} names role ${ref.roleArn ?? ref.roleName}, which does not exist in IAM.`,
     },
   }));
-  return [...indeterminate, ...regions, ...dangling];
+  const clusters = (report.clusterNotes ?? []).map((note) => ({
+    level: 'warning' as const,
+    message: { text: clusterNoteText(note) },
+  }));
+  return [...indeterminate, ...regions, ...clusters, ...dangling];
 }

@@ -1,5 +1,6 @@
 // Report (pure): the audit as a plain-text table for people (the CLI's default `--format table`).
 import { type AuditReport, type AuditSummary, type RoleAudit, violationsOf } from '../domain/audit-report';
+import { clusterNoteText } from '../domain/node-roles';
 import type { EksRegionWarning } from '../domain/types';
 import {
   exemptionPhrase,
@@ -49,6 +50,7 @@ export function renderTable(report: AuditReport, extras: RenderExtras = {}): str
   lines.push(
     ...danglingLines(report),
     ...warningLines(extras.eksWarnings ?? []),
+    ...clusterNoteLines(report),
     '',
     ...summaryLines(report.summary),
   );
@@ -106,6 +108,16 @@ function warningLines(warnings: readonly EksRegionWarning[]): string[] {
     '',
     'EKS regions that could not be read (node roles used only there are not in this audit):',
     ...warnings.map((w) => `  ${w.region}: ${w.code}: ${singleLine(w.message)}`),
+  ];
+}
+
+function clusterNoteLines(report: AuditReport): string[] {
+  const notes = report.clusterNotes ?? [];
+  if (notes.length === 0) return [];
+  return [
+    '',
+    'EKS clusters whose node mappings AWS APIs cannot fully show:',
+    ...notes.map((note) => `  ${singleLine(clusterNoteText(note))}`),
   ];
 }
 

@@ -15,12 +15,15 @@ import { AccountReadError } from '../domain/errors';
 import { daysUntil, isExpiringSoon } from '../domain/exemptions';
 import {
   buildNodeRoleIndex,
+  clusterNotes,
   exposedClusters,
   type NodeRoleIndex,
   nodeRoleEvidence,
+  withClusterNotes,
 } from '../domain/node-roles';
 import type {
   Decision,
+  EksClusterNote,
   EventSummary,
   EvidenceKind,
   NodeRoleEvidence,
@@ -77,7 +80,9 @@ export async function auditAccount(
   evaluator: ChangeEvaluator,
   options: AuditOptions,
 ): Promise<AuditReport> {
-  const index = buildNodeRoleIndex(await view.eksInventory());
+  const inventory = await view.eksInventory();
+  const index = buildNodeRoleIndex(inventory);
+  const notes = clusterNotes(inventory);
   const lookup = new FoldedIndex(index);
   const roleNames = await view.listRoleNames();
   const seen = new Set<string>();
@@ -87,7 +92,7 @@ export async function auditAccount(
     roleNames,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (roleName) => {
-      const audit = await auditRole(view, evaluator, lookup, roleName, options.today, seen);
+      const audit = await auditRole(view, evaluator, lookup, roleName, options.today, seen, notes);
       done += 1;
       options.onProgress?.({ done, total: roleNames.length });
       return audit;
@@ -105,6 +110,7 @@ export async function auditAccount(
     summary: summarise(roles, roleNames.length, dangling.length),
     roles,
     dangling,
+    clusterNotes: notes,
   };
 }
 
@@ -117,6 +123,7 @@ async function auditRole(
   roleName: string,
   today: string,
   seen: Set<string>,
+  notes: readonly EksClusterNote[],
 ): Promise<RoleAudit | null> {
   let role: RoleRecord | null;
   try {
@@ -131,17 +138,20 @@ async function auditRole(
       evidence.length > 0
         ? `Could not read EKS node role ${roleName}: ${error.message}.`
         : `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`;
-    return toRoleAudit(
-      indeterminateDecision(AUDIT_EVENT, reason, { name: roleName, arn: null }, { nodeRole: { evidence } }),
-      today,
+    const decision = indeterminateDecision(
+      AUDIT_EVENT,
+      reason,
+      { name: roleName, arn: null },
+      { nodeRole: { evidence } },
     );
+    return toRoleAudit(withClusterNotes(decision, notes), today);
   }
   // Deleted between the listing and the read: nothing left to audit.
   if (role === null) return null;
   seen.add(role.name.toLowerCase());
   const evidence = nodeRoleEvidence(role, lookup.subIndexFor(role.name));
   if (evidence.length === 0) return null;
-  return toRoleAudit(await evaluateNodeRole(evaluator, role, evidence), today);
+  return toRoleAudit(withClusterNotes(await evaluateNodeRole(evaluator, role, evidence), notes), today);
 }
 
 async function evaluateNodeRole(

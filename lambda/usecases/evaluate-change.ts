@@ -11,9 +11,16 @@ import {
 } from '../domain/decision';
 import { AccountReadError } from '../domain/errors';
 import { findExemption } from '../domain/exemptions';
-import { buildNodeRoleIndex, type NodeRoleIndex, nodeRoleEvidence } from '../domain/node-roles';
+import {
+  buildNodeRoleIndex,
+  clusterNotes,
+  type NodeRoleIndex,
+  nodeRoleEvidence,
+  withClusterNotes,
+} from '../domain/node-roles';
 import type {
   Decision,
+  EksClusterNote,
   EksInventory,
   EventSummary,
   NodeRoleEvidence,
@@ -45,13 +52,20 @@ export interface EvaluationSettings {
   readonly today: () => string;
 }
 
+/** The inventory last read, its node-role index and what its evidence cannot see. */
+interface IndexedInventory {
+  readonly inventory: EksInventory;
+  readonly index: NodeRoleIndex;
+  readonly notes: readonly EksClusterNote[];
+}
+
 interface RoleRef {
   readonly name: string;
   readonly arn: string | null;
 }
 
 export class ChangeEvaluator {
-  private indexFor: { inventory: EksInventory; index: NodeRoleIndex } | null = null;
+  private indexFor: IndexedInventory | null = null;
 
   constructor(
     private readonly view: AccountView,
@@ -196,21 +210,22 @@ export class ChangeEvaluator {
     }
   }
 
-  private async nodeRoleIndex(): Promise<NodeRoleIndex> {
+  private async inventoryIndex(): Promise<IndexedInventory> {
     const inventory = await this.view.eksInventory();
     if (this.indexFor?.inventory !== inventory) {
-      this.indexFor = { inventory, index: buildNodeRoleIndex(inventory) };
+      this.indexFor = { inventory, index: buildNodeRoleIndex(inventory), notes: clusterNotes(inventory) };
     }
-    return this.indexFor.index;
+    return this.indexFor;
   }
 
   /** The whole-role evaluation: node-role evidence first, then the role's policy set. */
   async evaluateRole(roleName: string, event: EventSummary): Promise<Decision> {
     const roleRef: RoleRef = { name: roleName, arn: null };
     let index: NodeRoleIndex;
+    let notes: readonly EksClusterNote[];
     let role: RoleRecord | null;
     try {
-      index = await this.nodeRoleIndex();
+      ({ index, notes } = await this.inventoryIndex());
       role = await this.view.getRole(roleName);
     } catch (error) {
       if (!(error instanceof AccountReadError)) throw error;
@@ -222,10 +237,11 @@ export class ChangeEvaluator {
     }
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
-    return this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event);
+    // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
+    return withClusterNotes(await this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event), notes);
   }
 
-  /** Evaluates a role already read (the audit reads roles itself). */
+  /** Evaluates a role already read (the audit reads roles itself, and adds the cluster notes itself). */
   async evaluateKnownRole(
     role: RoleRecord,
     evidence: readonly NodeRoleEvidence[],

@@ -98,6 +98,10 @@ export async function handleDecision(
     metrics.addMetric(VIOLATION_METRIC[decision.severity], 'Count', 1);
   }
   if (decision.verdict === 'indeterminate') metrics.addMetric(METRIC.indeterminate, 'Count', 1);
+  const unreadable = (decision.nodeRole.clusterNotes ?? []).filter(
+    (note) => note.kind === 'access-entries-unreadable',
+  );
+  if (unreadable.length > 0) metrics.addMetric(METRIC.accessEntriesUnreadable, 'Count', unreadable.length);
 
   const outcome = await remediateDecision(pipeline, decision);
   try {
