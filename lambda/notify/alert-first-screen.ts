@@ -21,8 +21,10 @@ export function guardStatus(input: AlertInput, state: AlertState): string {
       return input.mode === 'alert' ? 'alert only, nothing changed' : 'no remediation ran, nothing changed';
     case 'indeterminate':
       return 'nothing changed: the role could not be verified';
-    case 'exempt':
-      return 'nothing changed: the role is exempt';
+    case 'exempt': {
+      const until = input.decision.exemption?.until ?? null;
+      return `nothing changed: exempt ${until === null ? 'with no end date' : `until ${field(until)}`}`;
+    }
     case 'compliant':
     case 'not-node-role':
     case 'ignored':

@@ -11,7 +11,7 @@ export const MAX_SUBJECT_LENGTH = 99;
 /** Long enough for every CloudTrail event name the guard handles; anything longer is not one. */
 const MAX_EVENT_NAME_LENGTH = 40;
 /** A role name never shrinks below this, so the subject still says which role. */
-const MIN_ROLE_LENGTH = 10;
+const MIN_ROLE_LENGTH = 12;
 
 /** The subject without the role name: the role goes between `before` and `after`. */
 interface SubjectParts {
@@ -51,7 +51,7 @@ function subjectParts(state: AlertState, decision: Decision): SubjectParts {
     case 'fix-failed':
       return { tags: tags('[ACTION NEEDED]', severity), before: 'Fix failed on EKS node role ', after: '' };
     case 'fix-failed-pulls-at-risk':
-      return { tags: tags('[ACTION NEEDED]', severity), before: 'Pulls at risk, EKS node role ', after: '' };
+      return { tags: tags('[ACTION NEEDED]', severity), before: 'Pulls at risk, node role ', after: '' };
   }
 }
 
