@@ -7,8 +7,10 @@ import { commandsIn, failedOutcome, humanPart } from './read-alert';
 import {
   alertInput,
   appliedOutcome,
+  FULL_ACCESS_ARN,
   GUARD_POLICY_NAME,
   GUARD_STEP,
+  READ_ONLY_ARN,
   ROLE_NAME,
   SWAP_PLAN,
   violationDecision,
@@ -120,12 +122,12 @@ describe('the first screen of the alert e-mail', () => {
     const undo = lines[lines.indexOf('Undo the fix:') + 1] ?? '';
     const asRun = (line: string): string[][] => commandsIn(line.replaceAll(' && ', '\n  '));
     expect(asRun(fix)).toEqual([
-      ['iam', 'attach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', SWAP_PLAN[0]?.policyArn],
-      ['iam', 'detach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', SWAP_PLAN[1]?.policyArn],
+      ['iam', 'attach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', READ_ONLY_ARN],
+      ['iam', 'detach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', FULL_ACCESS_ARN],
     ]);
     expect(asRun(undo)).toEqual([
-      ['iam', 'attach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', SWAP_PLAN[1]?.policyArn],
-      ['iam', 'detach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', SWAP_PLAN[0]?.policyArn],
+      ['iam', 'attach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', FULL_ACCESS_ARN],
+      ['iam', 'detach-role-policy', '--role-name', ROLE_NAME, '--policy-arn', READ_ONLY_ARN],
     ]);
   });
 
