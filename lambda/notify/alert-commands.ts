@@ -26,18 +26,34 @@ import {
   stepsToUndo,
   unexemptCommand,
 } from './remedies';
-import { fixCommands, rollbackCommands } from './shell';
+import { type CliCommand, fixCommands, rollbackCommands } from './shell';
 
 // ---- commands -----------------------------------------------------------------------------------
 
-export function fixSection(input: AlertInput, state: AlertState): string[] {
-  const steps = stepsToFix(state, input);
+/** The pull bridge the guard left on the role, and whether it may go now. */
+function pullBridge(
+  input: AlertInput,
+  state: AlertState,
+  steps: readonly PlanStep[],
+): { readonly bridge: readonly PlanStep[]; readonly canGo: boolean } {
   // A pull bridge left on the role goes only once a pull policy is attached: after a fix (the replacement is on)
   // or after the replacement attach among the steps to finish. Otherwise it is what keeps the nodes pulling.
   const bridge = (input.outcome?.applied ?? []).filter(isPullBridge);
-  const bridgeCanGo =
+  const canGo =
     state === 'fixed' || (state === 'fix-failed' && steps.some((step) => step.op === 'AttachRolePolicy'));
-  const commands = [...fixCommands(steps), ...(bridgeCanGo ? rollbackCommands(bridge) : [])];
+  return { bridge, canGo };
+}
+
+/** The commands still to run on the role, in order: the steps to fix, then deleting a pull bridge that may go. */
+export function commandsToFix(input: AlertInput, state: AlertState): CliCommand[] {
+  const steps = stepsToFix(state, input);
+  const { bridge, canGo } = pullBridge(input, state, steps);
+  return [...fixCommands(steps), ...(canGo ? rollbackCommands(bridge) : [])];
+}
+
+export function fixSection(input: AlertInput, state: AlertState): string[] {
+  const commands = commandsToFix(input, state);
+  const { bridge, canGo: bridgeCanGo } = pullBridge(input, state, stepsToFix(state, input));
   const bridgeNote =
     bridge.length > 0 && !bridgeCanGo
       ? paragraph(

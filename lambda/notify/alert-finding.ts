@@ -8,6 +8,7 @@ import {
   type BodyOptions,
   describePolicy,
   field,
+  formatUtc,
   INDENT,
   labelled,
   moreNote,
@@ -57,7 +58,7 @@ export function summary(input: AlertInput, state: AlertState): string[] {
   const { decision } = input;
   const severity = decision.severity === null ? 'none' : decision.severity.toUpperCase();
   return [
-    ...paragraph(headline(state, roleLabel(input), input), ''),
+    ...paragraph(headline(state, roleLabel(input), input)),
     '',
     ...labelled('Reason', decision.reason),
     ...labelled('Severity', severity),
@@ -67,12 +68,6 @@ export function summary(input: AlertInput, state: AlertState): string[] {
 }
 
 // ---- what changed, who and when ----------------------------------------------------------------
-
-function formatUtc(time: string): string {
-  const date = new Date(time);
-  if (Number.isNaN(date.getTime())) return field(time);
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
 
 export function whatChanged(input: AlertInput): string[] {
   const { event, role } = input.decision;

@@ -28,6 +28,13 @@ export interface BodyOptions {
 
 export const field = (value: string): string => truncate(singleLine(value), MAX_FIELD_LENGTH);
 
+/** A CloudTrail time as `YYYY-MM-DD hh:mm:ss UTC` (left as given when it is not a time). */
+export function formatUtc(time: string): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return field(time);
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 export function labelled(label: string, value: string): string[] {
   // A label as wide as the column still gets one space before its value.
   const prefix = `${INDENT}${`${label}: `.padEnd(LABEL_WIDTH)}`;

@@ -1,5 +1,6 @@
-// Notify (pure): the human part of the alert e-mail: plain text, sections with headings, lines of ~100 characters.
-// The sections live beside it (alert-finding, alert-action, alert-commands) on the layout of alert-layout.
+// Notify (pure): the human part of the alert e-mail: the first screen (alert-first-screen, 40 columns), then the
+// detail sections with headings, lines of ~100 characters (alert-finding, alert-action, alert-commands on the
+// layout of alert-layout).
 import { guardAction } from './alert-action';
 import { checkByHand, consoleSection, exemptionSection, fixSection, rollbackSection } from './alert-commands';
 import {
@@ -11,18 +12,20 @@ import {
   whoAndWhen,
   whyItMatters,
 } from './alert-finding';
+import { firstScreen } from './alert-first-screen';
 import { type AlertInput, alertState } from './alert-input';
-import { type BodyOptions, paragraph } from './alert-layout';
+import { type BodyOptions, paragraph, section } from './alert-layout';
 
 const SHORTENED_NOTE =
   'NOTE: this alert was shortened to fit the SNS message size limit: lists and long values below are cut.';
 
-/** The readable part of the alert, every section that applies to the decision's state, in reading order. */
+/** The readable part of the alert: the first screen, then every section that applies to the state, in reading order. */
 export function alertText(input: AlertInput, options: BodyOptions): string {
   const state = alertState(input.decision, input.outcome);
   const shortened = options.textShortened === true ? ['', ...paragraph(SHORTENED_NOTE, '')] : [];
   const lines = [
-    ...summary(input, state),
+    ...firstScreen(input, state),
+    ...section('SUMMARY', summary(input, state)),
     ...shortened,
     ...whatChanged(input),
     ...whoAndWhen(input),

@@ -1,12 +1,12 @@
-// Notify (pure): the short Amazon Q Developer in chat applications custom notification for the chat topic.
+// Notify (pure): the short Amazon Q Developer in chat applications custom notification for the chat topic: an
+// ASCII title within the subject limit, a short description, the fix and its rollback as the first next steps.
 import type { NodeRoleEvidence } from '../domain/types';
 import { headOf, singleLine, truncate } from '../present/text';
+import { fixAtAGlance, type GlanceCommand, guardStatus, oneLine, undoAtAGlance } from './alert-first-screen';
 import { type AlertInput, type AlertState, alertAccount, alertState } from './alert-input';
 import { alertKind } from './alert-kind';
 import { roleConsoleUrl } from './console-link';
 import { mostHarmfulFirst } from './ecr-impact';
-import { checkCommands, stepsToFix, stepsToUndo, unexemptCommand } from './remedies';
-import { type CliCommand, fixCommands, isPrintable, renderCommandOneLine, rollbackCommands } from './shell';
 import { alertSubject } from './subject';
 
 /** The custom notification schema (version 1.0, source custom, client-markdown text). */
@@ -56,23 +56,9 @@ function clusters(evidence: readonly NodeRoleEvidence[]): string[] {
     .map(([key, groups]) => plain(groups.length === 0 ? key : `${key} (${groups.join(', ')})`));
 }
 
-const GUARD_STATUS: Record<AlertState, (input: AlertInput) => string> = {
-  violation: (input) =>
-    input.mode === 'alert' ? 'alert only, nothing changed' : 'no remediation ran, nothing changed',
-  indeterminate: () => 'nothing changed: the role could not be verified',
-  exempt: () => 'nothing changed: the role is exempt',
-  compliant: () => 'nothing to do',
-  'not-node-role': () => 'nothing to do',
-  ignored: () => 'nothing to do',
-  fixed: () => 'fixed and verified',
-  'already-fixed': () => 'nothing changed: already fixed',
-  'fix-failed': () => 'fix not finished: image pulls still work, finish it by hand',
-  'fix-failed-pulls-at-risk': () => 'fix failed and image pulls may be broken: act now',
-};
-
 function description(input: AlertInput, state: AlertState): string {
   const { decision } = input;
-  const lines = [`Role: ${code(decision.role?.name ?? 'unknown')}`];
+  const lines = [`Guard: ${guardStatus(input, state)}`, `Role: ${code(decision.role?.name ?? 'unknown')}`];
   const exposed = clusters(decision.nodeRole.evidence);
   if (exposed.length > 0) lines.push(`Clusters: ${listWithMore(exposed, MAX_SHOWN.clusters)}`);
   const actions = mostHarmfulFirst(decision.ecrWriteActions).map(plain);
@@ -87,29 +73,23 @@ function description(input: AlertInput, state: AlertState): string {
     lines.push(`Change: ${plain(event.name)}${who}${when}`);
   }
   if (state === 'indeterminate' || state === 'exempt') lines.push(`Reason: ${plain(decision.reason)}`);
-  lines.push(`Guard: ${GUARD_STATUS[state](input)}`);
   return lines.join('\n');
 }
 
-function commandSteps(label: string, commands: readonly CliCommand[]): string[] {
-  const { shown, more } = headOf(commands, MAX_SHOWN.commands);
-  const steps = shown.map((command) =>
-    isPrintable(command)
-      ? `${label}: ${code(renderCommandOneLine(command))}`
-      : `${label}: see the e-mail alert (a name holds control characters)`,
-  );
-  return more === 0 ? steps : [...steps, `… and ${more} more: see the e-mail alert`];
+/** The first-screen command (the fix, its steps joined with `&&`, or the undo) as one next step. */
+function glanceStep(glance: GlanceCommand | null): string[] {
+  if (glance === null) return [];
+  if (glance.commands.length === 0) return [`${glance.label}: ${glance.none ?? 'none'}`];
+  const { shown, more } = headOf(glance.commands, MAX_SHOWN.commands);
+  const text = oneLine(shown);
+  if (text === null) return [`${glance.label}: see the e-mail alert (a name holds control characters)`];
+  return [`${glance.label}: ${code(text)}${more === 0 ? '' : ` … and ${more} more: see the e-mail alert`}`];
 }
 
+/** The fix and its rollback first (as on the e-mail's first screen), then the console link. */
 function nextSteps(input: AlertInput, state: AlertState): string[] {
-  const { decision } = input;
-  const roleName = decision.role?.name ?? null;
-  const steps: string[] = [];
-  if (state === 'indeterminate') steps.push(...commandSteps('Check', checkCommands(decision)));
-  steps.push(...commandSteps('Fix', fixCommands(stepsToFix(state, input))));
-  if (state !== 'violation') steps.push(...commandSteps('Undo', rollbackCommands(stepsToUndo(input))));
-  if (state === 'exempt' && roleName !== null)
-    steps.push(...commandSteps('End the exemption', [unexemptCommand(roleName)]));
+  const roleName = input.decision.role?.name ?? null;
+  const steps = [...glanceStep(fixAtAGlance(input, state)), ...glanceStep(undoAtAGlance(input, state))];
   const url = roleName === null ? null : roleConsoleUrl(input.partition, roleName);
   if (url !== null) steps.push(`Open the role: ${url}`);
   return steps;

@@ -16,7 +16,7 @@ import {
   wherePhrase,
   writeActionsPhrase,
 } from '../present/describe';
-import { andMore, heading, singleLine, truncate, utf8Bytes } from '../present/text';
+import { andMore, heading, singleLine, truncate, truncateAscii, utf8Bytes } from '../present/text';
 import { MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
 import { MAX_SUBJECT_LENGTH } from './subject';
 
@@ -156,7 +156,7 @@ function digestSubject(report: AuditReport, kpis: SweepKpis, highestOpen: Severi
   } else {
     text = `[OK] eks-ecr-guard sweep: no EKS node role can write to ECR${account}`;
   }
-  return truncate(singleLine(text), MAX_SUBJECT_LENGTH);
+  return truncateAscii(text, MAX_SUBJECT_LENGTH);
 }
 
 // ---- body -----------------------------------------------------------------------------------------

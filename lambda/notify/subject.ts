@@ -1,14 +1,17 @@
-// Notify (pure): the alert subject (e-mail subject, SNS Subject): one line, under 100 characters.
+// Notify (pure): the alert subject (e-mail subject, SNS Subject): one line of printable ASCII, at most 99 bytes.
 import type { Decision, RemediationOutcome } from '../domain/types';
-import { singleLine, truncate } from '../present/text';
+import { asciiLine, truncateAscii } from '../present/text';
 import { type AlertState, alertState } from './alert-input';
 
-/** SNS: "less than 100 characters", no line breaks or control characters. */
+/**
+ * SNS: "less than 100 characters", no line breaks or control characters; older SNS documentation asked for ASCII.
+ * Subjects are printable ASCII only, so this is a limit in characters and in bytes at once.
+ */
 export const MAX_SUBJECT_LENGTH = 99;
 /** Long enough for every CloudTrail event name the guard handles; anything longer is not one. */
 const MAX_EVENT_NAME_LENGTH = 40;
 /** A role name never shrinks below this, so the subject still says which role. */
-const MIN_ROLE_LENGTH = 10;
+const MIN_ROLE_LENGTH = 12;
 
 /** The subject without the role name: the role goes between `before` and `after`. */
 interface SubjectParts {
@@ -48,23 +51,23 @@ function subjectParts(state: AlertState, decision: Decision): SubjectParts {
     case 'fix-failed':
       return { tags: tags('[ACTION NEEDED]', severity), before: 'Fix failed on EKS node role ', after: '' };
     case 'fix-failed-pulls-at-risk':
-      return { tags: tags('[ACTION NEEDED]', severity), before: 'Pulls at risk, EKS node role ', after: '' };
+      return { tags: tags('[ACTION NEEDED]', severity), before: 'Pulls at risk, node role ', after: '' };
   }
 }
 
 /**
  * The subject for a decision, e.g. `[HIGH] EKS node role prod-ng-1 can now write to ECR (AttachRolePolicy)`.
- * Untrusted parts are made single-line; a long role name is shortened with an ellipsis so the tags and the
- * event name always fit.
+ * Untrusted parts are made single-line ASCII (anything else becomes `?`); a long role name is shortened with `...`
+ * so the tags and the event name always fit.
  */
 export function alertSubject(decision: Decision, outcome: RemediationOutcome | null): string {
   const parts = subjectParts(alertState(decision, outcome), decision);
   const eventName =
-    decision.event.name === null ? '' : truncate(singleLine(decision.event.name), MAX_EVENT_NAME_LENGTH);
+    decision.event.name === null ? '' : truncateAscii(decision.event.name, MAX_EVENT_NAME_LENGTH);
   const eventPart = eventName.length > 0 ? ` (${eventName})` : '';
-  const role = singleLine(decision.role?.name ?? '') || '(unknown)';
+  const role = asciiLine(decision.role?.name ?? '', MAX_SUBJECT_LENGTH) || '(unknown)';
   const fixedLength = parts.tags.length + 1 + parts.before.length + parts.after.length + eventPart.length;
   const roleBudget = Math.max(MAX_SUBJECT_LENGTH - fixedLength, MIN_ROLE_LENGTH);
-  const subject = `${parts.tags} ${parts.before}${truncate(role, roleBudget)}${parts.after}${eventPart}`;
-  return truncate(singleLine(subject), MAX_SUBJECT_LENGTH);
+  const subject = `${parts.tags} ${parts.before}${truncateAscii(role, roleBudget)}${parts.after}${eventPart}`;
+  return truncateAscii(subject, MAX_SUBJECT_LENGTH);
 }

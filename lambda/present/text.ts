@@ -32,6 +32,34 @@ export function truncate(value: string, maxLength: number): string {
   return `${kept}${ELLIPSIS}`;
 }
 
+const ASCII_ELLIPSIS = '...';
+const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
+
+/**
+ * Untrusted text made safe for a header that should hold ASCII only (an SNS Subject): one line (see
+ * `singleLine`), each character outside printable ASCII replaced by `?` (one per grapheme, so an emoji or an
+ * accented letter is one `?`). Stops after `maxLength` characters (the result is then longer than that by one),
+ * which keeps huge input cheap.
+ */
+export function asciiLine(value: string, maxLength = Number.POSITIVE_INFINITY): string {
+  const line = singleLine(value);
+  if (line.length === 0 || PRINTABLE_ASCII.test(line)) return line;
+  let text = '';
+  for (const { segment } of graphemes.segment(line)) {
+    if (text.length > maxLength) break;
+    text += PRINTABLE_ASCII.test(segment) ? segment : '?';
+  }
+  return text;
+}
+
+/** ASCII text (see `asciiLine`) cut to at most `maxLength` characters (= bytes), ending with `...` when cut. */
+export function truncateAscii(value: string, maxLength: number): string {
+  const text = asciiLine(value, maxLength);
+  if (text.length <= maxLength) return text;
+  if (maxLength < ASCII_ELLIPSIS.length) return '';
+  return `${text.slice(0, maxLength - ASCII_ELLIPSIS.length).trimEnd()}${ASCII_ELLIPSIS}`;
+}
+
 /** Words of `text` laid out in lines of at most `width` characters (longer words get a line of their own). */
 export function wrap(
   text: string,

@@ -37,10 +37,12 @@ describe('formatChatNotification', () => {
     expect(JSON.parse(JSON.stringify(chat))).toEqual(chat);
   });
 
-  it('is short: the subject as title, then role, clusters, the most harmful write actions, the change', () => {
+  it('is short: the ASCII subject as title, then what the guard did, role, clusters, write actions, the change', () => {
     expect(chat.content.title).toBe(alertSubject(violationDecision(), null));
+    expect(chat.content.title).toMatch(/^[\x20-\x7E]{1,99}$/);
     const lines = chat.content.description.split('\n');
     expect(lines).toEqual([
+      'Guard: alert only, nothing changed',
       `Role: \`${ROLE_NAME}\``,
       'Clusters: eu-west-1/prod (ng-1)',
       'Write actions (34): ecr:PutImage, ecr:BatchDeleteImage, ecr:DeleteRepository, ecr:SetRepositoryPolicy, ecr:PutRegistryPolicy … and 29 more',
@@ -48,15 +50,14 @@ describe('formatChatNotification', () => {
       expect.stringMatching(
         /^Change: AttachRolePolicy by `arn:aws:sts::111122223333:assumed-role\/.+` at 2026-11-20T09:15:42Z$/,
       ),
-      'Guard: alert only, nothing changed',
     ]);
     expect(chat.content.description.length).toBeLessThan(1000);
   });
 
-  it('gives the fix commands as next steps, then the console link', () => {
+  it('gives the one fix command and its rollback as the first next steps, then the console link', () => {
     expect(chat.content.nextSteps).toEqual([
-      `Fix: \`aws iam attach-role-policy --role-name ${ROLE_NAME} --policy-arn ${READ_ONLY_ARN}\``,
-      `Fix: \`aws iam detach-role-policy --role-name ${ROLE_NAME} --policy-arn ${FULL_ACCESS_ARN}\``,
+      `Fix: \`aws iam attach-role-policy --role-name ${ROLE_NAME} --policy-arn ${READ_ONLY_ARN} && aws iam detach-role-policy --role-name ${ROLE_NAME} --policy-arn ${FULL_ACCESS_ARN}\``,
+      `Undo the fix: \`aws iam attach-role-policy --role-name ${ROLE_NAME} --policy-arn ${FULL_ACCESS_ARN} && aws iam detach-role-policy --role-name ${ROLE_NAME} --policy-arn ${READ_ONLY_ARN}\``,
       `Open the role: https://console.aws.amazon.com/iam/home#/roles/details/${ROLE_NAME}`,
     ]);
   });
@@ -79,8 +80,7 @@ describe('formatChatNotification', () => {
     expect(fixed.content.description).toContain('Guard: fixed and verified');
     expect(fixed.content.nextSteps.filter((step) => step.startsWith('Fix:'))).toEqual([]);
     expect(fixed.content.nextSteps.filter((step) => step.startsWith('Undo:'))).toEqual([
-      `Undo: \`aws iam attach-role-policy --role-name ${ROLE_NAME} --policy-arn ${FULL_ACCESS_ARN}\``,
-      `Undo: \`aws iam detach-role-policy --role-name ${ROLE_NAME} --policy-arn ${READ_ONLY_ARN}\``,
+      `Undo: \`aws iam attach-role-policy --role-name ${ROLE_NAME} --policy-arn ${FULL_ACCESS_ARN} && aws iam detach-role-policy --role-name ${ROLE_NAME} --policy-arn ${READ_ONLY_ARN}\``,
     ]);
     expect(fixed.metadata.eventType).toBe('eks-ecr-guard-remediation');
   });
@@ -102,6 +102,6 @@ describe('formatChatNotification', () => {
   it('keeps markdown code spans closed even when a name holds a backtick', () => {
     const decision = violationDecision({ role: { name: 'a`b', arn: null } });
     const description = formatChatNotification(alertInput({ decision })).content.description;
-    expect(description.split('\n')[0]).toBe("Role: `a'b`");
+    expect(description.split('\n')[1]).toBe("Role: `a'b`");
   });
 });

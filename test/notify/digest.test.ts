@@ -68,6 +68,7 @@ describe('formatDigest', () => {
     );
     expect(digest.subject.length).toBeLessThan(100);
     expect(digest.subject).not.toMatch(/[\r\n]/);
+    expect(digest.subject).toMatch(/^[\x20-\x7E]+$/);
     expect(digest.attributes).toEqual({
       kind: 'digest',
       alertKind: 'digest',

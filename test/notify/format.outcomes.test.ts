@@ -11,6 +11,7 @@ import {
   humanPart,
   section,
   stepValues,
+  summaryHeadline,
 } from './read-alert';
 import {
   alertInput,
@@ -48,7 +49,7 @@ describe('formatAlert: remediate mode', () => {
       alertInput({ mode: 'remediate', outcome: failedOutcome('failed-safe', SWAP_PLAN) }),
     );
     expect(alert.subject.startsWith('[ACTION NEEDED] [HIGH] Fix failed')).toBe(true);
-    expect(humanPart(alert)).toContain('Image pulls still work; finish it by hand.');
+    expect(summaryHeadline(alert)).toContain('Image pulls still work; finish it by hand.');
     const did = section(alert.body, 'WHAT THE GUARD DID');
     expect(did).toContain(
       'DetachRolePolicy AmazonEC2ContainerRegistryFullAccess failed: LimitExceededException',
@@ -93,8 +94,9 @@ describe('formatAlert: remediate mode', () => {
       verification: { writeActionsAfter: [], pullActionsAllowed: false },
     };
     const alert = formatAlert(alertInput({ mode: 'remediate', outcome }));
-    expect(humanPart(alert).startsWith('ACT NOW')).toBe(true);
-    expect(alert.subject).toContain('Pulls at risk, EKS node role');
+    expect(humanPart(alert).startsWith('[ACT NOW] [HIGH] pulls at risk\n')).toBe(true);
+    expect(summaryHeadline(alert).startsWith('ACT NOW')).toBe(true);
+    expect(alert.subject).toContain('Pulls at risk, node role');
     expect(section(alert.body, 'WHAT THE GUARD DID')).toContain('Image pulls may NOT work');
     const fix = section(alert.body, 'HOW TO FIX BY HAND (AWS CLI)');
     expect(asSteps(commandsIn(fix))).toEqual([
@@ -161,7 +163,8 @@ describe('formatAlert: other verdicts', () => {
       exemption: { source: 'tag', reason: 'image cache warmer', until: '2027-03-31' },
     });
     const alert = formatAlert(alertInput({ decision }));
-    expect(humanPart(alert).split('\n\n')[0]?.replace(/\n/g, ' ')).toContain('it is exempt until 2027-03-31');
+    expect(summaryHeadline(alert)).toContain('it is exempt until 2027-03-31');
+    expect(humanPart(alert).split('\n\n')[0]?.replace(/\s+/g, ' ')).toContain('exempt until 2027-03-31');
     const exemption = section(alert.body, 'EXEMPTION');
     expect(exemption).toContain('image cache warmer');
     expect(commandsIn(exemption)).toEqual([

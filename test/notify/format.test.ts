@@ -11,7 +11,7 @@ import {
   MAX_MESSAGE_BYTES,
   messageBytes,
 } from '../../lambda/notify/format';
-import { asSteps, commandsIn, headings, humanPart, section, stepValues } from './read-alert';
+import { asSteps, commandsIn, headings, humanPart, section, stepValues, summaryHeadline } from './read-alert';
 import {
   ACCOUNT_ID,
   alertInput,
@@ -32,6 +32,7 @@ describe('formatAlert: a violation in alert mode', () => {
 
   it('has every section, in reading order', () => {
     expect(headings(alert.body)).toEqual([
+      'SUMMARY',
       'WHAT CHANGED',
       'WHO AND WHEN',
       'WHERE THE ROLE IS USED',
@@ -46,8 +47,9 @@ describe('formatAlert: a violation in alert mode', () => {
     ]);
   });
 
-  it('opens with what happened, the reason, severity and mode', () => {
-    expect(text.split('\n')[0]).toBe(`EKS node role ${ROLE_NAME} can now write to Amazon ECR.`);
+  it('opens with the first screen, then a summary of what happened, the reason, severity and mode', () => {
+    expect(text.split('\n')[0]).toBe('[HIGH] node role can write to ECR');
+    expect(summaryHeadline(alert)).toBe(`EKS node role ${ROLE_NAME} can now write to Amazon ECR.`);
     expect(text).toMatch(/Severity: +HIGH/);
     expect(text).toMatch(/Mode: +alert only/);
   });
@@ -149,7 +151,10 @@ describe('formatAlert: a violation in alert mode', () => {
   });
 
   it('keeps the readable lines within 100 characters unless one long value (ARN, URL) cannot be broken', () => {
-    for (const line of text.split('\n')) {
+    const lines = text.split('\n');
+    // The first screen's commands stand whole on their own line, so they copy intact (see the first-screen tests).
+    const details = lines.slice(lines.indexOf('SUMMARY'));
+    for (const line of details) {
       if (line.length <= 100) continue;
       expect(
         line

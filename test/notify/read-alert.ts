@@ -21,6 +21,10 @@ export function headings(body: string): string[] {
   return lines.filter((line, i) => line.length > 0 && lines[i + 1] === '-'.repeat(line.length));
 }
 
+/** The SUMMARY section's opening sentence as one line (it follows the first screen). */
+export const summaryHeadline = (alert: FormattedAlert): string =>
+  (section(alert.body, 'SUMMARY').split('\n\n')[0] ?? '').replace(/\s+/g, ' ').trim();
+
 /** The text above the JSON block (what people read). */
 export const humanPart = (alert: FormattedAlert): string =>
   alert.body.slice(0, alert.body.indexOf(ALERT_JSON_BEGIN));
