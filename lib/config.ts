@@ -284,8 +284,7 @@ export class UnknownContextKeyError extends GuardConfigError {
     this.name = 'UnknownContextKeyError';
     const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
     this.message =
-      `Unknown config "${key}" in cdk.json "context" or -c.${hint} ` +
-      `Known keys: ${known.join(', ')}.`;
+      `Unknown config "${key}" in cdk.json "context" or -c.${hint} ` + `Known keys: ${known.join(', ')}.`;
   }
 }
 

@@ -255,7 +255,7 @@ describe('config that says no: unknown context keys fail synth', () => {
     expect(error.message).toContain('notificationEmails');
   });
 
-  it('leaves CDK feature flags, CDK keys, cached lookups and the toolkit\'s notices alone', () => {
+  it("leaves CDK feature flags, CDK keys, cached lookups and the toolkit's notices alone", () => {
     const config = loadAppConfig(
       new App({
         context: {
