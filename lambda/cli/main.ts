@@ -20,7 +20,14 @@ import { guardrailsCommand } from './guardrails-command';
 import { iacCommand } from './iac-command';
 import { type CliIo, readJsonFile, UsageError } from './io';
 import { type ClientsFactory, liveClients } from './live-clients';
-import { LIVE_OPTIONS, parseLiveOptions, rejectLiveOptions } from './options';
+import {
+  breakLine,
+  fitText,
+  LIVE_OPTIONS,
+  parseLiveOptions,
+  rejectLiveOptions,
+  terminalWidth,
+} from './options';
 import { snapshotCommand } from './snapshot-command';
 import { liveView, partitionOfChange, snapshotView } from './views';
 
@@ -96,7 +103,7 @@ export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command =
 });
 
 const demoCommand: Command = {
-  summary: 'run the bundled sample events through the real handler against an in-memory sample account',
+  summary: 'run the sample events through the real handler against an in-memory account (offline)',
   usage: `Usage: eks-ecr-guard demo [--mode alert|remediate|both]
 
 Offline: no AWS access needed. Prints, per sample event, a short summary, the alert that would be sent, and
@@ -124,8 +131,10 @@ export const COMMANDS: Record<string, Command> = {
   iac: iacCommand,
 };
 
-function topUsage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+function topUsage(width: number): string {
+  const lines = Object.entries(COMMANDS).flatMap(([name, c]) =>
+    breakLine(`  ${name.padEnd(10)} ${c.summary}`, width, 13),
+  );
   return `Usage: eks-ecr-guard <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "eks-ecr-guard help <command>" or "eks-ecr-guard <command> --help" for a command's options.`;
 }
 
@@ -148,7 +157,7 @@ function isParseArgsError(error: unknown): error is { code: string; message: str
 /** `help` alone prints the command list; `help <command>` that command's usage; an unknown one is bad usage. */
 function help(topic: string | undefined, io: CliIo): number {
   if (topic === undefined) {
-    io.stdout.write(`${topUsage()}\n`);
+    io.stdout.write(`${fitText(topUsage(terminalWidth(io)), terminalWidth(io))}\n`);
     return 0;
   }
   const command = COMMANDS[topic];
@@ -156,7 +165,7 @@ function help(topic: string | undefined, io: CliIo): number {
     io.stderr.write(`eks-ecr-guard help: unknown command "${topic}" (${LIST_HINT})\n`);
     return 2;
   }
-  io.stdout.write(`${command.usage}\n`);
+  io.stdout.write(`${fitText(command.usage, terminalWidth(io))}\n`);
   return 0;
 }
 
@@ -168,7 +177,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h') {
-    io.stdout.write(`${topUsage()}\n`);
+    io.stdout.write(`${fitText(topUsage(terminalWidth(io)), terminalWidth(io))}\n`);
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS[name];
@@ -177,7 +186,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.usage}\n`);
+    io.stdout.write(`${fitText(command.usage, terminalWidth(io))}\n`);
     return 0;
   }
   try {
