@@ -104,7 +104,8 @@ export function fitText(text: string, width: number): string {
 const leading = (line: string): number => /^ */.exec(line)?.[0].length ?? 0;
 
 function continuationIndent(line: string, next: string | undefined): number {
-  if (line.startsWith('Usage:')) return next !== undefined && next.trim().startsWith('[') ? leading(next) : 9;
+  const flags = next ?? '';
+  if (line.startsWith('Usage:')) return flags.trim().startsWith('[') ? leading(flags) : 9;
   const option = /^(\s+\S+(?: \S+)?\s{2,})\S/.exec(line)?.[1];
   return option?.length ?? leading(line);
 }

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../lambda/cli/io';
+import { liveClients } from '../../lambda/cli/live-clients';
 import { COMMANDS, main } from '../../lambda/cli/main';
 import type { LiveOptions } from '../../lambda/cli/options';
 import { createSnapshotCommand } from '../../lambda/cli/snapshot-command';
@@ -275,5 +276,24 @@ describe('demo says why an event is not replayed', () => {
       /change: {3}nothing to replay: CreatePolicyVersion did not set the new version as default/,
     );
     expect(out).not.toContain('nothing to replay (the call failed or is not a widening change)');
+  });
+});
+
+describe('live clients for --profile and --region', () => {
+  it('sets the profile and region on the SDK client config', async () => {
+    const clients = liveClients({ profile: 'audit-ro', region: 'eu-west-1' }, {});
+    expect(await clients.iam.config.region()).toBe('eu-west-1');
+    expect(clients.iam.config.profile).toBe('audit-ro');
+    expect(await clients.eksFor('ap-south-1').config.region()).toBe('ap-south-1');
+    expect(clients.eksFor('ap-south-1').config.profile).toBe('audit-ro');
+    expect(clients.eksFor('ap-south-1')).toBe(clients.eksFor('ap-south-1'));
+  });
+
+  it('falls back to AWS_REGION, then us-east-1, and to the default credential chain without --profile', async () => {
+    const fromEnv = liveClients({ profile: undefined, region: undefined }, { AWS_REGION: 'eu-central-1' });
+    expect(await fromEnv.iam.config.region()).toBe('eu-central-1');
+    expect(fromEnv.iam.config.profile).toBeUndefined();
+    const fallback = liveClients({ profile: undefined, region: undefined }, {});
+    expect(await fallback.sns.config.region()).toBe('us-east-1');
   });
 });
