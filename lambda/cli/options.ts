@@ -1,5 +1,6 @@
 // CLI plumbing: options several commands share: the output format, --fail-on and its exit code, the terminal
 // width, and --profile/--region for the commands that read the live account.
+import { AWS_REGION_PATTERN } from '../contract';
 import { SEVERITIES, severityAtLeast } from '../domain/audit-report';
 import type { Severity } from '../domain/types';
 import { DEFAULT_WIDTH } from '../report/table';
@@ -17,7 +18,6 @@ export interface LiveOptions {
   readonly region: string | undefined;
 }
 
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const PROFILE_NAME = /^[\w.+@-]+$/;
 
 export function parseLiveOptions(values: {
@@ -28,7 +28,7 @@ export function parseLiveOptions(values: {
   if (profile !== undefined && !PROFILE_NAME.test(profile)) {
     throw new UsageError(`--profile expects a profile name of ~/.aws/config, got ${JSON.stringify(profile)}`);
   }
-  if (region !== undefined && !REGION_NAME.test(region)) {
+  if (region !== undefined && !AWS_REGION_PATTERN.test(region)) {
     throw new UsageError(`--region expects a region name such as eu-west-1, got ${JSON.stringify(region)}`);
   }
   return { profile, region };
