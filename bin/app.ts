@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// CDK app entry point: reads and validates the context config, then adds the guard stacks (and cdk-nag).
+// CDK app entry point: reads and validates the context config (unknown keys fail), then adds the guard stacks (and cdk-nag).
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { GuardConfigError, loadGuardConfig } from '../lib/config';
+import { GuardConfigError } from '../lib/config';
 import { resolveDeploymentTarget } from '../lib/deployment-target';
-import { addGuardStacks } from '../lib/guard-app';
+import { addGuardStacks, loadAppConfig } from '../lib/guard-app';
 
 function main(): void {
   const app = new App();
-  const config = loadGuardConfig((key) => app.node.tryGetContext(key));
+  const config = loadAppConfig(app);
   const target = resolveDeploymentTarget({ config, env: process.env });
   addGuardStacks(app, config, target);
   // Secure by default: synth fails on any AwsSolutions finding that is not acknowledged with a reason.

@@ -11,7 +11,7 @@ const fromSource = existsSync(source);
 if (fromSource) require('tsx/cjs/api').register();
 const { main } = require(fromSource ? source : '../dist/lambda/cli/main.js');
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     process.exitCode = code;
   },

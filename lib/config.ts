@@ -243,3 +243,98 @@ function parseJsonArray(key: string, raw: string, accepted: string): unknown {
     throw new GuardConfigError(key, `"${raw}" is not valid JSON`, accepted);
   }
 }
+
+// ---- keys that say no --------------------------------------------------------------------------
+
+/**
+ * Context keys the CDK toolkit itself writes without a namespace (`cdk acknowledge` stores the acknowledged
+ * notices in cdk.context.json, which reaches the app as context).
+ */
+const TOOLKIT_CONTEXT_KEYS: readonly string[] = ['acknowledged-issue-numbers'];
+
+/**
+ * The keys `loadGuardConfig` reads, found by running it over an empty context: the parser is the one list, so
+ * a key added there is known here without a second list to keep in step.
+ */
+export function knownContextKeys(): readonly string[] {
+  const keys = new Set<string>();
+  loadGuardConfig((key) => {
+    keys.add(key);
+    return undefined;
+  });
+  return [...keys];
+}
+
+/**
+ * Keys the guard owns: those with neither `@` nor `:`. CDK feature flags (`@aws-cdk/...`), CDK's own keys
+ * (`aws:cdk:...`) and cached lookups (`availability-zones:account=...`) are namespaced and left alone.
+ */
+export function isGuardContextKey(key: string): boolean {
+  return !key.includes('@') && !key.includes(':') && !TOOLKIT_CONTEXT_KEYS.includes(key);
+}
+
+/** A context key the guard does not know; the message names the closest known key. */
+export class UnknownContextKeyError extends GuardConfigError {
+  constructor(
+    key: string,
+    readonly suggestion: string | undefined,
+    known: readonly string[],
+  ) {
+    super(key, 'unknown key', known.join(' | '));
+    this.name = 'UnknownContextKeyError';
+    const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
+    this.message =
+      `Unknown config "${key}" in cdk.json "context" or -c.${hint} ` + `Known keys: ${known.join(', ')}.`;
+  }
+}
+
+/** Throws UnknownContextKeyError for the first guard key (see isGuardContextKey) that the parser never reads. */
+export function checkContextKeys(context: Readonly<Record<string, unknown>>): void {
+  const known = knownContextKeys();
+  const unknown = Object.keys(context)
+    .filter(isGuardContextKey)
+    .find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    throw new UnknownContextKeyError(unknown, closestKey(unknown, known), known);
+  }
+}
+
+/** The known key nearest to a typo (case-insensitive edit distance, a swap counting one), if near enough. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { key: candidate, distance };
+  }
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  return best !== undefined && best.distance <= limit ? best.key : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= a.length; i++) {
+    const row = rows[i] ?? [];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, at(i - 2, j - 2) + 1);
+      }
+      row[j] = value;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** True when no one receives the alerts: no e-mail, chat topic or existing alert topic is configured. */
+export function hasNoAlertSubscriber(config: GuardAppConfig): boolean {
+  return (
+    config.notificationEmails.length === 0 &&
+    config.chatTopicArn === undefined &&
+    config.alertTopicArn === undefined
+  );
+}

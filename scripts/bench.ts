@@ -6,12 +6,13 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { auditScale } from './bench/audit-scale';
 import { bundles } from './bench/bundles';
+import { cliAudit } from './bench/cli-audit';
 import { events } from './bench/events';
 import { growth } from './bench/growth';
 import type { BenchContext, Measurement, MeasurementResult } from './bench/measurement';
 import { allTargets, markdown, targetLines } from './bench/report';
 
-const MEASUREMENTS: readonly Measurement[] = [auditScale, growth, events, bundles];
+const MEASUREMENTS: readonly Measurement[] = [auditScale, growth, events, bundles, cliAudit];
 
 const ROOT = join(__dirname, '..');
 

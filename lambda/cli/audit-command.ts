@@ -3,9 +3,9 @@
 import { parseArgs } from 'node:util';
 import { loadSnapshot } from '../account/snapshot-format';
 import { SnapshotAccountView } from '../account/snapshot-view';
-import { type AwsClients, defaultClients, evaluationSettings, todayUtc } from '../composition';
+import { type AwsClients, evaluationSettings, todayUtc } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
-import { type AuditReport, SEVERITIES, severityAtLeast } from '../domain/audit-report';
+import { type AuditReport, severityAtLeast } from '../domain/audit-report';
 import type { EksRegionWarning, Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
 import { renderJson } from '../report/json';
@@ -20,33 +20,46 @@ import {
 } from '../usecases/collect-snapshot';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { type CliIo, readJsonFile, UsageError } from './io';
+import { type ClientsFactory, liveClients } from './live-clients';
+import {
+  failOnExitCode,
+  LIVE_OPTIONS,
+  parseFailOn,
+  parseFormat,
+  parseLiveOptions,
+  rejectLiveOptions,
+  terminalWidth,
+} from './options';
 import { snapshotView } from './views';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif]
-                           [--fail-on critical|high|medium] [--config C.json] [--regions r1,r2]
+         [--fail-on critical|high|medium] [--config C.json] [--regions r1,r2] [--profile P] [--region R]
 
-Audits every EKS node role (managed node groups, access entries, Auto Mode, Fargate profiles, and roles that EC2
-may assume with a worker-node policy attached) and reports the ones that can write to Amazon ECR.
+Audits every EKS node role (managed node groups, access entries, Auto Mode, Fargate profiles, and roles
+that EC2 may assume with a worker-node policy attached) and reports the ones that can write to Amazon ECR.
 
   --snapshot S.json   audit a snapshot file (see docs/snapshot-format.md); offline
-  --live              read the account of the default credential chain (read-only): one paginated
-                      GetAccountAuthorizationDetails pass and the EKS inventory of every enabled region
-                      (or --regions / the config's eksRegions); progress goes to stderr
-  --format            table (default, for people), json (for tools), sarif (SARIF 2.1.0, for code scanning)
+  --live              read the account (read-only): one paginated GetAccountAuthorizationDetails pass
+                      and the EKS inventory of every enabled region (or --regions / the config's
+                      eksRegions); progress goes to stderr
+  --format            table (default, for people; fits COLUMNS, default 100), json (for tools),
+                      sarif (SARIF 2.1.0, for code scanning)
   --fail-on LEVEL     exit 1 when a violation of LEVEL or above is found (critical > high > medium);
                       without it the exit code does not depend on findings
   --config C.json     exemptRoles, extraPullActions, replacementPolicy, eksRegions, eksConcurrency
   --regions r1,r2     with --live: the EKS regions to read (overrides the config)
+  --profile P         with --live: a profile of ~/.aws/config (else the default credential chain)
+  --region R          with --live: the region of the IAM and Account clients (else AWS_REGION)
 
-Exit codes: 0 done (no violation at or above --fail-on), 1 a violation at or above --fail-on, 2 bad usage or
-unreadable input.`;
+Exit codes: 0 done (no violation at or above --fail-on), 1 a violation at or above --fail-on,
+2 bad usage or unreadable input.`;
 
 /** What the command needs from outside; tests hand in fake clients and a fixed day. */
 export interface AuditCommandDeps {
-  readonly clients?: () => AwsClients;
+  readonly clients?: ClientsFactory;
   readonly today?: () => string;
 }
 
@@ -126,6 +139,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
           'fail-on': { type: 'string' },
           config: { type: 'string' },
           regions: { type: 'string' },
+          ...LIVE_OPTIONS,
         },
         strict: true,
         allowPositionals: false,
@@ -133,17 +147,21 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
       if ((values.snapshot === undefined) === !values.live) {
         throw new UsageError('give exactly one of --snapshot or --live');
       }
-      const format = parseFormat(values.format);
+      const format = parseFormat(values.format, AUDIT_FORMATS, 'table');
       const failOn = parseFailOn(values['fail-on']);
       const regions = parseRegions(values.regions);
-      if (regions !== undefined && !values.live) throw new UsageError('--regions only applies with --live');
+      const live = parseLiveOptions(values);
+      if (!values.live) {
+        if (regions !== undefined) throw new UsageError('--regions only applies with --live');
+        rejectLiveOptions(live, 'with --live');
+      }
       const config = loadCliConfig(values.config);
 
       let view: SnapshotAccountView;
       if (values.snapshot !== undefined) {
-        view = snapshotView(values.snapshot);
+        view = snapshotView(values.snapshot, io);
       } else {
-        const clients = (deps.clients ?? (() => defaultClients()))();
+        const clients = await (deps.clients ?? liveClients)(live);
         view = new SnapshotAccountView(
           loadSnapshot(await collectLive(config, regions, clients, io), 'live collection'),
         );
@@ -154,8 +172,13 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         evaluationSettings(config, view.partition, () => today),
       );
       const report = await auditAccount(view, evaluator, { today });
-      io.stdout.write(render(format, report, { eksWarnings: eksWarningsOf(view.snapshot) }));
-      return failOn !== undefined && hasViolationAtLeast(report, failOn) ? 1 : 0;
+      const capturedAt = values.snapshot === undefined ? undefined : view.snapshot.capturedAt;
+      const extras: RenderExtras = {
+        eksWarnings: eksWarningsOf(view.snapshot),
+        ...(capturedAt === undefined ? {} : { capturedAt }),
+      };
+      io.stdout.write(render(format, report, extras, terminalWidth(io)));
+      return failOnExitCode(failOn, report.roles);
     },
   };
 }
@@ -168,28 +191,15 @@ export function hasViolationAtLeast(report: AuditReport, threshold: Severity): b
   );
 }
 
-function render(format: AuditFormat, report: AuditReport, extras: RenderExtras): string {
+function render(format: AuditFormat, report: AuditReport, extras: RenderExtras, width: number): string {
   switch (format) {
     case 'table':
-      return renderTable(report, extras);
+      return renderTable(report, extras, { width });
     case 'json':
       return renderJson(report, extras);
     case 'sarif':
       return renderSarif(report, extras);
   }
-}
-
-function parseFormat(value: string | undefined): AuditFormat {
-  const format = AUDIT_FORMATS.find((candidate) => candidate === value);
-  if (format === undefined) throw new UsageError(`--format must be one of ${AUDIT_FORMATS.join(', ')}`);
-  return format;
-}
-
-function parseFailOn(value: string | undefined): Severity | undefined {
-  if (value === undefined) return undefined;
-  const severity = SEVERITIES.find((candidate) => candidate === value);
-  if (severity === undefined) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
-  return severity;
 }
 
 /** The `eksWarnings` a snapshot written by `eks-ecr-guard snapshot` carries (an additive, optional key). */

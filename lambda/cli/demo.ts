@@ -20,6 +20,8 @@ const ALERT_TOPIC = 'eks-ecr-guard-alerts';
 export interface DemoRun {
   readonly file: string;
   readonly call: string | null;
+  /** Why nothing was replayed when `call` is null (the parser's reason for ignoring the event, or the gap). */
+  readonly notReplayed: string | null;
   readonly roleName: string | null;
   readonly before: { attached: string[]; inline: string[] } | null;
   readonly after: { attached: string[]; inline: string[] } | null;
@@ -83,6 +85,7 @@ export async function runDemoMode(
   for (const file of files) {
     const raw = readJsonFile(file, 'event');
     const call = await replayRecordedCall(fake.iamClient(), raw);
+    const notReplayed = call === null ? whyNotReplayed(raw) : null;
     const roleName = roleNameOf(raw);
     const stateOf = (name: string | null) => {
       if (name === null) return null;
@@ -95,6 +98,7 @@ export async function runDemoMode(
     runs.push({
       file,
       call,
+      notReplayed,
       roleName,
       before,
       after: stateOf(roleName),
@@ -105,14 +109,18 @@ export async function runDemoMode(
   return runs;
 }
 
+/** The reason the guard ignores an event; else the one widening change replay cannot make (no version named). */
+function whyNotReplayed(raw: unknown): string {
+  const change = parseRoleChangeEvent(raw);
+  return change.kind === 'ignored' ? change.reason : 'the event names no policy version to make the default';
+}
+
 const shortArn = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
 function printRun(io: CliIo, run: DemoRun, mode: GuardMode): void {
   const name = run.file.slice(run.file.lastIndexOf('/') + 1);
   io.stdout.write(`\n── ${name}\n`);
-  io.stdout.write(
-    `   change:   ${run.call ?? 'nothing to replay (the call failed or is not a widening change)'}\n`,
-  );
+  io.stdout.write(`   change:   ${run.call ?? `nothing to replay: ${run.notReplayed ?? 'no change'}`}\n`);
   for (const o of run.outcomes) {
     const severity = o.severity === null ? '' : ` [${o.severity}]`;
     const remediation = o.remediation === null ? '' : `, remediation: ${o.remediation}`;

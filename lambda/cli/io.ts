@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../domain/errors';
 
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  /** `isTTY` is true at a terminal (process.stdout has it); tests leave it out, as a pipe does. */
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  /** The environment (`COLUMNS`); absent = empty. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Wrong flags or arguments: printed with the command's usage, exit code 2. */

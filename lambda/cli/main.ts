@@ -1,7 +1,8 @@
 // CLI composition root: parses argv, dispatches to a command, maps errors to exit codes (0 ok, 1 findings
-// at or above --fail-on, 2 bad usage or unreadable input).
+// at or above --fail-on, 2 bad usage or unreadable input, always with one line on stderr).
 import { parseArgs } from 'node:util';
-import { type AwsClients, defaultClients, evaluationSettings } from '../composition';
+import type { AccountView } from '../account/account-view';
+import { evaluationSettings } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import { ConfigError, InvalidInputError } from '../domain/errors';
 import { parseRoleChangeEvent } from '../events/role-change';
@@ -9,9 +10,24 @@ import { TOOL_VERSION } from '../report/json';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
+import {
+  EVALUATE_OUTPUT_OPTIONS,
+  parseEvaluateOutput,
+  warnOnAccountMismatch,
+  writeDecisions,
+} from './evaluate-output';
 import { guardrailsCommand } from './guardrails-command';
 import { iacCommand } from './iac-command';
 import { type CliIo, readJsonFile, UsageError } from './io';
+import { type ClientsFactory, liveClients } from './live-clients';
+import {
+  breakLine,
+  fitText,
+  LIVE_OPTIONS,
+  parseLiveOptions,
+  rejectLiveOptions,
+  terminalWidth,
+} from './options';
 import { snapshotCommand } from './snapshot-command';
 import { liveView, partitionOfChange, snapshotView } from './views';
 
@@ -22,10 +38,18 @@ interface Command {
 }
 
 const EVALUATE_USAGE = `Usage: eks-ecr-guard evaluate --event E.json (--snapshot S.json | --live) [--config C.json]
+         [--format table|json] [--fail-on critical|high|medium] [--profile P] [--region R]
 
-Evaluates one CloudTrail event (the EventBridge envelope) and prints the decision as JSON: one object, or an
-array when a managed policy version touches several roles. --live reads the account of the default credential
-chain and never changes anything. Exit code 0 for any decision, 2 for an unreadable or invalid file.`;
+Evaluates one CloudTrail event (the EventBridge envelope) and prints the decision: one per role (a managed
+policy version can touch several). --live reads the account (read-only) and never changes anything.
+
+  --format            table (default at a terminal) or json (default when piped: one object, or an array)
+  --fail-on LEVEL     exit 1 when a violation of LEVEL or above is decided (critical > high > medium)
+  --profile P         with --live: a profile of ~/.aws/config (else the default credential chain)
+  --region R          with --live: the region of the IAM and Account clients (else AWS_REGION)
+
+A warning goes to stderr when the event's account is not the snapshot's. Exit codes: 0 done (no violation
+at or above --fail-on), 1 a violation at or above --fail-on, 2 bad usage or unreadable input.`;
 
 function loadConfig(path: string | undefined): GuardConfig {
   return path === undefined
@@ -35,7 +59,7 @@ function loadConfig(path: string | undefined): GuardConfig {
 
 export interface EvaluateCommandDeps {
   /** The live account's SDK clients (tests hand in the in-memory fake). */
-  readonly clients?: () => AwsClients;
+  readonly clients?: ClientsFactory;
 }
 
 export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command => ({
@@ -49,30 +73,37 @@ export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command =
         snapshot: { type: 'string' },
         live: { type: 'boolean', default: false },
         config: { type: 'string' },
+        ...EVALUATE_OUTPUT_OPTIONS,
+        ...LIVE_OPTIONS,
       },
       strict: true,
     });
     if (values.event === undefined) throw new UsageError('--event is required');
     if ((values.snapshot === undefined) === !values.live)
       throw new UsageError('give exactly one of --snapshot or --live');
+    const output = parseEvaluateOutput(values, io);
+    const live = parseLiveOptions(values);
+    if (!values.live) rejectLiveOptions(live, 'with --live');
     const config = loadConfig(values.config);
     const raw = readJsonFile(values.event, 'event');
     const change = parseRoleChangeEvent(raw);
     // A snapshot is the account before the event: replay the change onto it so the verdict sees it.
-    const view =
-      values.snapshot !== undefined
-        ? snapshotView(values.snapshot).withChange(change)
-        : liveView(config, (deps.clients ?? (() => defaultClients()))(), io, partitionOfChange(change));
+    let view: AccountView & { readonly partition: string };
+    if (values.snapshot !== undefined) {
+      const snapshot = snapshotView(values.snapshot, io);
+      warnOnAccountMismatch(change.event, snapshot.accountId, io);
+      view = snapshot.withChange(change);
+    } else {
+      const clients = await (deps.clients ?? liveClients)(live);
+      view = liveView(config, clients, io, partitionOfChange(change));
+    }
     const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
-    const decisions = await evaluator.evaluate(change);
-    const output = decisions.length === 1 ? decisions[0] : decisions;
-    io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-    return 0;
+    return writeDecisions(await evaluator.evaluate(change), output, io);
   },
 });
 
 const demoCommand: Command = {
-  summary: 'run the bundled sample events through the real handler against an in-memory sample account',
+  summary: 'run the sample events through the real handler against an in-memory account (offline)',
   usage: `Usage: eks-ecr-guard demo [--mode alert|remediate|both]
 
 Offline: no AWS access needed. Prints, per sample event, a short summary, the alert that would be sent, and
@@ -100,10 +131,14 @@ export const COMMANDS: Record<string, Command> = {
   iac: iacCommand,
 };
 
-function topUsage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+function topUsage(width: number): string {
+  const lines = Object.entries(COMMANDS).flatMap(([name, c]) =>
+    breakLine(`  ${name.padEnd(10)} ${c.summary}`, width, 13),
+  );
   return `Usage: eks-ecr-guard <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "eks-ecr-guard help <command>" or "eks-ecr-guard <command> --help" for a command's options.`;
 }
+
+const LIST_HINT = 'run "eks-ecr-guard --help" for the list of commands';
 
 /** node:util parseArgs rejects unknown or ill-typed flags with ERR_PARSE_ARGS_* codes. */
 function isParseArgsError(error: unknown): error is { code: string; message: string } {
@@ -122,15 +157,15 @@ function isParseArgsError(error: unknown): error is { code: string; message: str
 /** `help` alone prints the command list; `help <command>` that command's usage; an unknown one is bad usage. */
 function help(topic: string | undefined, io: CliIo): number {
   if (topic === undefined) {
-    io.stdout.write(`${topUsage()}\n`);
+    io.stdout.write(`${fitText(topUsage(terminalWidth(io)), terminalWidth(io))}\n`);
     return 0;
   }
   const command = COMMANDS[topic];
   if (command === undefined) {
-    io.stderr.write(`eks-ecr-guard help: unknown command "${topic}"\n${topUsage()}\n`);
+    io.stderr.write(`eks-ecr-guard help: unknown command "${topic}" (${LIST_HINT})\n`);
     return 2;
   }
-  io.stdout.write(`${command.usage}\n`);
+  io.stdout.write(`${fitText(command.usage, terminalWidth(io))}\n`);
   return 0;
 }
 
@@ -142,23 +177,25 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h') {
-    io.stdout.write(`${topUsage()}\n`);
+    io.stdout.write(`${fitText(topUsage(terminalWidth(io)), terminalWidth(io))}\n`);
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.stderr.write(`eks-ecr-guard: unknown command "${name}"\n${topUsage()}\n`);
+    io.stderr.write(`eks-ecr-guard: unknown command "${name}" (${LIST_HINT})\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.usage}\n`);
+    io.stdout.write(`${fitText(command.usage, terminalWidth(io))}\n`);
     return 0;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr.write(`eks-ecr-guard ${name}: ${error.message}\n${command.usage}\n`);
+      // One line that says what to do; the full usage is one `--help` away.
+      const message = error.message.split('\n')[0] ?? '';
+      io.stderr.write(`eks-ecr-guard ${name}: ${message} (see "eks-ecr-guard ${name} --help")\n`);
       return 2;
     }
     if (error instanceof InvalidInputError || error instanceof ConfigError) {

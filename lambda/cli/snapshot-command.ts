@@ -1,31 +1,37 @@
 // CLI command `snapshot`: writes the live account (read-only) in the snapshot format, from one paginated
 // GetAccountAuthorizationDetails pass and the EKS inventory of every region (bounded concurrency).
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, type Stats, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSnapshot } from '../account/snapshot-format';
-import { type AwsClients, defaultClients } from '../composition';
 import { InvalidInputError } from '../domain/errors';
 import { withReadableDocuments } from '../usecases/collect-snapshot';
 import { collectLive, loadCliConfig, parseRegions } from './audit-command';
 import { type CliIo, UsageError } from './io';
+import { type ClientsFactory, liveClients } from './live-clients';
+import { LIVE_OPTIONS, parseLiveOptions } from './options';
 
-export const SNAPSHOT_USAGE = `Usage: eks-ecr-guard snapshot --out S.json [--regions r1,r2] [--config C.json]
+export const SNAPSHOT_USAGE = `Usage: eks-ecr-guard snapshot --out S.json [--force] [--regions r1,r2] [--config C.json]
+         [--profile P] [--region R]
 
-Reads the account of the default credential chain (read-only) and writes it in the snapshot format
-(docs/snapshot-format.md), for offline audits and evaluations: IAM with one paginated
-GetAccountAuthorizationDetails pass (roles and managed policies, no per-role calls), EKS clusters, node groups,
-access entries, Fargate profiles and Auto Mode node roles of every enabled region (or --regions / the config's
-eksRegions), a few regions at a time (the config's eksConcurrency, default 4). Progress goes to stderr.
+Reads the account (read-only) and writes it in the snapshot format (docs/snapshot-format.md), for offline
+audits and evaluations: IAM with one paginated GetAccountAuthorizationDetails pass (roles and managed
+policies, no per-role calls), EKS clusters, node groups, access entries, Fargate profiles and Auto Mode
+node roles of every enabled region (or --regions / the config's eksRegions), a few regions at a time (the
+config's eksConcurrency, default 4). Progress goes to stderr.
 
-  --out S.json        the file to write ("-" for stdout)
+  --out S.json        the file to write ("-" for stdout); checked before the account is read
+  --force             overwrite --out if it exists (without it, an existing file is refused)
   --regions r1,r2     the EKS regions to read
   --config C.json     eksRegions and eksConcurrency
+  --profile P         a profile of ~/.aws/config (else the default credential chain)
+  --region R          the region of the IAM and Account clients (else AWS_REGION)
 
-Policy documents are written as JSON objects, as the AWS CLI prints them. Regions whose EKS API cannot be reached
-are listed under "eksWarnings" in the file. Exit codes: 0 written, 2 bad usage or unreadable input.`;
+Policy documents are written as JSON objects, as the AWS CLI prints them. Regions whose EKS API cannot be
+reached are listed under "eksWarnings" in the file. Exit codes: 0 written, 2 bad usage or unreadable input.`;
 
 export interface SnapshotCommandDeps {
-  readonly clients?: () => AwsClients;
+  readonly clients?: ClientsFactory;
 }
 
 export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
@@ -39,14 +45,19 @@ export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
           out: { type: 'string' },
           regions: { type: 'string' },
           config: { type: 'string' },
+          force: { type: 'boolean', default: false },
+          ...LIVE_OPTIONS,
         },
         strict: true,
         allowPositionals: false,
       });
       if (values.out === undefined || values.out === '') throw new UsageError('--out is required');
       const regions = parseRegions(values.regions);
+      const live = parseLiveOptions(values);
       const config = loadCliConfig(values.config);
-      const clients = (deps.clients ?? (() => defaultClients()))();
+      // A bad --out is found now, not after minutes of reading the account.
+      if (values.out !== '-') checkOutput(values.out, values.force);
+      const clients = await (deps.clients ?? liveClients)(live);
       const collected = await collectLive(config, regions, clients, io);
       // What is written must load: the same validation `--snapshot` applies.
       loadSnapshot(collected, 'collected snapshot');
@@ -67,6 +78,36 @@ export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
 }
 
 export const snapshotCommand = createSnapshotCommand();
+
+/** The output file must be new (or --force given), not a folder, in a folder that exists and is writable. */
+export function checkOutput(path: string, force: boolean): void {
+  const existing = statOrNull(path);
+  if (existing?.isDirectory() === true) {
+    throw new InvalidInputError(`--out ${path} is a folder: give a file name such as ${path}/snapshot.json`);
+  }
+  if (existing !== null && !force) {
+    throw new InvalidInputError(`--out ${path} exists: add --force to overwrite it, or choose another file`);
+  }
+  const folder = dirname(path);
+  if (statOrNull(folder)?.isDirectory() !== true) {
+    throw new InvalidInputError(`cannot write snapshot file ${path}: folder ${folder} does not exist`);
+  }
+  try {
+    accessSync(existing === null ? folder : path, constants.W_OK);
+  } catch {
+    throw new InvalidInputError(
+      `cannot write snapshot file ${path}: ${existing === null ? `folder ${folder}` : 'the file'} is not writable`,
+    );
+  }
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
 
 function writeOutput(path: string, text: string, io: CliIo): void {
   if (path === '-') {

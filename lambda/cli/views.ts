@@ -1,4 +1,5 @@
 // CLI account views: an offline snapshot file, or the live account of the default credential chain (read-only).
+import { statSync } from 'node:fs';
 import { LiveAccountView } from '../account/live';
 import { SnapshotAccountView } from '../account/snapshot-view';
 import type { AwsClients } from '../composition';
@@ -20,8 +21,30 @@ export function partitionOfChange(change: ParsedChange): string {
   return 'aws';
 }
 
-export function snapshotView(path: string): SnapshotAccountView {
-  return SnapshotAccountView.fromFile(path);
+/** Snapshot files from this size on report their loading on stderr (a 10k-role account is about 9 MB). */
+export const PROGRESS_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The view of a snapshot file. A big file says on stderr that it is being read and how long that took, when
+ * stderr is a terminal (a person waits); CI logs and pipes stay clean.
+ */
+export function snapshotView(path: string, io?: CliIo): SnapshotAccountView {
+  const bytes = io?.stderr.isTTY === true ? fileSize(path) : 0;
+  if (io === undefined || bytes < PROGRESS_BYTES) return SnapshotAccountView.fromFile(path);
+  io.stderr.write(`reading snapshot ${path} (${(bytes / 1024 / 1024).toFixed(0)} MB)...\n`);
+  const started = performance.now();
+  const view = SnapshotAccountView.fromFile(path);
+  io.stderr.write(`parsed in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return view;
+}
+
+/** The size of a file, 0 when it cannot be read (reading it then reports the error). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** A live view for dry runs: reads only; EKS progress and skipped regions go to stderr. */

@@ -1,9 +1,16 @@
 // Gateway inputs: the AWS SDK clients the gateways are built over, made once per container by the composition
 // root (or handed in by the tests, the demo and the CLI).
-import type { AccountClient } from '@aws-sdk/client-account';
-import type { EKSClient } from '@aws-sdk/client-eks';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import { AccountClient } from '@aws-sdk/client-account';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+/** Where a command-line run takes its credentials and home region from (SDK client config `profile`, `region`). */
+export interface ClientTarget {
+  /** A profile of the shared config and credentials files; undefined = the default credential chain. */
+  readonly profile?: string | undefined;
+  readonly region: string;
+}
 
 /** The SDK clients the guard uses; built once per container (or handed in by tests and the demo). */
 export interface AwsClients {
@@ -11,4 +18,30 @@ export interface AwsClients {
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
   readonly account: AccountClient;
+}
+
+/**
+ * The clients for a target: standard SDK retries in adaptive mode, the profile (when given) from the shared config
+ * and credentials files, one EKS client per region, made on first use.
+ */
+export function createAwsClients(target: ClientTarget): AwsClients {
+  const common = {
+    retryMode: 'adaptive',
+    maxAttempts: 5,
+    ...(target.profile === undefined ? {} : { profile: target.profile }),
+  } as const;
+  const eksClients = new Map<string, EKSClient>();
+  return {
+    iam: new IAMClient({ ...common, region: target.region }),
+    eksFor: (eksRegion) => {
+      let client = eksClients.get(eksRegion);
+      if (client === undefined) {
+        client = new EKSClient({ ...common, region: eksRegion });
+        eksClients.set(eksRegion, client);
+      }
+      return client;
+    },
+    sns: new SNSClient({ ...common, region: target.region }),
+    account: new AccountClient({ ...common, region: target.region }),
+  };
 }

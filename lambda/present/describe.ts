@@ -7,6 +7,8 @@ import type { EksRegionWarning, PolicyKind } from '../domain/types';
 export interface RenderExtras {
   /** EKS regions the collection could not read (they hold no evidence in this audit). */
   readonly eksWarnings?: readonly EksRegionWarning[];
+  /** When the audited snapshot was captured (its `capturedAt`); the table's header shows it instead of today. */
+  readonly capturedAt?: string;
 }
 
 const POLICY_KIND_LABEL: Readonly<Record<PolicyKind, string>> = {

@@ -9,35 +9,49 @@ import {
   type RenderExtras,
   wherePhrase,
 } from '../present/describe';
-import { singleLine, truncate } from '../present/text';
+import { singleLine, truncate, wrap } from '../present/text';
 
 /** Longest text one cell shows (a long role or cluster list is cut with an ellipsis). */
 const MAX_CELL = 64;
 const COLUMN_GAP = '  ';
+/** The width the table fits when the terminal's is not known (`COLUMNS` unset). */
+export const DEFAULT_WIDTH = 100;
 
 interface Column {
   readonly title: string;
   readonly cell: (role: RoleAudit) => string;
+  /** A long, free-text column: its own wrapped line in the narrow layout (see `cards`). */
+  readonly wraps: boolean;
 }
 
 const COLUMNS: readonly Column[] = [
-  { title: 'STATUS', cell: (role) => role.verdict },
-  { title: 'SEVERITY', cell: (role) => role.severity ?? '-' },
-  { title: 'ROLE', cell: (role) => role.roleName },
-  { title: 'WRITE', cell: (role) => String(role.writeActions.length) },
-  { title: 'GRANTED BY', cell: (role) => listWithMore(grantSources(role), 2) },
-  { title: 'USED BY', cell: (role) => wherePhrase(role, 2) },
-  { title: 'NOTE', cell: noteFor },
+  { title: 'STATUS', cell: (role) => role.verdict, wraps: false },
+  { title: 'SEVERITY', cell: (role) => role.severity ?? '-', wraps: false },
+  { title: 'ROLE', cell: (role) => role.roleName, wraps: true },
+  { title: 'WRITE', cell: (role) => String(role.writeActions.length), wraps: false },
+  { title: 'GRANTED BY', cell: (role) => listWithMore(grantSources(role), 2), wraps: true },
+  { title: 'USED BY', cell: (role) => wherePhrase(role, 2), wraps: true },
+  { title: 'NOTE', cell: noteFor, wraps: true },
 ];
 
+export interface TableOptions {
+  /** Terminal width in columns: a table wider than this is laid out one block a role (default DEFAULT_WIDTH). */
+  readonly width?: number;
+}
+
 /** Findings first (violations by severity, then indeterminate, then exempt), then the summary. */
-export function renderTable(report: AuditReport, extras: RenderExtras = {}): string {
+export function renderTable(
+  report: AuditReport,
+  extras: RenderExtras = {},
+  options: TableOptions = {},
+): string {
+  const width = options.width ?? DEFAULT_WIDTH;
   const findings = [
     ...violationsOf(report),
     ...report.roles.filter((role) => role.verdict === 'indeterminate'),
     ...report.roles.filter((role) => role.verdict === 'exempt'),
   ];
-  const lines = [title(report), ''];
+  const lines = [title(report, extras.capturedAt), ''];
   if (findings.length === 0) {
     lines.push(
       report.summary.nodeRolesTotal === 0
@@ -45,7 +59,7 @@ export function renderTable(report: AuditReport, extras: RenderExtras = {}): str
         : 'No finding: no EKS node role can write to Amazon ECR.',
     );
   } else {
-    lines.push(...table(findings));
+    lines.push(...table(findings, width));
   }
   lines.push(
     ...danglingLines(report),
@@ -54,15 +68,16 @@ export function renderTable(report: AuditReport, extras: RenderExtras = {}): str
     '',
     ...summaryLines(report.summary),
   );
-  return `${lines.join('\n')}\n`;
+  return `${lines.flatMap((line) => fitLine(line, width)).join('\n')}\n`;
 }
 
-function title(report: AuditReport): string {
+function title(report: AuditReport, capturedAt: string | undefined): string {
   const account = report.accountId ?? 'unknown account';
-  return `eks-ecr-guard audit of ${account} (${report.partition}) on ${report.today}`;
+  const when = capturedAt === undefined ? `on ${report.today}` : `as captured ${capturedAt}`;
+  return `eks-ecr-guard audit of ${account} (${report.partition}) ${when}`;
 }
 
-function table(roles: readonly RoleAudit[]): string[] {
+function table(roles: readonly RoleAudit[], width: number): string[] {
   const rows = roles.map((role) =>
     COLUMNS.map((column) => truncate(singleLine(column.cell(role)), MAX_CELL)),
   );
@@ -74,7 +89,59 @@ function table(roles: readonly RoleAudit[]): string[] {
       .map((cell, i) => cell.padEnd(widths[i] ?? 0))
       .join(COLUMN_GAP)
       .trimEnd();
-  return [line(COLUMNS.map((column) => column.title)), ...rows.map(line)];
+  const lines = [line(COLUMNS.map((column) => column.title)), ...rows.map(line)];
+  return lines.every((text) => text.length <= width) ? lines : cards(roles, width);
+}
+
+/**
+ * The narrow layout, when the table is wider than the terminal: one block a role, the short fields on its first
+ * line and each long one on its own line, wrapped. The same cells as the table: nothing is dropped.
+ */
+function cards(roles: readonly RoleAudit[], width: number): string[] {
+  const labelled = COLUMNS.filter((column) => column.wraps && column.title !== 'ROLE');
+  const label = (title: string): string => `  ${`${title.toLowerCase()}:`.padEnd(12)}`;
+  return roles.flatMap((role, index) => {
+    const writes = role.writeActions.length;
+    const head =
+      `${role.verdict.padEnd(13)}  ${(role.severity ?? '-').padEnd(8)}  ${singleLine(role.roleName)}  ` +
+      `${writes} ECR write action${writes === 1 ? '' : 's'}`;
+    const fields = labelled.flatMap((column) => {
+      const value = truncate(singleLine(column.cell(role)), MAX_CELL);
+      return value === '' ? [] : wrap(value, width, label(column.title), ' '.repeat(label('').length));
+    });
+    return [...(index === 0 ? [] : ['']), ...fitLine(head, width), ...fields];
+  });
+}
+
+/** A cell in lines of at most `width`: broken at spaces, commas or slashes, else mid-word; nothing is dropped. */
+function wrapCell(cell: string, width: number): string[] {
+  if (cell.length <= width) return [cell];
+  const lines: string[] = [];
+  let rest = cell;
+  while (rest.length > width) {
+    const window = rest.slice(0, width + 1);
+    const breakAt = Math.max(
+      window.lastIndexOf(' '),
+      window.lastIndexOf(',') + 1,
+      window.lastIndexOf('/') + 1,
+    );
+    const cut = breakAt > 0 && breakAt <= width ? breakAt : width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest.length > 0) lines.push(rest);
+  return lines;
+}
+
+/** A line longer than the terminal (a long ARN, a warning) continues on indented lines; nothing is dropped. */
+function fitLine(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const indent = (/^ */.exec(line)?.[0] ?? '').length + 4;
+  const [first = '', ...rest] = wrapCell(line, width);
+  return [
+    first,
+    ...rest.flatMap((part) => wrapCell(part, width - indent).map((p) => `${' '.repeat(indent)}${p}`)),
+  ];
 }
 
 function noteFor(role: RoleAudit): string {

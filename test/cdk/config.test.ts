@@ -1,7 +1,18 @@
-// Tests for the CDK layer: the context config parser (cdk.json values, `-c key=value` strings, errors).
+// Tests for the CDK layer: the context config parser (cdk.json values, `-c key=value` strings, errors, unknown
+// keys with the closest known one, the synth warning when nobody is subscribed to alerts).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GuardConfigError, loadGuardConfig } from '../../lib/config';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import {
+  closestKey,
+  GuardConfigError,
+  knownContextKeys,
+  loadGuardConfig,
+  UnknownContextKeyError,
+} from '../../lib/config';
+import { resolveDeploymentTarget } from '../../lib/deployment-target';
+import { addGuardStacks, loadAppConfig, NO_SUBSCRIBER_WARNING } from '../../lib/guard-app';
 import { isRecord } from './support/cfn';
 
 const load = (context: Record<string, unknown>) => loadGuardConfig((key) => context[key]);
@@ -208,5 +219,100 @@ describe('the README configuration table', () => {
       [...readmeTable()].map(([key, cell]) => [key, documentedDefault(cell)]),
     );
     expect(documented).toEqual({ ...defaults });
+  });
+});
+
+describe('config that says no: unknown context keys fail synth', () => {
+  /** The error `loadAppConfig` throws for the context of an App, as `bin/app.ts` reads it. */
+  function appError(context: Record<string, unknown>): GuardConfigError {
+    try {
+      loadAppConfig(new App({ context }));
+    } catch (error) {
+      if (error instanceof GuardConfigError) return error;
+      throw error;
+    }
+    throw new Error(`no error for ${JSON.stringify(context)}`);
+  }
+
+  it.each([
+    ['notificationEmail', 'x@example.com', 'notificationEmails'],
+    ['mdoe', 'remediate', 'mode'],
+    ['exemptRole', 'a', 'exemptRoles'],
+    ['sweepschedule', '', 'sweepSchedule'],
+    ['logRetention', '30', 'logRetentionDays'],
+  ])('-c %s=%s fails naming %s', (key, value, suggestion) => {
+    const error = appError({ [key]: value });
+    expect(error).toBeInstanceOf(UnknownContextKeyError);
+    expect(error.key).toBe(key);
+    expect(error.message).toContain(`Unknown config "${key}"`);
+    expect(error.message).toContain(`Did you mean "${suggestion}"?`);
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('suggests nothing for a key far from every known one, and lists the known keys', () => {
+    const error = appError({ colour: 'blue' });
+    expect(error.message).not.toContain('Did you mean');
+    expect(error.message).toContain('notificationEmails');
+  });
+
+  it("leaves CDK feature flags, CDK keys, cached lookups and the toolkit's notices alone", () => {
+    const config = loadAppConfig(
+      new App({
+        context: {
+          mode: 'remediate',
+          '@aws-cdk/core:enablePartitionLiterals': true,
+          'aws:cdk:bundling-stacks': [],
+          'availability-zones:account=111122223333:region=eu-west-1': ['eu-west-1a'],
+          'acknowledged-issue-numbers': [32775],
+        },
+      }),
+    );
+    expect(config.mode).toBe('remediate');
+  });
+
+  it("accepts the repository's own cdk.json context", () => {
+    const cdkJson: unknown = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+    const context = isRecord(cdkJson) && isRecord(cdkJson.context) ? cdkJson.context : {};
+    expect(loadAppConfig(new App({ context })).mode).toBe('alert');
+  });
+
+  it('knows every key the parser reads, so a key added to the parser is known without another list', () => {
+    const read = new Set<string>();
+    loadGuardConfig((key) => {
+      read.add(key);
+      return undefined;
+    });
+    expect([...knownContextKeys()].sort()).toEqual([...read].sort());
+    expect(knownContextKeys()).toContain('notificationEmails');
+  });
+
+  it('finds the closest key case-insensitively, with a swap counting as one edit', () => {
+    const known = knownContextKeys();
+    expect(closestKey('MODE', known)).toBe('mode');
+    expect(closestKey('notifyExmept', known)).toBe('notifyExempt');
+    expect(closestKey('xyz', known)).toBeUndefined();
+  });
+});
+
+describe('synth warns when nobody is subscribed to alerts', () => {
+  const homeAnnotations = (context: Record<string, unknown>) => {
+    const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    const config = loadAppConfig(app);
+    const stacks = addGuardStacks(app, config, resolveDeploymentTarget({ config, env: {} }));
+    return Annotations.fromStack(stacks.home);
+  };
+  const warning = Match.stringLikeRegexp('Nobody is subscribed to alerts');
+
+  it('warns with no e-mail, chat topic or existing alert topic', () => {
+    homeAnnotations({}).hasWarning('*', warning);
+    expect(JSON.stringify(homeAnnotations({}).findWarning('*', warning))).toContain(NO_SUBSCRIBER_WARNING);
+  });
+
+  it.each([
+    ['notificationEmails', 'oncall@example.com'],
+    ['chatTopicArn', 'arn:aws:sns:eu-west-1:111122223333:chat'],
+    ['alertTopicArn', 'arn:aws:sns:eu-west-1:111122223333:alerts'],
+  ])('does not warn when %s is set', (key, value) => {
+    homeAnnotations({ [key]: value }).hasNoWarning('*', warning);
   });
 });

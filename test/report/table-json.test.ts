@@ -13,7 +13,8 @@ describe('renderTable', () => {
   });
 
   it('lists violations by severity, then exemptions, and leaves compliant roles to the summary', () => {
-    const lines = renderTable(mixed).split('\n');
+    // Wide enough for the table layout (one row a role); the narrow layout is tested below.
+    const lines = renderTable(mixed, {}, { width: 200 }).split('\n');
     const rowOf = (role: string) => lines.findIndex((line) => new RegExp(`\\s${role}\\s`).test(line));
     expect(rowOf('admin')).toBeGreaterThan(0);
     expect(rowOf('admin')).toBeLessThan(rowOf('pusher'));
@@ -51,6 +52,44 @@ describe('renderTable', () => {
       roles: demo.roles.map((role) => ({ ...role, roleName: `${role.roleName}\nInjected: line` })),
     };
     expect(renderTable(tricky)).not.toContain('\nInjected');
+  });
+});
+
+describe('renderTable fits the terminal width', () => {
+  let mixed: AuditReport;
+  beforeAll(async () => {
+    mixed = await reportOfJson(mixedAccountJson());
+  });
+  const widest = (text: string): number => Math.max(...text.split('\n').map((line) => line.length));
+
+  it.each([100, 80, 60, 40])('keeps every line within %i columns', async (width) => {
+    expect(widest(renderTable(mixed, {}, { width }))).toBeLessThanOrEqual(width);
+    expect(widest(renderTable(await demoReport(), {}, { width }))).toBeLessThanOrEqual(width);
+  });
+
+  it('uses one row a role when the table fits, one block a role when it does not', () => {
+    const wide = renderTable(mixed, {}, { width: 200 });
+    expect(wide).toMatch(/^STATUS +SEVERITY +ROLE +WRITE +GRANTED BY +USED BY +NOTE$/m);
+    const narrow = renderTable(mixed, {}, { width: 100 });
+    expect(narrow).not.toContain('GRANTED BY');
+    expect(narrow).toMatch(/^exempt +high +waived +34 ECR write actions$/m);
+    expect(narrow).toMatch(/^ {2}granted by: AmazonEC2ContainerRegistryFullAccess \(AWS managed\)$/m);
+    expect(narrow).toMatch(/^ {2}note: +ENDS SOON, exempt until 2026-11-30 \(8 days\): cache warmer$/m);
+  });
+
+  it('drops no word of a cell when it wraps at a narrow width', () => {
+    const words = (text: string): string[] => text.split(/\s+/).filter((w) => w.length > 0);
+    const narrow = words(renderTable(mixed, {}, { width: 40 }));
+    for (const word of words('ENDS SOON, exempt until 2026-11-30 (8 days): cache warmer')) {
+      expect(narrow).toContain(word);
+    }
+  });
+
+  it("shows the snapshot's capture time in the header instead of today", () => {
+    expect(renderTable(mixed, { capturedAt: '2026-10-01T08:00:00Z' }).split('\n')[0]).toBe(
+      'eks-ecr-guard audit of 111122223333 (aws) as captured 2026-10-01T08:00:00Z',
+    );
+    expect(renderTable(mixed).split('\n')[0]).toBe('eks-ecr-guard audit of 111122223333 (aws) on 2026-11-22');
   });
 });
 

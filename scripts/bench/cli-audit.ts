@@ -1,0 +1,149 @@
+// Dev script (benchmark measurement): the CLI end to end, `audit --snapshot` of the 10k-role synthetic account
+// from process start to report written, compiled (an esbuild bundle of lambda/cli, as dist/ runs it without a
+// loader) and from the sources through tsx (a checkout), next to the engine's own load + audit time.
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { SnapshotAccountView } from '../../lambda/account/snapshot-view';
+import { syntheticSnapshot } from '../synthetic-account';
+import { type Measurement, median, ms, ratioOf, table, text } from './measurement';
+import { timedAudit } from './timed-audit';
+
+const ROLES = 10_000;
+const NODEGROUPS = 500;
+const RUNS = 5;
+/** The target: the compiled CLI, process start to report written. */
+export const CLI_TARGET_MS = 1_000;
+
+/** The CLI's entry as bin/eks-ecr-guard.js calls it, bundled into one file (what a compiled install runs). */
+const ENTRY = `import { main } from './lambda/cli/main';
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+  process.exitCode = code;
+});`;
+
+/** Wall time of one CLI run, stdout to a file; fails on a non-zero exit. */
+function timedRun(command: readonly string[], out: string, cwd: string): number {
+  const fd = openSync(out, 'w');
+  const started = performance.now();
+  const [file = process.execPath, ...args] = command;
+  const child = spawnSync(file, args, {
+    cwd,
+    stdio: ['ignore', fd, 'pipe'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const elapsed = performance.now() - started;
+  closeSync(fd);
+  if (child.status !== 0) throw new Error(`${command.join(' ')} exited ${child.status}: ${child.stderr}`);
+  return elapsed;
+}
+
+function medianOf(runs: number, once: () => number): { median: number; min: number } {
+  const times = Array.from({ length: runs }, once);
+  return { median: median(times), min: Math.min(...times) };
+}
+
+export const cliAudit: Measurement = {
+  name: 'CLI audit end to end',
+  run: async ({ root, log }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-ecr-guard-cli-bench-'));
+    try {
+      const snapshotFile = join(dir, 'snapshot.json');
+      writeFileSync(
+        snapshotFile,
+        JSON.stringify(
+          syntheticSnapshot({ roles: ROLES, nodegroups: NODEGROUPS, documents: 'objects' }).snapshot,
+        ),
+      );
+      const bundle = join(dir, 'cli.js');
+      await build({
+        stdin: { contents: ENTRY, resolveDir: root, loader: 'ts', sourcefile: 'cli-entry.ts' },
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        outfile: bundle,
+        logLevel: 'error',
+      });
+      const report = join(dir, 'report.json');
+      const audit = ['audit', '--snapshot', snapshotFile, '--format', 'json'];
+      const loadBefore = loadavg()[0] ?? 0;
+      // Engine: the same load + audit inside this process, after one warm-up run (the work without start-up).
+      const engineRun = async (): Promise<number> => {
+        const started = performance.now();
+        await timedAudit(SnapshotAccountView.fromFile(snapshotFile));
+        return performance.now() - started;
+      };
+      await engineRun();
+      const engineTimes: number[] = [];
+      for (let run = 0; run < RUNS; run += 1) engineTimes.push(await engineRun());
+      const engine = { median: median(engineTimes), min: Math.min(...engineTimes) };
+      const compiled = medianOf(RUNS, () => timedRun([process.execPath, bundle, ...audit], report, dir));
+      const startup = medianOf(RUNS, () =>
+        timedRun([process.execPath, bundle, '--version'], join(dir, 'v'), dir),
+      );
+      const tsx = medianOf(RUNS, () =>
+        timedRun([process.execPath, join(root, 'bin', 'eks-ecr-guard.js'), ...audit], report, root),
+      );
+      const loadAfter = loadavg()[0] ?? 0;
+      const bundleBytes = statSync(bundle).size;
+      log(
+        `CLI audit ${ROLES} roles: compiled ${ms(compiled.median)} (min ${ms(compiled.min)}), tsx ${ms(tsx.median)} ` +
+          `(min ${ms(tsx.min)}), engine load + audit ${ms(engine.median)}; compiled/engine ` +
+          `${ratioOf(compiled.median, engine.median)}, tsx/engine ${ratioOf(tsx.median, engine.median)}; ` +
+          `start-up (--version) ${ms(startup.median)}; load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
+      );
+      return {
+        targets: [
+          {
+            name: `CLI audit --snapshot of 10k roles <= ${CLI_TARGET_MS / 1000} s (compiled)`,
+            pass: compiled.median <= CLI_TARGET_MS,
+            detail:
+              `median ${ms(compiled.median)} of ${RUNS} runs; engine ${ms(engine.median)}, ratio ` +
+              `${ratioOf(compiled.median, engine.median)}; tsx ${ms(tsx.median)}`,
+          },
+        ],
+        notes: [],
+        sections: [
+          {
+            heading: 'CLI audit end to end',
+            level: 2,
+            blocks: [
+              text(
+                `\`eks-ecr-guard audit --snapshot S.json --format json\` of the ${ROLES}-role synthetic account ` +
+                  `(${(statSync(snapshotFile).size / 1024 / 1024).toFixed(1)} MiB), process start to report`,
+                `written (stdout to a file), median of ${RUNS} runs each. Compiled: the CLI bundled into one file ` +
+                  `(${(bundleBytes / 1024 / 1024).toFixed(1)} MiB) by esbuild,`,
+                'as an installed package runs it without a loader; tsx: bin/eks-ecr-guard.js in this checkout (the',
+                'TypeScript sources through the tsx loader). Engine: the same snapshot load and audit inside the bench',
+                `process after a warm-up (what the CLI spends on the work itself). Load average during the runs: ` +
+                  `${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
+              ),
+              table(
+                [
+                  ['form', 'left'],
+                  ['median', 'right'],
+                  ['min', 'right'],
+                  ['/ engine', 'right'],
+                ],
+                [
+                  [
+                    'compiled CLI',
+                    ms(compiled.median),
+                    ms(compiled.min),
+                    ratioOf(compiled.median, engine.median),
+                  ],
+                  ['tsx CLI (checkout)', ms(tsx.median), ms(tsx.min), ratioOf(tsx.median, engine.median)],
+                  ['compiled start-up only (--version)', ms(startup.median), ms(startup.min), '-'],
+                  ['engine: load + audit in process', ms(engine.median), ms(engine.min), '1.00'],
+                ],
+              ),
+            ],
+          },
+        ],
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
