@@ -137,11 +137,9 @@ function wrapCell(cell: string, width: number): string[] {
 function fitLine(line: string, width: number): string[] {
   if (line.length <= width) return [line];
   const indent = (/^ */.exec(line)?.[0] ?? '').length + 4;
-  const [first = '', ...rest] = wrapCell(line, width);
-  return [
-    first,
-    ...rest.flatMap((part) => wrapCell(part, width - indent).map((p) => `${' '.repeat(indent)}${p}`)),
-  ];
+  const [first = ''] = wrapCell(line, width);
+  const rest = line.slice(first.length).trimStart();
+  return [first, ...wrapCell(rest, width - indent).map((part) => `${' '.repeat(indent)}${part}`)];
 }
 
 function noteFor(role: RoleAudit): string {
