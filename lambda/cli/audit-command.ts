@@ -6,7 +6,7 @@ import { SnapshotAccountView } from '../account/snapshot-view';
 import { type AwsClients, defaultClients, evaluationSettings, todayUtc } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import { type AuditReport, SEVERITIES, severityAtLeast } from '../domain/audit-report';
-import type { EksRegionWarning, Severity } from '../domain/types';
+import type { Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
 import { renderJson } from '../report/json';
 import { renderSarif } from '../report/sarif';
@@ -19,33 +19,43 @@ import {
   liveCollectionSources,
 } from '../usecases/collect-snapshot';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
+import { eksWarningsOf } from '../usecases/org-audit';
 import { type CliIo, readJsonFile, UsageError } from './io';
+import { refuseOrgOnlyFlags } from './org';
+import { type OrgAuditDeps, runOrgAudit } from './org-audit-command';
+import { isDirectory } from './org-folder';
 import { snapshotView } from './views';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif]
-                           [--fail-on critical|high|medium] [--config C.json] [--regions r1,r2]
+export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json|DIR | --live | --org --role-name NAME)
+                           [--format table|json|sarif] [--fail-on critical|high|medium] [--config C.json]
+                           [--regions r1,r2] [--concurrency N] [--external-id ID] [--profile P] [--region R]
 
 Audits every EKS node role (managed node groups, access entries, Auto Mode, Fargate profiles, and roles that EC2
 may assume with a worker-node policy attached) and reports the ones that can write to Amazon ECR.
 
   --snapshot S.json   audit a snapshot file (see docs/snapshot-format.md); offline
+  --snapshot DIR      audit a folder written by "snapshot --org" (one file per account): the organization report
   --live              read the account of the default credential chain (read-only): one paginated
                       GetAccountAuthorizationDetails pass and the EKS inventory of every enabled region
                       (or --regions / the config's eksRegions); progress goes to stderr
+  --org               audit every ACTIVE account of the organization (run it in the management or a delegated
+                      administrator account): assumes --role-name in each (docs/organizations.md), reads the
+                      accounts --concurrency at a time (default 8) and prints one report with the totals and the
+                      accounts that could not be read; --external-id, --profile and --region for the caller
   --format            table (default, for people), json (for tools), sarif (SARIF 2.1.0, for code scanning)
   --fail-on LEVEL     exit 1 when a violation of LEVEL or above is found (critical > high > medium);
                       without it the exit code does not depend on findings
   --config C.json     exemptRoles, extraPullActions, replacementPolicy, eksRegions, eksConcurrency
-  --regions r1,r2     with --live: the EKS regions to read (overrides the config)
+  --regions r1,r2     with --live or --org: the EKS regions to read (overrides the config)
 
 Exit codes: 0 done (no violation at or above --fail-on), 1 a violation at or above --fail-on, 2 bad usage or
-unreadable input.`;
+unreadable input, 3 (organization reports) no violation at or above --fail-on but some accounts not read.`;
 
 /** What the command needs from outside; tests hand in fake clients and a fixed day. */
-export interface AuditCommandDeps {
+export interface AuditCommandDeps extends OrgAuditDeps {
   readonly clients?: () => AwsClients;
   readonly today?: () => string;
 }
@@ -126,18 +136,30 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
           'fail-on': { type: 'string' },
           config: { type: 'string' },
           regions: { type: 'string' },
+          org: { type: 'boolean', default: false },
+          'role-name': { type: 'string' },
+          'external-id': { type: 'string' },
+          concurrency: { type: 'string' },
+          profile: { type: 'string' },
+          region: { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
       });
-      if ((values.snapshot === undefined) === !values.live) {
-        throw new UsageError('give exactly one of --snapshot or --live');
-      }
+      const sources = [values.snapshot !== undefined, values.live, values.org].filter(Boolean).length;
+      if (sources !== 1) throw new UsageError('give exactly one of --snapshot, --live or --org');
       const format = parseFormat(values.format);
       const failOn = parseFailOn(values['fail-on']);
       const regions = parseRegions(values.regions);
-      if (regions !== undefined && !values.live) throw new UsageError('--regions only applies with --live');
+      if (regions !== undefined && values.snapshot !== undefined) {
+        throw new UsageError('--regions only applies with --live or --org');
+      }
       const config = loadCliConfig(values.config);
+      const today = (deps.today ?? (() => todayUtc()))();
+      if (values.org || (values.snapshot !== undefined && isDirectory(values.snapshot))) {
+        return runOrgAudit(values, { format, failOn, regions, config, today }, deps, io);
+      }
+      refuseOrgOnlyFlags(values);
 
       let view: SnapshotAccountView;
       if (values.snapshot !== undefined) {
@@ -148,7 +170,6 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
           loadSnapshot(await collectLive(config, regions, clients, io), 'live collection'),
         );
       }
-      const today = (deps.today ?? (() => todayUtc()))();
       const evaluator = new ChangeEvaluator(
         view,
         evaluationSettings(config, view.partition, () => today),
@@ -168,7 +189,7 @@ export function hasViolationAtLeast(report: AuditReport, threshold: Severity): b
   );
 }
 
-function render(format: AuditFormat, report: AuditReport, extras: RenderExtras): string {
+export function render(format: AuditFormat, report: AuditReport, extras: RenderExtras): string {
   switch (format) {
     case 'table':
       return renderTable(report, extras);
@@ -190,19 +211,4 @@ function parseFailOn(value: string | undefined): Severity | undefined {
   const severity = SEVERITIES.find((candidate) => candidate === value);
   if (severity === undefined) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   return severity;
-}
-
-/** The `eksWarnings` a snapshot written by `eks-ecr-guard snapshot` carries (an additive, optional key). */
-function eksWarningsOf(snapshot: object): EksRegionWarning[] {
-  const warnings: unknown = Reflect.get(snapshot, 'eksWarnings');
-  if (!Array.isArray(warnings)) return [];
-  return warnings.flatMap((item: unknown) => {
-    if (typeof item !== 'object' || item === null) return [];
-    const region: unknown = Reflect.get(item, 'region');
-    const code: unknown = Reflect.get(item, 'code');
-    const message: unknown = Reflect.get(item, 'message');
-    return typeof region === 'string' && typeof code === 'string' && typeof message === 'string'
-      ? [{ region, code, message }]
-      : [];
-  });
 }

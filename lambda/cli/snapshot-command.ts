@@ -6,10 +6,24 @@ import { loadSnapshot } from '../account/snapshot-format';
 import { type AwsClients, defaultClients } from '../composition';
 import { InvalidInputError } from '../domain/errors';
 import { withReadableDocuments } from '../usecases/collect-snapshot';
+import { forEachAccount } from '../usecases/org-audit';
 import { collectLive, loadCliConfig, parseRegions } from './audit-command';
 import { type CliIo, UsageError } from './io';
+import {
+  defaultOrgClients,
+  EXIT_UNREADABLE_ACCOUNTS,
+  type OrgClientOptions,
+  type OrgClients,
+  orgProgressPrinter,
+  orgSources,
+  parseOrgFlags,
+  refuseOrgOnlyFlags,
+} from './org';
+import { prepareFolder, writeAccountSnapshot, writeManifest } from './org-folder';
 
 export const SNAPSHOT_USAGE = `Usage: eks-ecr-guard snapshot --out S.json [--regions r1,r2] [--config C.json]
+       eks-ecr-guard snapshot --org --role-name NAME --out DIR [--concurrency N] [--external-id ID]
+                              [--profile P] [--region R] [--regions r1,r2] [--config C.json]
 
 Reads the account of the default credential chain (read-only) and writes it in the snapshot format
 (docs/snapshot-format.md), for offline audits and evaluations: IAM with one paginated
@@ -20,12 +34,17 @@ eksRegions), a few regions at a time (the config's eksConcurrency, default 4). P
   --out S.json        the file to write ("-" for stdout)
   --regions r1,r2     the EKS regions to read
   --config C.json     eksRegions and eksConcurrency
+  --org               every ACTIVE account of the organization, through --role-name assumed in each
+                      (docs/organizations.md): writes DIR/<accountId>.json per account and DIR/organization.json
+                      (the accounts, and the ones that could not be read with why), which "audit --snapshot DIR" reads
 
 Policy documents are written as JSON objects, as the AWS CLI prints them. Regions whose EKS API cannot be reached
-are listed under "eksWarnings" in the file. Exit codes: 0 written, 2 bad usage or unreadable input.`;
+are listed under "eksWarnings" in the file. Exit codes: 0 written, 2 bad usage or unreadable input, 3 (--org)
+written, but some accounts could not be read.`;
 
 export interface SnapshotCommandDeps {
   readonly clients?: () => AwsClients;
+  readonly orgClients?: (options: OrgClientOptions) => OrgClients;
 }
 
 export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
@@ -39,6 +58,12 @@ export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
           out: { type: 'string' },
           regions: { type: 'string' },
           config: { type: 'string' },
+          org: { type: 'boolean', default: false },
+          'role-name': { type: 'string' },
+          'external-id': { type: 'string' },
+          concurrency: { type: 'string' },
+          profile: { type: 'string' },
+          region: { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -46,6 +71,41 @@ export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
       if (values.out === undefined || values.out === '') throw new UsageError('--out is required');
       const regions = parseRegions(values.regions);
       const config = loadCliConfig(values.config);
+      if (values.org) {
+        if (values.out === '-') throw new UsageError('--org writes a folder: give --out DIR');
+        const flags = parseOrgFlags(values);
+        const out = values.out;
+        prepareFolder(out);
+        const clients = (deps.orgClients ?? defaultOrgClients)(flags.clientOptions);
+        const capturedAt = new Date().toISOString();
+        const results = await forEachAccount(
+          orgSources(clients, regions ?? config.eksRegions),
+          {
+            roleName: flags.roleName,
+            ...(flags.externalId === undefined ? {} : { externalId: flags.externalId }),
+            concurrency: flags.concurrency,
+            eksConcurrency: config.eksConcurrency,
+            onProgress: orgProgressPrinter(io, 'read'),
+          },
+          async (read) => {
+            if (read.ok) writeAccountSnapshot(out, read.account, read.snapshot);
+            return read;
+          },
+        );
+        const written = results.flatMap((read) => (read.ok ? [read.account] : []));
+        const unreadable = results.flatMap((read) => (read.ok ? [] : [read.unreadable]));
+        writeManifest(out, { capturedAt, roleName: flags.roleName, written, unreadable });
+        for (const item of unreadable) {
+          io.stderr.write(
+            `warning: account ${item.account.id} not read (${item.stage}: ${item.code}): ${item.message}\n`,
+          );
+        }
+        io.stderr.write(
+          `wrote ${out}: ${written.length} account snapshots, ${unreadable.length} accounts not read\n`,
+        );
+        return unreadable.length > 0 ? EXIT_UNREADABLE_ACCOUNTS : 0;
+      }
+      refuseOrgOnlyFlags(values);
       const clients = (deps.clients ?? (() => defaultClients()))();
       const collected = await collectLive(config, regions, clients, io);
       // What is written must load: the same validation `--snapshot` applies.

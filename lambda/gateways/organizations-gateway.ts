@@ -28,7 +28,14 @@ export class OrganizationsGateway {
     );
     return accounts.flatMap((account) =>
       account.Id !== undefined && isActiveAccount(account)
-        ? [{ id: account.Id, arn: account.Arn ?? null, name: account.Name ?? null, email: account.Email ?? null }]
+        ? [
+            {
+              id: account.Id,
+              arn: account.Arn ?? null,
+              name: account.Name ?? null,
+              email: account.Email ?? null,
+            },
+          ]
         : [],
     );
   }

@@ -98,7 +98,10 @@ export async function forEachAccount<T>(
 }
 
 /** `audit --org`: every active account audited, one report with the totals and the unreadable accounts. */
-export async function auditOrganization(sources: OrgSources, options: OrgAuditOptions): Promise<OrgAuditReport> {
+export async function auditOrganization(
+  sources: OrgSources,
+  options: OrgAuditOptions,
+): Promise<OrgAuditReport> {
   const outcomes = await forEachAccount(sources, options, async (read) =>
     read.ok ? auditSnapshot(read.account, read.snapshot, options) : read,
   );
