@@ -83,7 +83,10 @@ export function fakeOrganization(
     { Id: '200000000002', Name: 'closed', State: 'CLOSED' as const, Status: 'ACTIVE' as const },
   ];
   const half = Math.ceil(listed.length / 2);
-  const organizations = mockClient(OrganizationsClient);
+  // Mocked per instance, so several fake organizations can live side by side.
+  const organizationsClient = new OrganizationsClient({ region: 'us-east-1' });
+  const stsClient = new STSClient({ region: 'us-east-1' });
+  const organizations = mockClient(organizationsClient);
   organizations
     .on(ListAccountsCommand, { NextToken: undefined })
     .resolves({
@@ -95,7 +98,7 @@ export function fakeOrganization(
 
   const denied = new Set((options.denied ?? []).map(accountId));
   const inFlight = { current: 0, max: 0 };
-  const sts = mockClient(STSClient);
+  const sts = mockClient(stsClient);
   sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn?: string }) => {
     const roleArn = input.RoleArn ?? '';
     const id = /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1] ?? '';
@@ -116,8 +119,8 @@ export function fakeOrganization(
     };
   });
   const clients: OrgClients = {
-    organizations: new OrganizationsClient({ region: 'us-east-1' }),
-    sts: new STSClient({ region: 'us-east-1' }),
+    organizations: organizationsClient,
+    sts: stsClient,
     accountClients: (credentials) => {
       const member = members.get(credentials.accessKeyId.replace(/^ASIA/, ''));
       if (member === undefined) throw new Error(`no member account for ${credentials.accessKeyId}`);

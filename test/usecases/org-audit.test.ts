@@ -173,13 +173,11 @@ describe('auditOrganization: other failures', () => {
 
   it('fails the run when the organization cannot be listed (no organization to report on)', async () => {
     const org = fakeOrganization(2);
-    org.organizations
-      .on(ListAccountsCommand)
-      .rejects(
-        Object.assign(new Error('You don’t have permissions to access this resource.'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    org.organizations.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('You don’t have permissions to access this resource.'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     try {
       await expect(auditOrganization(orgSources(org.clients, []), options())).rejects.toThrow(
         /organizations:ListAccounts on organization was denied/,
