@@ -147,7 +147,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         allowPositionals: false,
       });
       const sources = [values.snapshot !== undefined, values.live, values.org].filter(Boolean).length;
-      if (sources !== 1) throw new UsageError('give exactly one of --snapshot, --live or --org');
+      if (sources !== 1) throw new UsageError('give exactly one of --snapshot or --live (or --org)');
       const format = parseFormat(values.format);
       const failOn = parseFailOn(values['fail-on']);
       const regions = parseRegions(values.regions);
@@ -189,7 +189,7 @@ export function hasViolationAtLeast(report: AuditReport, threshold: Severity): b
   );
 }
 
-export function render(format: AuditFormat, report: AuditReport, extras: RenderExtras): string {
+function render(format: AuditFormat, report: AuditReport, extras: RenderExtras): string {
   switch (format) {
     case 'table':
       return renderTable(report, extras);

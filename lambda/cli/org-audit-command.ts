@@ -9,7 +9,7 @@ import { renderOrgSarif } from '../report/org-sarif';
 import { renderOrgTable } from '../report/org-table';
 import { auditOrganization, auditSnapshot, orgReport, unreadable } from '../usecases/org-audit';
 import type { AuditFormat } from './audit-command';
-import { type CliIo, readJsonFile, UsageError } from './io';
+import { type CliIo, readJsonFile } from './io';
 import {
   defaultOrgClients,
   type OrgClientOptions,
@@ -18,6 +18,7 @@ import {
   orgProgressPrinter,
   orgSources,
   parseOrgFlags,
+  refuseOrgOnlyFlags,
 } from './org';
 import { readOrgFolder } from './org-folder';
 
@@ -52,9 +53,7 @@ export async function runOrgAudit(
   let report: OrgAuditReport;
   const snapshot = text(values, 'snapshot');
   if (snapshot !== undefined) {
-    for (const flag of ['role-name', 'external-id', 'concurrency', 'profile', 'region']) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --org`);
-    }
+    refuseOrgOnlyFlags(values);
     report = await auditFolder(snapshot, settings.today, settingsFor);
   } else {
     const flags = parseOrgFlags({

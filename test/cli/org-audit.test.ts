@@ -217,7 +217,7 @@ describe('audit --org', () => {
     const both = await run('audit', org.clients, '--org', '--live', '--role-name', AUDIT_ROLE).catch(
       (error: Error) => error.message,
     );
-    expect(both).toMatch(/exactly one of --snapshot, --live or --org/);
+    expect(both).toMatch(/exactly one of --snapshot or --live \(or --org\)/);
   });
 });
 
