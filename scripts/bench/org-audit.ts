@@ -172,9 +172,10 @@ export const orgAudit: Measurement = {
           `${ratioOf(perAccountMs * accounts, figures.wallMs)} over one at a time)`,
       );
     }
-    const [small, large] = runs;
+    const [small, large, wide] = runs;
     const growth = small && large ? large.wallMs / small.wallMs : Number.NaN;
-    const speedUp = large ? (perAccountMs * large.accounts) / large.wallMs : Number.NaN;
+    const widening = large && wide ? large.wallMs / wide.wallMs : Number.NaN;
+    const speedUp = wide ? (perAccountMs * wide.accounts) / wide.wallMs : Number.NaN;
     return {
       targets: [
         {
@@ -183,12 +184,20 @@ export const orgAudit: Measurement = {
           detail: `${growth.toFixed(2)}x (time grows with the accounts)`,
         },
         {
-          name: `org audit: 200 accounts at concurrency ${CONCURRENCY} ≥ ${CONCURRENCY - 1}x faster than one at a time`,
-          pass: speedUp >= CONCURRENCY - 1,
-          detail: `${speedUp.toFixed(1)}x (one at a time extrapolated from ${SEQUENTIAL_ACCOUNTS} accounts; ideal ${CONCURRENCY}x)`,
+          name: `org audit: 200 accounts, concurrency ${WIDE_CONCURRENCY} vs ${CONCURRENCY} ≥ 1.3x faster`,
+          pass: widening >= 1.3,
+          detail: `${widening.toFixed(2)}x (time shrinks with the concurrency until the CPU is the limit)`,
+        },
+        {
+          name: `org audit: 200 accounts at concurrency ${WIDE_CONCURRENCY} ≥ 2.5x faster than one at a time`,
+          pass: speedUp >= 2.5,
+          detail: `${speedUp.toFixed(1)}x (one at a time extrapolated from ${SEQUENTIAL_ACCOUNTS} accounts)`,
         },
       ],
-      notes: [],
+      notes: [
+        'Org audit: CPU is the whole process (tool, SDK and the simulated AWS, about 90 ms an account here); once ' +
+          'concurrency × CPU per account nears the per-account latency chain (about 1.1 s), more concurrency stops helping.',
+      ],
       sections: [
         {
           heading: 'Organization audit',
