@@ -124,7 +124,8 @@ export async function collectLive(
 
 export function createAuditCommand(deps: AuditCommandDeps = {}) {
   return {
-    summary: 'audit every EKS node role of a snapshot file or the live account (table, JSON or SARIF)',
+    summary:
+      'audit every EKS node role of a snapshot file, the live account or the organization (table, JSON or SARIF)',
     usage: AUDIT_USAGE,
     async run(args: string[], io: CliIo): Promise<number> {
       const { values } = parseArgs({

@@ -49,7 +49,16 @@ export function prepareFolder(dir: string): void {
 /** Writes `<accountId>.json` in the format `snapshot` writes for one account. */
 export function writeAccountSnapshot(dir: string, account: OrgAccount, snapshot: CollectedSnapshot): void {
   const text = `${JSON.stringify(withReadableDocuments(snapshot), null, 2)}\n`;
-  writeFileSync(join(dir, `${account.id}.json`), text, 'utf8');
+  writeText(join(dir, `${account.id}.json`), text);
+}
+
+function writeText(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, 'utf8');
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unwritable';
+    throw new InvalidInputError(`cannot write ${path} (${code})`);
+  }
 }
 
 export function writeManifest(
@@ -72,7 +81,7 @@ export function writeManifest(
       .map((account) => ({ accountId: account.id, accountName: account.name, arn: account.arn })),
     unreadable: content.unreadable.map(unreadableJson),
   };
-  writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  writeText(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** What a folder holds: the accounts to audit from their files, and the accounts known to be unreadable. */
