@@ -29,9 +29,10 @@ import { snapshotView } from './views';
 export const AUDIT_FORMATS = ['table', 'json', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json|DIR | --live | --org --role-name NAME)
-                           [--format table|json|sarif] [--fail-on critical|high|medium] [--config C.json]
-                           [--regions r1,r2] [--concurrency N] [--external-id ID] [--profile P] [--region R]
+export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif]
+                           [--fail-on critical|high|medium] [--config C.json] [--regions r1,r2]
+       eks-ecr-guard audit (--org --role-name NAME | --snapshot DIR) [--concurrency N] [--external-id ID]
+                           [--profile P] [--region R] [--format ...] [--fail-on ...] [--config ...] [--regions ...]
 
 Audits every EKS node role (managed node groups, access entries, Auto Mode, Fargate profiles, and roles that EC2
 may assume with a worker-node policy attached) and reports the ones that can write to Amazon ECR.

@@ -1,5 +1,5 @@
 // Infrastructure (CDK) layer: a stack holding only the audit read role, to deploy it on its own in one account
-// (`cdk deploy --app "node --import tsx lib/org/audit-read-role-app.ts"`); a StackSet can hold the construct alike.
+// (`cdk deploy --app "node --import tsx bin/audit-read-role.ts"`); a StackSet can hold the construct alike.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AuditReadRole, type AuditReadRoleProps } from './audit-read-role';

@@ -1,8 +1,9 @@
+#!/usr/bin/env node
 // CDK app entry point for the audit read role alone: reads `trustedPrincipal`, `externalId`, `auditRoleName` and
 // `eksRegions` from the context, adds the stack, and runs cdk-nag like the guard app.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AuditReadRoleStack } from './audit-read-role-stack';
+import { AuditReadRoleStack } from '../lib/org/audit-read-role-stack';
 
 function text(app: App, key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
