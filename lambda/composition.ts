@@ -30,9 +30,25 @@ export type { AwsClients } from './gateways/aws-clients';
 export type { GuardLogger, GuardMetrics } from './usecases/telemetry';
 export { noMetrics, silentLogger } from './usecases/telemetry';
 
+/** Where the clients' credentials come from: the default chain, a named profile, or given credentials. */
+export interface ClientCredentials {
+  /** A profile of the shared config files (`--profile`). */
+  readonly profile?: string;
+  /** Temporary credentials (an assumed role's, for `audit --org`). */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+    readonly expiration?: Date;
+  };
+}
+
 /** Standard SDK retries in adaptive mode; endpoints from the standard settings (AWS_ENDPOINT_URL...). */
-export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): AwsClients {
-  const common = { retryMode: 'adaptive', maxAttempts: 5 } as const;
+export function defaultClients(
+  region = process.env.AWS_REGION ?? 'us-east-1',
+  from: ClientCredentials = {},
+): AwsClients {
+  const common = { retryMode: 'adaptive', maxAttempts: 5, ...from } as const;
   const eksClients = new Map<string, EKSClient>();
   return {
     iam: new IAMClient({ ...common, region }),

@@ -67,7 +67,7 @@ export function readStatements(options: ReadPermissionsOptions): iam.PolicyState
   ];
 }
 
-function eksReadStatements(eksRegions: readonly string[]): iam.PolicyStatement[] {
+export function eksReadStatements(eksRegions: readonly string[]): iam.PolicyStatement[] {
   const regions = eksRegions.length > 0 ? eksRegions : ['*'];
   const eksArns = (resource: string) =>
     regions.map((region) => `arn:${Aws.PARTITION}:eks:${region}:${Aws.ACCOUNT_ID}:${resource}`);
@@ -137,7 +137,7 @@ export function remediationStatements(replacementPolicy: ReplacementPolicyName):
 }
 
 /** The finding id cdk-nag gives a wildcard resource, e.g. `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*`. */
-function wildcardResourceFinding(resource: string): string {
+export function wildcardResourceFinding(resource: string): string {
   const rendered = resource
     .replace(Aws.PARTITION, '<AWS::Partition>')
     .replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');

@@ -6,7 +6,7 @@ import { SnapshotAccountView } from '../account/snapshot-view';
 import { type AwsClients, evaluationSettings, todayUtc } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import { type AuditReport, severityAtLeast } from '../domain/audit-report';
-import type { EksRegionWarning, Severity } from '../domain/types';
+import type { Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
 import { renderJson } from '../report/json';
 import { renderSarif } from '../report/sarif';
@@ -19,6 +19,7 @@ import {
   liveCollectionSources,
 } from '../usecases/collect-snapshot';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
+import { eksWarningsOf } from '../usecases/org-audit';
 import { type CliIo, readJsonFile, UsageError } from './io';
 import { type ClientsFactory, liveClients } from './live-clients';
 import {
@@ -30,6 +31,9 @@ import {
   rejectLiveOptions,
   terminalWidth,
 } from './options';
+import { refuseOrgOnlyFlags } from './org';
+import { type OrgAuditDeps, runOrgAudit } from './org-audit-command';
+import { isDirectory } from './org-folder';
 import { snapshotView } from './views';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif'] as const;
@@ -37,28 +41,37 @@ export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif]
          [--fail-on critical|high|medium] [--config C.json] [--regions r1,r2] [--profile P] [--region R]
+       eks-ecr-guard audit (--org --role-name NAME | --snapshot DIR) [--concurrency N] [--external-id ID]
+         [--profile P] [--region R] [--format ...] [--fail-on ...] [--config ...] [--regions ...]
 
 Audits every EKS node role (managed node groups, access entries, Auto Mode, Fargate profiles, and roles
 that EC2 may assume with a worker-node policy attached) and reports the ones that can write to Amazon ECR.
 
   --snapshot S.json   audit a snapshot file (see docs/snapshot-format.md); offline
+  --snapshot DIR      audit a folder written by "snapshot --org" (one file per account): the organization
+                      report
   --live              read the account (read-only): one paginated GetAccountAuthorizationDetails pass
                       and the EKS inventory of every enabled region (or --regions / the config's
                       eksRegions); progress goes to stderr
+  --org               audit every ACTIVE account of the organization (from the management or a delegated
+                      administrator account): assumes --role-name in each (docs/organizations.md), reads
+                      the accounts --concurrency at a time (default 8) and prints one report with the
+                      totals and the accounts that could not be read; --external-id for the role
   --format            table (default, for people; fits COLUMNS, default 100), json (for tools),
                       sarif (SARIF 2.1.0, for code scanning)
   --fail-on LEVEL     exit 1 when a violation of LEVEL or above is found (critical > high > medium);
                       without it the exit code does not depend on findings
   --config C.json     exemptRoles, extraPullActions, replacementPolicy, eksRegions, eksConcurrency
-  --regions r1,r2     with --live: the EKS regions to read (overrides the config)
-  --profile P         with --live: a profile of ~/.aws/config (else the default credential chain)
-  --region R          with --live: the region of the IAM and Account clients (else AWS_REGION)
+  --regions r1,r2     with --live or --org: the EKS regions to read (overrides the config)
+  --profile P         with --live or --org: a profile of ~/.aws/config (else the default credential chain)
+  --region R          with --live or --org: the region of the IAM and Account clients (else AWS_REGION)
 
 Exit codes: 0 done (no violation at or above --fail-on), 1 a violation at or above --fail-on,
-2 bad usage or unreadable input.`;
+2 bad usage or unreadable input, 3 (organization reports) no violation at or above --fail-on but some
+accounts not read.`;
 
 /** What the command needs from outside; tests hand in fake clients and a fixed day. */
-export interface AuditCommandDeps {
+export interface AuditCommandDeps extends OrgAuditDeps {
   readonly clients?: ClientsFactory;
   readonly today?: () => string;
 }
@@ -140,22 +153,33 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
           config: { type: 'string' },
           regions: { type: 'string' },
           ...LIVE_OPTIONS,
+          org: { type: 'boolean', default: false },
+          'role-name': { type: 'string' },
+          'external-id': { type: 'string' },
+          concurrency: { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
       });
-      if ((values.snapshot === undefined) === !values.live) {
-        throw new UsageError('give exactly one of --snapshot or --live');
-      }
+      const sources = [values.snapshot !== undefined, values.live, values.org].filter(Boolean).length;
+      if (sources !== 1) throw new UsageError('give exactly one of --snapshot or --live (or --org)');
       const format = parseFormat(values.format, AUDIT_FORMATS, 'table');
       const failOn = parseFailOn(values['fail-on']);
       const regions = parseRegions(values.regions);
       const live = parseLiveOptions(values);
-      if (!values.live) {
-        if (regions !== undefined) throw new UsageError('--regions only applies with --live');
-        rejectLiveOptions(live, 'with --live');
-      }
       const config = loadCliConfig(values.config);
+      if (values.org || (values.snapshot !== undefined && isDirectory(values.snapshot))) {
+        if (regions !== undefined && !values.org)
+          throw new UsageError('--regions only applies with --live or --org');
+        if (!values.org) rejectLiveOptions(live, 'with --live or --org');
+        const today = (deps.today ?? (() => todayUtc()))();
+        return runOrgAudit(values, { format, failOn, regions, config, today }, deps, io);
+      }
+      refuseOrgOnlyFlags(values);
+      if (!values.live) {
+        if (regions !== undefined) throw new UsageError('--regions only applies with --live or --org');
+        rejectLiveOptions(live, 'with --live or --org');
+      }
 
       let view: SnapshotAccountView;
       if (values.snapshot !== undefined) {
@@ -200,19 +224,4 @@ function render(format: AuditFormat, report: AuditReport, extras: RenderExtras, 
     case 'sarif':
       return renderSarif(report, extras);
   }
-}
-
-/** The `eksWarnings` a snapshot written by `eks-ecr-guard snapshot` carries (an additive, optional key). */
-function eksWarningsOf(snapshot: object): EksRegionWarning[] {
-  const warnings: unknown = Reflect.get(snapshot, 'eksWarnings');
-  if (!Array.isArray(warnings)) return [];
-  return warnings.flatMap((item: unknown) => {
-    if (typeof item !== 'object' || item === null) return [];
-    const region: unknown = Reflect.get(item, 'region');
-    const code: unknown = Reflect.get(item, 'code');
-    const message: unknown = Reflect.get(item, 'message');
-    return typeof region === 'string' && typeof code === 'string' && typeof message === 'string'
-      ? [{ region, code, message }]
-      : [];
-  });
 }

@@ -6,13 +6,27 @@ import { parseArgs } from 'node:util';
 import { loadSnapshot } from '../account/snapshot-format';
 import { InvalidInputError } from '../domain/errors';
 import { withReadableDocuments } from '../usecases/collect-snapshot';
+import { forEachAccount } from '../usecases/org-audit';
 import { collectLive, loadCliConfig, parseRegions } from './audit-command';
 import { type CliIo, UsageError } from './io';
 import { type ClientsFactory, liveClients } from './live-clients';
 import { LIVE_OPTIONS, parseLiveOptions } from './options';
+import {
+  defaultOrgClients,
+  EXIT_UNREADABLE_ACCOUNTS,
+  type OrgClientOptions,
+  type OrgClients,
+  orgProgressPrinter,
+  orgSources,
+  parseOrgFlags,
+  refuseOrgOnlyFlags,
+} from './org';
+import { prepareFolder, writeAccountSnapshot, writeManifest } from './org-folder';
 
 export const SNAPSHOT_USAGE = `Usage: eks-ecr-guard snapshot --out S.json [--force] [--regions r1,r2] [--config C.json]
          [--profile P] [--region R]
+       eks-ecr-guard snapshot --org --role-name NAME --out DIR [--concurrency N] [--external-id ID]
+         [--profile P] [--region R] [--regions r1,r2] [--config C.json]
 
 Reads the account (read-only) and writes it in the snapshot format (docs/snapshot-format.md), for offline
 audits and evaluations: IAM with one paginated GetAccountAuthorizationDetails pass (roles and managed
@@ -26,12 +40,18 @@ config's eksConcurrency, default 4). Progress goes to stderr.
   --config C.json     eksRegions and eksConcurrency
   --profile P         a profile of ~/.aws/config (else the default credential chain)
   --region R          the region of the IAM and Account clients (else AWS_REGION)
+  --org               every ACTIVE account of the organization, through --role-name assumed in each
+                      (docs/organizations.md): writes DIR/<accountId>.json per account and
+                      DIR/organization.json (the accounts, and the ones not read with why), which
+                      "audit --snapshot DIR" reads
 
 Policy documents are written as JSON objects, as the AWS CLI prints them. Regions whose EKS API cannot be
-reached are listed under "eksWarnings" in the file. Exit codes: 0 written, 2 bad usage or unreadable input.`;
+reached are listed under "eksWarnings" in the file. Exit codes: 0 written, 2 bad usage or unreadable input,
+3 (--org) written, but some accounts could not be read.`;
 
 export interface SnapshotCommandDeps {
   readonly clients?: ClientsFactory;
+  readonly orgClients?: (options: OrgClientOptions) => OrgClients;
 }
 
 export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
@@ -47,6 +67,10 @@ export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
           config: { type: 'string' },
           force: { type: 'boolean', default: false },
           ...LIVE_OPTIONS,
+          org: { type: 'boolean', default: false },
+          'role-name': { type: 'string' },
+          'external-id': { type: 'string' },
+          concurrency: { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -55,6 +79,41 @@ export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
       const regions = parseRegions(values.regions);
       const live = parseLiveOptions(values);
       const config = loadCliConfig(values.config);
+      if (values.org) {
+        if (values.out === '-') throw new UsageError('--org writes a folder: give --out DIR');
+        const flags = parseOrgFlags(values);
+        const out = values.out;
+        prepareFolder(out);
+        const clients = (deps.orgClients ?? defaultOrgClients)(flags.clientOptions);
+        const capturedAt = new Date().toISOString();
+        const results = await forEachAccount(
+          orgSources(clients, regions ?? config.eksRegions),
+          {
+            roleName: flags.roleName,
+            ...(flags.externalId === undefined ? {} : { externalId: flags.externalId }),
+            concurrency: flags.concurrency,
+            eksConcurrency: config.eksConcurrency,
+            onProgress: orgProgressPrinter(io, 'read'),
+          },
+          async (read) => {
+            if (read.ok) writeAccountSnapshot(out, read.account, read.snapshot);
+            return read;
+          },
+        );
+        const written = results.flatMap((read) => (read.ok ? [read.account] : []));
+        const unreadable = results.flatMap((read) => (read.ok ? [] : [read.unreadable]));
+        writeManifest(out, { capturedAt, roleName: flags.roleName, written, unreadable });
+        for (const item of unreadable) {
+          io.stderr.write(
+            `warning: account ${item.account.id} not read (${item.stage}: ${item.code}): ${item.message}\n`,
+          );
+        }
+        io.stderr.write(
+          `wrote ${out}: ${written.length} account snapshots, ${unreadable.length} accounts not read\n`,
+        );
+        return unreadable.length > 0 ? EXIT_UNREADABLE_ACCOUNTS : 0;
+      }
+      refuseOrgOnlyFlags(values);
       // A bad --out is found now, not after minutes of reading the account.
       if (values.out !== '-') checkOutput(values.out, values.force);
       const clients = await (deps.clients ?? liveClients)(live);
