@@ -160,6 +160,7 @@ export type Severity = 'critical' | 'high' | 'medium';
 
 export type SupportedEventName =
   | 'AttachRolePolicy'
+  | 'DetachRolePolicy'
   | 'PutRolePolicy'
   | 'CreatePolicyVersion'
   | 'SetDefaultPolicyVersion'

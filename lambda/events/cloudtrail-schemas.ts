@@ -29,6 +29,26 @@ const versionId = z
   .max(64, 'longer than 64 characters')
   .regex(POLICY_VERSION_ID, 'not a policy version id');
 
+/**
+ * A policy document as producers write it: CloudTrail records a JSON string (plain or URL-encoded, decoded by
+ * the analysis), other producers a JSON object. Both are kept; the analysis decides what they grant.
+ */
+const policyDocument = z.union([z.string(), z.record(z.string(), z.unknown())], {
+  error: 'not a policy document (expected a JSON string or object)',
+});
+
+/** A boolean flag, also given as the string "true" / "false" (any case) by some producers. */
+const flag = z.union(
+  [
+    z.boolean(),
+    z
+      .string()
+      .regex(/^(true|false)$/i)
+      .transform((value) => value.toLowerCase() === 'true'),
+  ],
+  { error: 'not a boolean (expected true, false, "true" or "false")' },
+);
+
 /** The CloudTrail record fields the guard routes on; everything else is read leniently for the summary. */
 export const CloudTrailRecordSchema = z.looseObject({
   eventSource: z.string(),
@@ -38,12 +58,13 @@ export const CloudTrailRecordSchema = z.looseObject({
 });
 
 export const AttachRolePolicyParams = z.looseObject({ roleName, policyArn });
+export const DetachRolePolicyParams = z.looseObject({ roleName, policyArn });
 
 export const PutRolePolicyParams = z.looseObject({
   roleName,
   policyName,
-  /** A plain (not URL-encoded) JSON string, whitespace as sent. */
-  policyDocument: z.string(),
+  /** CloudTrail: a plain JSON string, whitespace as sent; a JSON object from other producers. */
+  policyDocument,
 });
 
 /**
@@ -52,8 +73,8 @@ export const PutRolePolicyParams = z.looseObject({
  */
 export const CreatePolicyVersionParams = z.looseObject({
   policyArn,
-  policyDocument: z.string().optional(),
-  setAsDefault: z.boolean().optional(),
+  policyDocument: policyDocument.optional(),
+  setAsDefault: flag.optional(),
 });
 
 export const CreatePolicyVersionResponse = z.looseObject({

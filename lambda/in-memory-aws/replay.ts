@@ -5,6 +5,7 @@ import {
   CreatePolicyVersionCommand,
   DeleteRolePermissionsBoundaryCommand,
   DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
   type IAMClient,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
@@ -24,6 +25,9 @@ export async function replayRecordedCall(iam: IAMClient, raw: unknown): Promise<
     case 'role-policy-attached':
       await iam.send(new AttachRolePolicyCommand({ RoleName: change.roleName, PolicyArn: change.policyArn }));
       return `attach ${change.policyArn} to ${change.roleName}`;
+    case 'role-policy-detached':
+      await iam.send(new DetachRolePolicyCommand({ RoleName: change.roleName, PolicyArn: change.policyArn }));
+      return `detach ${change.policyArn} from ${change.roleName}`;
     case 'role-policy-put':
       await iam.send(
         new PutRolePolicyCommand({

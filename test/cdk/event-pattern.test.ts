@@ -111,9 +111,10 @@ describe('IAM change rule pattern, field by field', () => {
     expect(detail.eventSource).toEqual(['iam.amazonaws.com']);
   });
 
-  it('watches exactly the seven calls that can widen what a role may do', () => {
+  it('watches exactly the eight calls that can widen what a role may do', () => {
     expect(detail.eventName).toEqual([
       'AttachRolePolicy',
+      'DetachRolePolicy',
       'PutRolePolicy',
       'CreatePolicyVersion',
       'SetDefaultPolicyVersion',
