@@ -2,6 +2,7 @@
 // requestParameters of each supported IAM call. Used only by the event parser in role-change.ts.
 import { z } from 'zod';
 import { isIamPolicyArn } from '../domain/arn';
+import { describeValueType } from './validation-message';
 
 /** IAM role names: 1-64 of `[A-Za-z0-9+=,.@_-]` (IAM API `roleNameType`). */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -34,7 +35,7 @@ const versionId = z
  * the analysis), other producers a JSON object. Both are kept; the analysis decides what they grant.
  */
 const policyDocument = z.union([z.string(), z.record(z.string(), z.unknown())], {
-  error: 'not a policy document (expected a JSON string or object)',
+  error: (issue) => expectedGot('a JSON string or object', issue.input),
 });
 
 /** A boolean flag, also given as the string "true" / "false" (any case) by some producers. */
@@ -46,8 +47,14 @@ const flag = z.union(
       .regex(/^(true|false)$/i)
       .transform((value) => value.toLowerCase() === 'true'),
   ],
-  { error: 'not a boolean (expected true, false, "true" or "false")' },
+  { error: (issue) => expectedGot('true, false, "true" or "false"', issue.input) },
 );
+
+/** `expected <what> (missing)` / `expected <what>, got <type>`, as the other type mismatches read. */
+function expectedGot(what: string, input: unknown): string {
+  const found = describeValueType(input);
+  return found === 'missing' ? `expected ${what} (missing)` : `expected ${what}, got ${found}`;
+}
 
 /** The CloudTrail record fields the guard routes on; everything else is read leniently for the summary. */
 export const CloudTrailRecordSchema = z.looseObject({
