@@ -1,5 +1,5 @@
-// In-memory AWS: performs the IAM call a CloudTrail event records, so an account (fake or snapshot) is in
-// the state the guard would see when the event arrives.
+// In-memory AWS: performs the IAM call a CloudTrail event records (after seeding the state a recorded removal
+// implies), so an account (fake or snapshot) is in the state the guard would see when the event arrives.
 import {
   AttachRolePolicyCommand,
   CreatePolicyVersionCommand,
