@@ -1,14 +1,17 @@
 // CLI composition root: parses argv, dispatches to a command, maps errors to exit codes (0 ok, 1 findings
 // at or above --fail-on, 2 bad usage or unreadable input).
 import { parseArgs } from 'node:util';
+import type { AccountView } from '../account/account-view';
 import { type AwsClients, defaultClients, evaluationSettings } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import { ConfigError, InvalidInputError } from '../domain/errors';
+import type { Decision } from '../domain/types';
 import { parseRoleChangeEvent } from '../events/role-change';
 import { TOOL_VERSION } from '../report/json';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
 import { runDemo } from './demo';
+import { readEventFile } from './event-input';
 import { guardrailsCommand } from './guardrails-command';
 import { iacCommand } from './iac-command';
 import { type CliIo, readJsonFile, UsageError } from './io';
@@ -23,9 +26,12 @@ interface Command {
 
 const EVALUATE_USAGE = `Usage: eks-ecr-guard evaluate --event E.json (--snapshot S.json | --live) [--config C.json]
 
-Evaluates one CloudTrail event (the EventBridge envelope) and prints the decision as JSON: one object, or an
-array when a managed policy version touches several roles. --live reads the account of the default credential
-chain and never changes anything. Exit code 0 for any decision, 2 for an unreadable or invalid file.`;
+Evaluates CloudTrail events and prints the decisions as JSON: one object, or an array when there are several (a
+managed policy version touching several roles, several records). E.json holds an EventBridge event, a bare
+CloudTrail record, an array of either, or a CloudTrail log file ({"Records": [...]}, also gzipped, .json.gz),
+evaluated record by record, in file order (on a snapshot, each change is applied before the next record).
+--live reads the account of the default credential chain and never changes anything. Exit code 0 for any
+decision, 2 for an unreadable or invalid file (JSON that is none of the above).`;
 
 function loadConfig(path: string | undefined): GuardConfig {
   return path === undefined
@@ -39,7 +45,7 @@ export interface EvaluateCommandDeps {
 }
 
 export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command => ({
-  summary: 'decide one CloudTrail event against a snapshot file or the live account (read-only)',
+  summary: 'decide CloudTrail events (an event, records, a log file) against a snapshot or the live account',
   usage: EVALUATE_USAGE,
   async run(args, io) {
     const { values } = parseArgs({
@@ -56,15 +62,29 @@ export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command =
     if ((values.snapshot === undefined) === !values.live)
       throw new UsageError('give exactly one of --snapshot or --live');
     const config = loadConfig(values.config);
-    const raw = readJsonFile(values.event, 'event');
-    const change = parseRoleChangeEvent(raw);
-    // A snapshot is the account before the event: replay the change onto it so the verdict sees it.
-    const view =
-      values.snapshot !== undefined
-        ? snapshotView(values.snapshot).withChange(change)
-        : liveView(config, (deps.clients ?? (() => defaultClients()))(), io, partitionOfChange(change));
-    const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
-    const decisions = await evaluator.evaluate(change);
+    const changes = readEventFile(values.event).map(parseRoleChangeEvent);
+    const decisions: Decision[] = [];
+    // A snapshot is the account before the events: replay each change onto it, in file order, so each verdict
+    // sees it and the ones before. A live account is read once, after them all.
+    let snapshot = values.snapshot === undefined ? null : snapshotView(values.snapshot);
+    let live: AccountView | null = null;
+    for (const change of changes) {
+      let view: AccountView;
+      if (snapshot !== null) {
+        snapshot = snapshot.withChange(change);
+        view = snapshot;
+      } else {
+        live ??= liveView(
+          config,
+          (deps.clients ?? (() => defaultClients()))(),
+          io,
+          partitionOfChange(change),
+        );
+        view = live;
+      }
+      const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
+      decisions.push(...(await evaluator.evaluate(change)));
+    }
     const output = decisions.length === 1 ? decisions[0] : decisions;
     io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return 0;
