@@ -170,7 +170,14 @@ describe('alert mode', () => {
     const h = harness();
     const result = await h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')));
     expect(result.outcomes).toEqual([
-      { verdict: 'violation', role: NODE_ROLE, severity: 'high', remediation: null, alerted: true },
+      {
+        verdict: 'violation',
+        scope: 'role',
+        role: NODE_ROLE,
+        severity: 'high',
+        remediation: null,
+        alerted: true,
+      },
     ]);
     expect(h.iamWrites()).toEqual([]);
     expect(h.fake.roleState(NODE_ROLE).attached).toContain(FULL);

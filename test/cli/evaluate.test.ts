@@ -310,6 +310,9 @@ describe('eks-ecr-guard demo', () => {
     expect(stdout).toMatch(/\[FIXED\]/);
     expect(stdout).toMatch(/before: +managed: .*AmazonEC2ContainerRegistryFullAccess/);
     expect(stdout).toContain('10 events, 5 alerts published in alert mode.');
+    // The ReadOnly attach is decided from the change alone: it reads as such, never as "compliant".
+    expect(stdout).toMatch(/decision: this change adds no ECR write access \(to KarpenterNodeRole-prod\)/);
+    expect(stdout).not.toMatch(/decision: compliant \(to /);
     // Both modes show the role's policies around the guard: unchanged in alert mode, swapped in remediate.
     const [alertPart = '', remediatePart = ''] = stdout.split('mode: remediate');
     const karpenter = (part: string) => {
