@@ -207,6 +207,8 @@ describe('cheapest checks first', () => {
     const { view, calls } = spyView(SAMPLE);
     const decisions = await new ChangeEvaluator(view, settings).evaluate(parseRoleChangeEvent(raw));
     expect(decisions).toMatchObject([{ verdict: 'compliant', scope: 'change' }]);
+    // About the change, not the role: the words say so.
+    expect(decisions[0]?.reason).toMatch(/^This change adds no ECR write access: inline policy /);
     expect(calls).toEqual([]);
   });
 
