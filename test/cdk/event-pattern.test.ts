@@ -176,7 +176,7 @@ describe('IAM change rule pattern, against events', () => {
     expect(matchesPattern(pattern, denied)).toBe(false);
   });
 
-  it.each(['DetachRolePolicy', 'CreateRole', 'TagRole'])('ignores %s', (eventName) => {
+  it.each(['UpdateAssumeRolePolicy', 'CreateRole', 'TagRole'])('ignores %s', (eventName) => {
     expect(matchesPattern(pattern, cloudTrailEvent(IAM_USER, { eventName }))).toBe(false);
   });
 
