@@ -67,11 +67,13 @@ const malformedEvents: [string, unknown][] = [
   ['policyArn an object', withParams(ATTACH, { roleName: NODE_ROLE, policyArn: { arn: 'x' } })],
   ['PutRolePolicy without document', withParams(PUT, { roleName: NODE_ROLE, policyName: 'x' })],
   [
-    'PutRolePolicy document an object',
-    withParams(PUT, { roleName: NODE_ROLE, policyName: 'x', policyDocument: {} }),
+    // An object document is accepted (other producers write one); an array is no document at all.
+    'PutRolePolicy document an array',
+    withParams(PUT, { roleName: NODE_ROLE, policyName: 'x', policyDocument: [] }),
   ],
   [
-    'CreatePolicyVersion setAsDefault "true"',
+    // "true" / "false" are accepted as booleans; any other string is not one.
+    'CreatePolicyVersion setAsDefault "yes"',
     {
       ...ATTACH,
       detail: {
@@ -80,7 +82,7 @@ const malformedEvents: [string, unknown][] = [
         requestParameters: {
           policyArn: 'arn:aws:iam::111122223333:policy/eks-node-extra',
           policyDocument: '{}',
-          setAsDefault: 'true',
+          setAsDefault: 'yes',
         },
       },
     },

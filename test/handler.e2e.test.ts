@@ -11,7 +11,7 @@ import { GUARD_POLICY_NAME } from '../lambda/contract';
 import { createEventHandler } from '../lambda/event-handler';
 import { FakeAws, type FakeAwsOptions } from '../lambda/in-memory-aws/fake-aws';
 import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/in-memory-aws/idempotency';
-import { replayRecordedCall } from '../lambda/in-memory-aws/replay';
+import { replayRecordedCall, seedRecordedPrecondition } from '../lambda/in-memory-aws/replay';
 import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
 import type { GuardMetrics } from '../lambda/usecases/telemetry';
 
@@ -37,7 +37,7 @@ interface Harness {
   readonly deps: Dependencies;
   /** What the handler logged at error level: message and fields. */
   readonly errors: { message: string; fields: Record<string, unknown> }[];
-  /** Replays the recorded IAM call, forgets the calls so far, then runs the handler. */
+  /** Seeds what the recorded call implies, replays it, forgets the calls so far, then runs the handler. */
   run(raw: unknown): Promise<Awaited<ReturnType<ReturnType<typeof createEventHandler>>>>;
   iamWrites(): { command: string; input: Record<string, unknown> }[];
 }
@@ -85,6 +85,8 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     deps,
     errors,
     async run(raw) {
+      // A recorded detach/delete implies the policy was there: the sample account may not hold it.
+      await seedRecordedPrecondition(fake.iamClient(), raw);
       await replayRecordedCall(fake.iamClient(), raw);
       fake.resetCalls();
       return handler(raw, context);
@@ -126,6 +128,7 @@ describe.each(['alert', 'remediate'] as const)('every sample and demo event, mod
     'iam-AttachRolePolicy-AccessDenied.json',
     'iam-PutRolePolicy.json',
     'iam-DetachRolePolicy.json',
+    'iam-DeleteRolePolicy.json',
     'iam-CreatePolicyVersion.json',
     'iam-SetDefaultPolicyVersion.json',
     'eks-CreateNodegroup.json',
@@ -167,7 +170,14 @@ describe('alert mode', () => {
     const h = harness();
     const result = await h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')));
     expect(result.outcomes).toEqual([
-      { verdict: 'violation', role: NODE_ROLE, severity: 'high', remediation: null, alerted: true },
+      {
+        verdict: 'violation',
+        scope: 'role',
+        role: NODE_ROLE,
+        severity: 'high',
+        remediation: null,
+        alerted: true,
+      },
     ]);
     expect(h.iamWrites()).toEqual([]);
     expect(h.fake.roleState(NODE_ROLE).attached).toContain(FULL);

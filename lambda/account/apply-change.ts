@@ -12,7 +12,7 @@ import {
 
 /**
  * The snapshot as it is right after `change`: a captured snapshot shows the account before the event, while
- * a live account is read after it. Attaches the policy, puts the inline policy, makes the new (or named)
+ * a live account is read after it. Attaches or detaches the policy, puts or deletes the inline policy, makes the new (or named)
  * version the default, or puts/removes the boundary. A change on a role or policy the snapshot does not
  * hold, and an `ignored` change, return the snapshot unchanged. Pure: the input is not modified.
  */
@@ -35,6 +35,13 @@ export function applyChange(snapshot: Snapshot, change: ParsedChange): Snapshot 
               ],
             },
       );
+    case 'role-policy-detached':
+      return updateRole(snapshot, change.roleName, (role) => ({
+        ...role,
+        AttachedManagedPolicies: role.AttachedManagedPolicies.filter(
+          (policy) => policy.PolicyArn !== change.policyArn,
+        ),
+      }));
     case 'role-policy-put':
       return updateRole(snapshot, change.roleName, (role) => ({
         ...role,

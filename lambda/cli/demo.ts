@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { buildDependencies } from '../composition';
 import { type GuardMode, type LambdaSettings, parseConfig } from '../config';
+import { verdictWords } from '../domain/decision';
+import type { Decision } from '../domain/types';
 import { createEventHandler } from '../event-handler';
 import { parseRoleChangeEvent } from '../events/role-change';
 import { FakeAws } from '../in-memory-aws/fake-aws';
@@ -26,7 +28,8 @@ export interface DemoRun {
   readonly before: { attached: string[]; inline: string[] } | null;
   readonly after: { attached: string[]; inline: string[] } | null;
   readonly outcomes: readonly {
-    verdict: string;
+    verdict: Decision['verdict'];
+    scope: Decision['scope'] | null;
     role: string | null;
     severity: string | null;
     remediation: string | null;
@@ -124,9 +127,10 @@ function printRun(io: CliIo, run: DemoRun, mode: GuardMode): void {
   for (const o of run.outcomes) {
     const severity = o.severity === null ? '' : ` [${o.severity}]`;
     const remediation = o.remediation === null ? '' : `, remediation: ${o.remediation}`;
-    io.stdout.write(
-      `   decision: ${o.verdict}${severity}${o.role === null ? '' : ` for ${o.role}`}${remediation}\n`,
-    );
+    // A decision about the change alone reads as such ("this change adds no ECR write access"), never "compliant".
+    const words = verdictWords({ verdict: o.verdict, scope: o.scope ?? undefined });
+    const about = o.role === null ? '' : o.scope === 'change' ? ` (to ${o.role})` : ` for ${o.role}`;
+    io.stdout.write(`   decision: ${words}${severity}${about}${remediation}\n`);
   }
   if (run.before !== null && run.after !== null) {
     // "before" is the role once the change was made, "after" once the guard has run (the same in alert mode).

@@ -5,6 +5,7 @@ import type { AccountView } from '../account/account-view';
 import { evaluationSettings } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import { ConfigError, InvalidInputError } from '../domain/errors';
+import type { Decision } from '../domain/types';
 import { parseRoleChangeEvent } from '../events/role-change';
 import { TOOL_VERSION } from '../report/json';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
@@ -16,6 +17,7 @@ import {
   warnOnAccountMismatch,
   writeDecisions,
 } from './evaluate-output';
+import { readEventFile } from './event-input';
 import { guardrailsCommand } from './guardrails-command';
 import { iacCommand } from './iac-command';
 import { type CliIo, readJsonFile, UsageError } from './io';
@@ -40,16 +42,20 @@ interface Command {
 const EVALUATE_USAGE = `Usage: eks-ecr-guard evaluate --event E.json (--snapshot S.json | --live) [--config C.json]
          [--format table|json] [--fail-on critical|high|medium] [--profile P] [--region R]
 
-Evaluates one CloudTrail event (the EventBridge envelope) and prints the decision: one per role (a managed
-policy version can touch several). --live reads the account (read-only) and never changes anything.
+Evaluates CloudTrail events and prints the decisions: one per role (a managed policy version can touch
+several) and record. E.json holds an EventBridge event, a bare CloudTrail record, an array of either, or a
+CloudTrail log file ({"Records": [...]}, also gzipped, .json.gz), evaluated record by record, in file order
+(on a snapshot, each change is applied before the next record). --live reads the account (read-only) and
+never changes anything.
 
   --format            table (default at a terminal) or json (default when piped: one object, or an array)
   --fail-on LEVEL     exit 1 when a violation of LEVEL or above is decided (critical > high > medium)
   --profile P         with --live: a profile of ~/.aws/config (else the default credential chain)
   --region R          with --live: the region of the IAM and Account clients (else AWS_REGION)
 
-A warning goes to stderr when the event's account is not the snapshot's. Exit codes: 0 done (no violation
-at or above --fail-on), 1 a violation at or above --fail-on, 2 bad usage or unreadable input.`;
+A warning goes to stderr when an event's account is not the snapshot's. Exit codes: 0 done (no violation
+at or above --fail-on), 1 a violation at or above --fail-on, 2 bad usage, or an unreadable or invalid file
+(JSON that is none of the above).`;
 
 function loadConfig(path: string | undefined): GuardConfig {
   return path === undefined
@@ -63,7 +69,7 @@ export interface EvaluateCommandDeps {
 }
 
 export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command => ({
-  summary: 'decide one CloudTrail event against a snapshot file or the live account (read-only)',
+  summary: 'decide CloudTrail events (an event, records, a log file) against a snapshot or the live account',
   usage: EVALUATE_USAGE,
   async run(args, io) {
     const { values } = parseArgs({
@@ -85,20 +91,31 @@ export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command =
     const live = parseLiveOptions(values);
     if (!values.live) rejectLiveOptions(live, 'with --live');
     const config = loadConfig(values.config);
-    const raw = readJsonFile(values.event, 'event');
-    const change = parseRoleChangeEvent(raw);
-    // A snapshot is the account before the event: replay the change onto it so the verdict sees it.
-    let view: AccountView & { readonly partition: string };
-    if (values.snapshot !== undefined) {
-      const snapshot = snapshotView(values.snapshot, io);
-      warnOnAccountMismatch(change.event, snapshot.accountId, io);
-      view = snapshot.withChange(change);
-    } else {
-      const clients = await (deps.clients ?? liveClients)(live);
-      view = liveView(config, clients, io, partitionOfChange(change));
+    const changes = readEventFile(values.event).map(parseRoleChangeEvent);
+    const decisions: Decision[] = [];
+    // A snapshot is the account before the events: replay each change onto it, in file order, so each verdict
+    // sees it and the ones before. A live account is read once, after them all.
+    let snapshot = values.snapshot === undefined ? null : snapshotView(values.snapshot, io);
+    let liveAccount: (AccountView & { readonly partition: string }) | null = null;
+    for (const change of changes) {
+      let view: AccountView & { readonly partition: string };
+      if (snapshot !== null) {
+        warnOnAccountMismatch(change.event, snapshot.accountId, io);
+        snapshot = snapshot.withChange(change);
+        view = snapshot;
+      } else {
+        liveAccount ??= liveView(
+          config,
+          await (deps.clients ?? liveClients)(live),
+          io,
+          partitionOfChange(change),
+        );
+        view = liveAccount;
+      }
+      const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
+      decisions.push(...(await evaluator.evaluate(change)));
     }
-    const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
-    return writeDecisions(await evaluator.evaluate(change), output, io);
+    return writeDecisions(decisions, output, io);
   },
 });
 

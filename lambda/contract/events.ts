@@ -13,12 +13,14 @@ export const IAM_SERVICE_ENDPOINT = 'iam.amazonaws.com';
 /** IAM API calls that can change what a role may do, in the order the guard documents them. */
 export const WATCHED_IAM_EVENT_NAMES = [
   'AttachRolePolicy',
+  // Detaching a managed policy can widen a role when the policy held a Deny: the role is re-read.
+  'DetachRolePolicy',
   'PutRolePolicy',
   'CreatePolicyVersion',
   'SetDefaultPolicyVersion',
   'PutRolePermissionsBoundary',
   'DeleteRolePermissionsBoundary',
-  // Deleting an inline policy can only widen a role when it held a Deny: watched for the guard's own deny.
+  // Deleting an inline policy can widen a role when it held a Deny (any policy, not only the guard's own).
   'DeleteRolePolicy',
 ] as const;
 

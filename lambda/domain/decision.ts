@@ -73,14 +73,31 @@ export function ignoredDecision(
   return { ...emptyDecision(event), verdict: 'ignored', reason, role };
 }
 
-/** The change itself cannot give any role ECR write: decided without reading the role. */
+/** What people read for a decision about the change alone (scope `change`), in place of "compliant". */
+export const CHANGE_ADDS_NO_WRITE = 'this change adds no ECR write access';
+
+/**
+ * The change itself adds no ECR write (an attach or a put whose added grant holds none): decided without reading
+ * the role, so it says nothing about the role's state. `detail` says why, e.g. `policy X grants no ECR write
+ * action`; the reason reads "This change adds no ECR write access: <detail>", never "compliant".
+ */
 export function changeGrantsNothingDecision(
   event: EventSummary,
-  reason: string,
+  detail: string,
   role: { name: string; arn: string | null } | null,
 ): Decision {
+  const reason = `${capitalise(CHANGE_ADDS_NO_WRITE)}: ${detail}`;
   return { ...emptyDecision(event), verdict: 'compliant', reason, role, scope: 'change' };
 }
+
+/** The verdict in the words people read: a decision about the change alone never says "compliant". */
+export function verdictWords(decision: Pick<Decision, 'verdict' | 'scope'>): string {
+  return decision.scope === 'change' && decision.verdict === 'compliant'
+    ? CHANGE_ADDS_NO_WRITE
+    : decision.verdict;
+}
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Something the verdict depends on could not be read: never an assumed `compliant`. */
 export function indeterminateDecision(

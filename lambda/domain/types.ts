@@ -218,6 +218,7 @@ export type Severity = 'critical' | 'high' | 'medium';
 
 export type SupportedEventName =
   | 'AttachRolePolicy'
+  | 'DetachRolePolicy'
   | 'PutRolePolicy'
   | 'CreatePolicyVersion'
   | 'SetDefaultPolicyVersion'

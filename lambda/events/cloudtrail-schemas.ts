@@ -2,6 +2,7 @@
 // requestParameters of each supported IAM call. Used only by the event parser in role-change.ts.
 import { z } from 'zod';
 import { isIamPolicyArn } from '../domain/arn';
+import { describeValueType } from './validation-message';
 
 /** IAM role names: 1-64 of `[A-Za-z0-9+=,.@_-]` (IAM API `roleNameType`). */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -29,6 +30,32 @@ const versionId = z
   .max(64, 'longer than 64 characters')
   .regex(POLICY_VERSION_ID, 'not a policy version id');
 
+/**
+ * A policy document as producers write it: CloudTrail records a JSON string (plain or URL-encoded, decoded by
+ * the analysis), other producers a JSON object. Both are kept; the analysis decides what they grant.
+ */
+const policyDocument = z.union([z.string(), z.record(z.string(), z.unknown())], {
+  error: (issue) => expectedGot('a JSON string or object', issue.input),
+});
+
+/** A boolean flag, also given as the string "true" / "false" (any case) by some producers. */
+const flag = z.union(
+  [
+    z.boolean(),
+    z
+      .string()
+      .regex(/^(true|false)$/i)
+      .transform((value) => value.toLowerCase() === 'true'),
+  ],
+  { error: (issue) => expectedGot('true, false, "true" or "false"', issue.input) },
+);
+
+/** `expected <what> (missing)` / `expected <what>, got <type>`, as the other type mismatches read. */
+function expectedGot(what: string, input: unknown): string {
+  const found = describeValueType(input);
+  return found === 'missing' ? `expected ${what} (missing)` : `expected ${what}, got ${found}`;
+}
+
 /** The CloudTrail record fields the guard routes on; everything else is read leniently for the summary. */
 export const CloudTrailRecordSchema = z.looseObject({
   eventSource: z.string(),
@@ -38,12 +65,13 @@ export const CloudTrailRecordSchema = z.looseObject({
 });
 
 export const AttachRolePolicyParams = z.looseObject({ roleName, policyArn });
+export const DetachRolePolicyParams = z.looseObject({ roleName, policyArn });
 
 export const PutRolePolicyParams = z.looseObject({
   roleName,
   policyName,
-  /** A plain (not URL-encoded) JSON string, whitespace as sent. */
-  policyDocument: z.string(),
+  /** CloudTrail: a plain JSON string, whitespace as sent; a JSON object from other producers. */
+  policyDocument,
 });
 
 /**
@@ -52,8 +80,8 @@ export const PutRolePolicyParams = z.looseObject({
  */
 export const CreatePolicyVersionParams = z.looseObject({
   policyArn,
-  policyDocument: z.string().optional(),
-  setAsDefault: z.boolean().optional(),
+  policyDocument: policyDocument.optional(),
+  setAsDefault: flag.optional(),
 });
 
 export const CreatePolicyVersionResponse = z.looseObject({

@@ -12,6 +12,7 @@ import {
   CreatePolicyVersionResponse,
   DeleteRolePermissionsBoundaryParams,
   DeleteRolePolicyParams,
+  DetachRolePolicyParams,
   PutRolePermissionsBoundaryParams,
   PutRolePolicyParams,
   SetDefaultPolicyVersionParams,
@@ -32,11 +33,17 @@ export interface RolePolicyPut {
   readonly event: EventSummary;
   readonly roleName: string;
   readonly policyName: string;
-  /** The plain JSON string from requestParameters.policyDocument, as sent. */
+  /** requestParameters.policyDocument as sent: a JSON string (CloudTrail) or a JSON object. */
   readonly document: unknown;
 }
 export interface RolePolicyAttached {
   readonly kind: 'role-policy-attached';
+  readonly event: EventSummary;
+  readonly roleName: string;
+  readonly policyArn: string;
+}
+export interface RolePolicyDetached {
+  readonly kind: 'role-policy-detached';
   readonly event: EventSummary;
   readonly roleName: string;
   readonly policyArn: string;
@@ -74,6 +81,7 @@ export type ParsedChange =
   | RolePolicyPut
   | RolePolicyDeleted
   | RolePolicyAttached
+  | RolePolicyDetached
   | PolicyVersionChange
   | BoundaryPut
   | BoundaryDeleted;
@@ -117,6 +125,7 @@ type EventParser = (record: CloudTrailRecord, event: EventSummary) => ParsedChan
 
 const PARSERS: Readonly<Record<SupportedEventName, EventParser>> = {
   AttachRolePolicy: parseAttachRolePolicy,
+  DetachRolePolicy: parseDetachRolePolicy,
   PutRolePolicy: parsePutRolePolicy,
   CreatePolicyVersion: parseCreatePolicyVersion,
   SetDefaultPolicyVersion: parseSetDefaultPolicyVersion,
@@ -175,6 +184,17 @@ function parseAttachRolePolicy(record: CloudTrailRecord, event: EventSummary): P
   if (!params.success) return unusableParameters('AttachRolePolicy', params.error, record, event);
   return {
     kind: 'role-policy-attached',
+    event,
+    roleName: params.data.roleName,
+    policyArn: params.data.policyArn,
+  };
+}
+
+function parseDetachRolePolicy(record: CloudTrailRecord, event: EventSummary): ParsedChange {
+  const params = DetachRolePolicyParams.safeParse(record.requestParameters);
+  if (!params.success) return unusableParameters('DetachRolePolicy', params.error, record, event);
+  return {
+    kind: 'role-policy-detached',
     event,
     roleName: params.data.roleName,
     policyArn: params.data.policyArn,

@@ -1,16 +1,61 @@
-// In-memory AWS: performs the IAM call a CloudTrail event records, so an account (fake or snapshot) is in
-// the state the guard would see when the event arrives.
+// In-memory AWS: performs the IAM call a CloudTrail event records (after seeding the state a recorded removal
+// implies), so an account (fake or snapshot) is in the state the guard would see when the event arrives.
 import {
   AttachRolePolicyCommand,
   CreatePolicyVersionCommand,
   DeleteRolePermissionsBoundaryCommand,
   DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRolePolicyCommand,
   type IAMClient,
+  ListAttachedRolePoliciesCommand,
+  NoSuchEntityException,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   SetDefaultPolicyVersionCommand,
 } from '@aws-sdk/client-iam';
 import { parseRoleChangeEvent } from '../events/role-change';
+
+/** The document seeded for an inline policy a recorded DeleteRolePolicy removes (the event does not carry it). */
+export const SEEDED_INLINE_POLICY_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'SeededBeforeRecordedDelete', Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' },
+  ],
+});
+
+/**
+ * Puts the account in the state a successful recorded call implies it was in, when it is not: the managed policy a
+ * DetachRolePolicy detaches is attached, the inline policy a DeleteRolePolicy deletes exists (with
+ * SEEDED_INLINE_POLICY_DOCUMENT, as the event does not say what it held). Returns what was seeded, or null when the
+ * account already was in that state or the call implies nothing. Replaying a recorded removal onto an account that
+ * never held the policy would otherwise fail with NoSuchEntity, as AWS would.
+ */
+export async function seedRecordedPrecondition(iam: IAMClient, raw: unknown): Promise<string | null> {
+  const change = parseRoleChangeEvent(raw);
+  if (change.kind === 'role-policy-detached') {
+    if (await isAttached(iam, change.roleName, change.policyArn)) return null;
+    await iam.send(new AttachRolePolicyCommand({ RoleName: change.roleName, PolicyArn: change.policyArn }));
+    return `attached ${change.policyArn} to ${change.roleName} first (the recorded detach implies it was attached)`;
+  }
+  if (change.kind === 'role-policy-deleted') {
+    try {
+      await iam.send(new GetRolePolicyCommand({ RoleName: change.roleName, PolicyName: change.policyName }));
+      return null;
+    } catch (error) {
+      if (!(error instanceof NoSuchEntityException)) throw error;
+    }
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: change.roleName,
+        PolicyName: change.policyName,
+        PolicyDocument: SEEDED_INLINE_POLICY_DOCUMENT,
+      }),
+    );
+    return `put inline policy ${change.policyName} on ${change.roleName} first (the recorded delete implies it existed; its content is not in the event)`;
+  }
+  return null;
+}
 
 /**
  * Sends the recorded call (successful, supported events only) and returns a short description of it, or null
@@ -24,6 +69,9 @@ export async function replayRecordedCall(iam: IAMClient, raw: unknown): Promise<
     case 'role-policy-attached':
       await iam.send(new AttachRolePolicyCommand({ RoleName: change.roleName, PolicyArn: change.policyArn }));
       return `attach ${change.policyArn} to ${change.roleName}`;
+    case 'role-policy-detached':
+      await iam.send(new DetachRolePolicyCommand({ RoleName: change.roleName, PolicyArn: change.policyArn }));
+      return `detach ${change.policyArn} from ${change.roleName}`;
     case 'role-policy-put':
       await iam.send(
         new PutRolePolicyCommand({
@@ -69,4 +117,14 @@ export async function replayRecordedCall(iam: IAMClient, raw: unknown): Promise<
       await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: change.roleName }));
       return `delete the permissions boundary of ${change.roleName}`;
   }
+}
+
+async function isAttached(iam: IAMClient, roleName: string, policyArn: string): Promise<boolean> {
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }));
+    if ((page.AttachedPolicies ?? []).some((policy) => policy.PolicyArn === policyArn)) return true;
+    marker = page.IsTruncated === true ? page.Marker : undefined;
+  } while (marker !== undefined);
+  return false;
 }

@@ -1,5 +1,6 @@
 // Notify (pure): the alert sections about the finding: summary, what changed, who and when, where the role is
 // used, what grants ECR write, why it matters, and the decision's warnings.
+import { verdictWords } from '../domain/decision';
 import type { DenyNote, EksClusterNote, Grant, NodeRoleEvidence } from '../domain/types';
 import { headOf, wrap } from '../present/text';
 import { type AlertInput, type AlertState, alertAccount } from './alert-input';
@@ -34,7 +35,10 @@ function headline(state: AlertState, role: string, input: AlertInput): string {
       return `EKS node role ${role} can write to Amazon ECR; it is exempt ${term}.`;
     }
     case 'compliant':
-      return `EKS node role ${role} cannot write to Amazon ECR beyond pulling images.`;
+      // A decision about the change alone says nothing of the role's state.
+      return input.decision.scope === 'change'
+        ? `This change to role ${role} adds no ECR write access (the role's other policies were not re-read).`
+        : `EKS node role ${role} cannot write to Amazon ECR beyond pulling images.`;
     case 'not-node-role':
       return `Role ${role} is not used by any EKS node.`;
     case 'ignored':
@@ -62,7 +66,7 @@ export function summary(input: AlertInput, state: AlertState): string[] {
     '',
     ...labelled('Reason', decision.reason),
     ...labelled('Severity', severity),
-    ...labelled('Verdict', decision.verdict),
+    ...labelled('Verdict', verdictWords(decision)),
     ...labelled('Mode', modeLabel(input)),
   ];
 }

@@ -58,7 +58,10 @@ function headline(input: AlertInput, state: AlertState): string {
     violation: 'node role can write to ECR',
     indeterminate: 'could not verify a node role',
     exempt: 'can write to ECR',
-    compliant: 'node role cannot write to ECR',
+    compliant:
+      input.decision.scope === 'change'
+        ? 'this change adds no ECR write access'
+        : 'node role cannot write to ECR',
     'not-node-role': 'role is not an EKS node role',
     ignored: 'the guard ignored a role change',
     fixed: 'ECR write removed',

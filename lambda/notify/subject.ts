@@ -39,7 +39,9 @@ function subjectParts(state: AlertState, decision: Decision): SubjectParts {
     case 'exempt':
       return { tags: tags('[EXEMPT]', severity), before: 'EKS node role ', after: ' can write to ECR' };
     case 'compliant':
-      return { tags: '[OK]', before: 'EKS node role ', after: ' cannot write to ECR' };
+      return decision.scope === 'change'
+        ? { tags: '[OK]', before: 'Change to role ', after: ' adds no ECR write access' }
+        : { tags: '[OK]', before: 'EKS node role ', after: ' cannot write to ECR' };
     case 'not-node-role':
       return { tags: '[INFO]', before: 'Role ', after: ' is not an EKS node role' };
     case 'ignored':

@@ -72,7 +72,11 @@ export class ChangeEvaluator {
     private readonly settings: EvaluationSettings,
   ) {}
 
-  /** One decision per role the change may have widened (several for a managed policy version). */
+  /**
+   * One decision per role the change may have widened (several for a managed policy version). Only a change that
+   * can only add a grant (attach, put) and whose added grant holds no ECR write is answered from the change alone;
+   * every change that can take a restriction away (a Deny, a boundary) is answered from the role's whole state.
+   */
   async evaluate(change: ParsedChange): Promise<Decision[]> {
     switch (change.kind) {
       case 'ignored':
@@ -87,7 +91,7 @@ export class ChangeEvaluator {
           return [
             changeGrantsNothingDecision(
               change.event,
-              `Inline policy ${change.policyName} grants no ECR write action; the role was not re-read.`,
+              `inline policy ${change.policyName} grants no ECR write action (the role's other policies were not re-read).`,
               { name: change.roleName, arn: null },
             ),
           ];
@@ -100,7 +104,7 @@ export class ChangeEvaluator {
           return [
             changeGrantsNothingDecision(
               change.event,
-              `Policy ${change.policyArn} grants no ECR write action; the role was not re-read.`,
+              `policy ${change.policyArn} grants no ECR write action (the role's other policies were not re-read).`,
               { name: change.roleName, arn: null },
             ),
           ];
@@ -109,31 +113,14 @@ export class ChangeEvaluator {
       }
       case 'policy-version':
         return this.evaluatePolicyVersion(change);
-      case 'boundary-put': {
-        const grants = await this.managedPolicyGrantsWrite(change.boundaryArn, null);
-        if (grants === false) {
-          return [
-            changeGrantsNothingDecision(
-              change.event,
-              `The new permissions boundary ${change.boundaryArn} allows no ECR write action, so the role cannot write.`,
-              { name: change.roleName, arn: null },
-            ),
-          ];
-        }
-        return [await this.evaluateRole(change.roleName, change.event)];
-      }
+      // A detached managed policy or a deleted inline policy (any name) may have held a Deny, and the event does
+      // not carry the document; a new boundary may be wider than the old one; a deleted boundary lifts the cap.
+      // The node-role check comes first: a role that is not a node role costs only its lookup.
+      case 'role-policy-detached':
+      case 'role-policy-deleted':
+      case 'boundary-put':
       case 'boundary-deleted':
         return [await this.evaluateRole(change.roleName, change.event)];
-      case 'role-policy-deleted':
-        if (this.isGuardPolicy(change.policyName))
-          return [await this.evaluateRole(change.roleName, change.event)];
-        return [
-          changeGrantsNothingDecision(
-            change.event,
-            `Deleting inline policy ${change.policyName} removes permissions; it widens the role only if the policy held a Deny, which the guard re-checks for its own ${this.settings.guardPolicyName} and the scheduled sweep for any other.`,
-            { name: change.roleName, arn: null },
-          ),
-        ];
     }
   }
 
@@ -142,23 +129,13 @@ export class ChangeEvaluator {
     return policyName.toLowerCase() === this.settings.guardPolicyName.toLowerCase();
   }
 
+  /**
+   * A new default version replaces the old one, which may have held a Deny: every role the policy is attached to
+   * is decided on its whole state, whatever the new version grants.
+   */
   private async evaluatePolicyVersion(
     change: Extract<ParsedChange, { kind: 'policy-version' }>,
   ): Promise<Decision[]> {
-    const ref = policyRefFromArn(change.policyArn, this.settings.partition);
-    const grants =
-      change.document !== null
-        ? this.documentGrantsWrite({ ref, document: change.document })
-        : await this.managedPolicyGrantsWrite(change.policyArn, change.versionId);
-    if (grants === false) {
-      return [
-        changeGrantsNothingDecision(
-          change.event,
-          `The new default version of ${change.policyArn} grants no ECR write action; no role was re-read.`,
-          null,
-        ),
-      ];
-    }
     let roleNames: readonly string[];
     try {
       roleNames = await this.view.rolesForPolicy(change.policyArn);

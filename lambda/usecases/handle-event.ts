@@ -33,6 +33,8 @@ export interface EventResult {
   readonly eventName: string | null;
   readonly outcomes: readonly {
     readonly verdict: Decision['verdict'];
+    /** `change` when the verdict is about the change alone (the role was not re-read); null for ignored events. */
+    readonly scope: 'role' | 'change' | null;
     readonly role: string | null;
     readonly severity: Decision['severity'];
     readonly remediation: RemediationOutcome['status'] | null;
@@ -72,6 +74,7 @@ export async function handleEvent(
     eventName: change.event.name,
     outcomes: details.map(({ decision, outcome, alerted }) => ({
       verdict: decision.verdict,
+      scope: decision.scope ?? null,
       role: decision.role?.name ?? null,
       severity: decision.severity,
       remediation: outcome?.status ?? null,

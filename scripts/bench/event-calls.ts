@@ -1,14 +1,15 @@
 // Dev script support (benchmark, events measurement): runs one committed sample event through the real event path
-// over the in-memory fake AWS, cold then warm, counts the AWS calls and works out the minimum the event needs.
+// over the in-memory fake AWS, cold then warm, counts the AWS calls and works out the minimum the event needs; and
+// what a policy removal (DetachRolePolicy, DeleteRolePolicy) costs next to an attach on the same role.
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { buildDependencies, type Dependencies } from '../../lambda/composition';
 import { type LambdaSettings, parseConfig } from '../../lambda/config';
 import { bundledManagedPolicy } from '../../lambda/domain/managed-policies';
 import type { Decision } from '../../lambda/domain/types';
 import { parseRoleChangeEvent } from '../../lambda/events/role-change';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
-import { replayRecordedCall } from '../../lambda/in-memory-aws/replay';
+import { replayRecordedCall, seedRecordedPrecondition } from '../../lambda/in-memory-aws/replay';
 import { handleEvent } from '../../lambda/usecases/handle-event';
 
 export interface CallCount {
@@ -30,6 +31,8 @@ export interface EventFigures {
   readonly awsManagedNotBundled: readonly string[];
   readonly cold: CallCount;
   readonly warm: CallCount;
+  /** What was put in the account first because the recorded call implies it (a removal of a policy it lacked). */
+  readonly seeded: string | null;
 }
 
 function countCalls(fake: FakeAws): CallCount {
@@ -60,7 +63,7 @@ function callBound(
     if (decisions.every((d) => d.verdict === 'ignored') && change.kind === 'ignored') {
       return { kind: 'ignored', bound: 0, boundFormula: '0 (nothing to read)', awsManagedNotBundled: [] };
     }
-    const bound = change.kind === 'role-policy-put' || change.kind === 'role-policy-deleted' ? 0 : 2;
+    const bound = change.kind === 'role-policy-put' ? 0 : 2;
     const boundFormula = bound === 0 ? '0 (document in the event)' : '≤ 2';
     return { kind: 'no-grant', bound, boundFormula, awsManagedNotBundled: [] };
   }
@@ -109,9 +112,8 @@ function outcomeText(decisions: readonly Decision[]): string {
     .join('; ');
 }
 
-/** The calls of one event file (`file` shown relative to `root`) against a fresh fake AWS loaded with `sample`. */
-export async function eventCalls(root: string, file: string, sample: unknown): Promise<EventFigures> {
-  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+/** A fresh fake AWS loaded with `sample` and the real dependencies over it (alert mode). */
+function benchAccount(sample: unknown): { fake: FakeAws; deps: Dependencies } {
   // Page size 50 (the Account API's maximum; IAM's default is 100): the sample's lists fit one page.
   const fake = FakeAws.fromSnapshot(sample, { pageSize: 50 });
   const settings: LambdaSettings = {
@@ -123,9 +125,26 @@ export async function eventCalls(root: string, file: string, sample: unknown): P
     idempotencyTableName: null,
     guardRoleArn: null,
   };
-  const deps: Dependencies = buildDependencies(settings, fake.clients(), { sleep: async () => undefined });
+  const deps = buildDependencies(settings, fake.clients(), { sleep: async () => undefined });
+  return { fake, deps };
+}
+
+/**
+ * Puts the account in the state the recorded call implies (a removed policy was there), replays the call, and
+ * forgets the calls so far. Returns what was seeded.
+ */
+async function replay(fake: FakeAws, raw: unknown): Promise<string | null> {
+  const seeded = await seedRecordedPrecondition(fake.iamClient(), raw);
   await replayRecordedCall(fake.iamClient(), raw);
   fake.resetCalls();
+  return seeded;
+}
+
+/** The calls of one event file (`file` shown relative to `root`) against a fresh fake AWS loaded with `sample`. */
+export async function eventCalls(root: string, file: string, sample: unknown): Promise<EventFigures> {
+  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const { fake, deps } = benchAccount(sample);
+  const seeded = await replay(fake, raw);
   await handleEvent(deps, raw);
   const cold = countCalls(fake);
   fake.resetCalls();
@@ -138,5 +157,57 @@ export async function eventCalls(root: string, file: string, sample: unknown): P
     ...callBound(fake, raw, decisions),
     cold,
     warm,
+    seeded,
+  };
+}
+
+export interface RemovalFigures {
+  readonly role: string;
+  readonly nodeRole: boolean;
+  /** AttachRolePolicy of FullAccess on the role, warm cache: what a removal is held to. */
+  readonly attach: CallCount;
+  readonly detach: CallCount;
+  readonly deleteInline: CallCount;
+  /** GetRole + ListAttachedRolePolicies + ListRolePolicies: what any role-scope decision reads first. */
+  readonly roleLookup: number;
+}
+
+const FULL_ACCESS = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess';
+const ROLE_LOOKUP_CALLS = 3;
+
+/**
+ * DetachRolePolicy and DeleteRolePolicy on `roleName` with a warm cache, next to an AttachRolePolicy on the same
+ * role. Each event is the reference AttachRolePolicy sample with its name and parameters changed, replayed (with
+ * its implied precondition: the policy is there before it is removed) and then handled.
+ */
+export async function removalCalls(root: string, roleName: string, sample: unknown): Promise<RemovalFigures> {
+  const template = JSON.parse(
+    readFileSync(join(root, 'test', 'events', 'fixtures', 'iam-AttachRolePolicy.json'), 'utf8'),
+  ) as { detail: Record<string, unknown> };
+  const event = (eventName: string, params: Record<string, string>): unknown => ({
+    ...template,
+    detail: { ...template.detail, eventName, eventID: `bench-${eventName}`, requestParameters: params },
+  });
+  const attachEvent = event('AttachRolePolicy', { roleName, policyArn: FULL_ACCESS });
+  const { fake, deps } = benchAccount(sample);
+  // Warm-up: the node-role inventory and the policies the role holds are read once.
+  await replay(fake, attachEvent);
+  const first = await handleEvent(deps, attachEvent);
+  const measure = async (raw: unknown): Promise<CallCount> => {
+    await replay(fake, raw);
+    await handleEvent(deps, raw);
+    return countCalls(fake);
+  };
+  const attach = await measure(attachEvent);
+  const detach = await measure(event('DetachRolePolicy', { roleName, policyArn: FULL_ACCESS }));
+  await replay(fake, attachEvent);
+  const deleteInline = await measure(event('DeleteRolePolicy', { roleName, policyName: 'bench-inline' }));
+  return {
+    role: roleName,
+    nodeRole: first.details.some((detail) => detail.decision.nodeRole.evidence.length > 0),
+    attach,
+    detach,
+    deleteInline,
+    roleLookup: ROLE_LOOKUP_CALLS,
   };
 }

@@ -1,8 +1,9 @@
 // Dev script (benchmark measurement): the AWS calls per committed sample event through the real event path over the
-// in-memory fake AWS (event-calls.ts); targets: no-grant, ignored and node-role events within their minimum.
+// in-memory fake AWS (event-calls.ts); targets: no-grant, ignored and node-role events within their minimum, and
+// policy removals (DetachRolePolicy, DeleteRolePolicy) no dearer than an attach on the same role.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type EventFigures, eventCalls } from './event-calls';
+import { type EventFigures, eventCalls, type RemovalFigures, removalCalls } from './event-calls';
 import { type Measurement, type Target, table, text } from './measurement';
 
 /**
@@ -78,6 +79,35 @@ function targets(events: readonly EventFigures[]): Target[] {
   ];
 }
 
+/** Roles the removal figures are taken on: a managed node group role and a CI role that is no node role. */
+const REMOVAL_ROLES = [
+  'eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F',
+  'ci-image-builder',
+] as const;
+
+function removalTargets(removals: readonly RemovalFigures[]): Target[] {
+  const node = removals.filter((r) => r.nodeRole);
+  const other = removals.filter((r) => !r.nodeRole);
+  const figure = (r: RemovalFigures): string =>
+    `${r.role}: detach ${r.detach.reads}, delete ${r.deleteInline.reads}, attach ${r.attach.reads}`;
+  return [
+    {
+      name: 'DetachRolePolicy / DeleteRolePolicy on a node role, warm cache: ≤ an attach on the same role',
+      pass:
+        node.length > 0 &&
+        node.every((r) => r.detach.reads <= r.attach.reads && r.deleteInline.reads <= r.attach.reads),
+      detail: node.map(figure).join('; ') || 'no node role measured',
+    },
+    {
+      name: 'DetachRolePolicy / DeleteRolePolicy on a role that is not a node role: ≤ the role lookup (3)',
+      pass:
+        other.length > 0 &&
+        other.every((r) => r.detach.reads <= r.roleLookup && r.deleteInline.reads <= r.roleLookup),
+      detail: other.map(figure).join('; ') || 'no other role measured',
+    },
+  ];
+}
+
 /** Why node-role events cost more than the formula, when they do: AWS managed documents the guard must read. */
 function notBundledNote(events: readonly EventFigures[]): string[] {
   const over = events.filter((e) => e.kind === 'node-role' && e.warm.reads > e.bound);
@@ -97,12 +127,24 @@ export const events: Measurement = {
     for (const file of eventFiles(root)) {
       const event = await eventCalls(root, file, sample);
       figures.push(event);
+      const seeded = event.seeded === null ? '' : ` [seeded: ${event.seeded}]`;
       log(
-        `event ${event.file}: ${event.outcome}; reads cold ${event.cold.reads}, warm ${event.warm.reads} (min ${event.bound})`,
+        `event ${event.file}: ${event.outcome}; reads cold ${event.cold.reads}, warm ${event.warm.reads} (min ${event.bound})${seeded}`,
+      );
+    }
+    const removals: RemovalFigures[] = [];
+    for (const role of REMOVAL_ROLES) {
+      const removal = await removalCalls(root, role, sample);
+      removals.push(removal);
+      log(
+        `removal on ${removal.role} (${removal.nodeRole ? 'node role' : 'not a node role'}), warm: ` +
+          `DetachRolePolicy ${removal.detach.reads} (${removal.detach.commands || '-'}), ` +
+          `DeleteRolePolicy ${removal.deleteInline.reads} (${removal.deleteInline.commands || '-'}), ` +
+          `AttachRolePolicy ${removal.attach.reads} (${removal.attach.commands || '-'})`,
       );
     }
     return {
-      targets: targets(figures),
+      targets: [...targets(figures), ...removalTargets(removals)],
       notes: notBundledNote(figures),
       sections: [
         {
@@ -114,6 +156,10 @@ export const events: Measurement = {
               "bench's own changes that grant no ECR write (test/events/fixtures-bench). Each event runs through the real",
               '`handleEvent` (alert mode) with the in-memory fake AWS clients, against the',
               "demo sample account after the event's own call was replayed on it (page size 50: every list fits one page).",
+              'A recorded removal of a policy the sample account does not hold (the DeleteRolePolicy sample deletes an',
+              'inline policy `ecr-push`, the DetachRolePolicy sample detaches FullAccess) first gets the state the call',
+              'implies: the policy is put or attached before the recorded call removes it (column "seeded"; an inline',
+              'policy seeded so holds a harmless placeholder, as the event does not carry the deleted document).',
               "Counts are AWS read calls (IAM, EKS, Account) from the fake's call log; SNS publishes are listed apart.",
               'Cold: a fresh `Dependencies` (empty node-role and policy caches); warm: the same event again on the same',
               '`Dependencies` object.',
@@ -142,6 +188,7 @@ export const events: Measurement = {
                 ['SNS', 'right'],
                 ['AWS managed not bundled', 'left'],
                 ['warm calls', 'left'],
+                ['seeded', 'left'],
               ],
               figures.map((e) => [
                 e.file,
@@ -152,6 +199,38 @@ export const events: Measurement = {
                 String(e.warm.sns),
                 e.awsManagedNotBundled.join(', ') || '-',
                 e.warm.commands || '-',
+                e.seeded ?? '-',
+              ]),
+            ),
+          ],
+        },
+        {
+          heading: 'Policy removals next to an attach',
+          level: 3,
+          blocks: [
+            text(
+              'DetachRolePolicy (of FullAccess) and DeleteRolePolicy (of an inline policy, seeded first) on a node role',
+              'and on a role that is not one, warm cache, next to an AttachRolePolicy of FullAccess on the same role.',
+              "A removal can take a Deny away, so on a node role it is decided on the role's whole state; the node-role",
+              'check comes first, so on any other role it costs only the role lookup (GetRole, ListAttachedRolePolicies,',
+              'ListRolePolicies).',
+            ),
+            table(
+              [
+                ['role', 'left'],
+                ['node role', 'left'],
+                ['DetachRolePolicy', 'right'],
+                ['DeleteRolePolicy', 'right'],
+                ['AttachRolePolicy', 'right'],
+                ['detach calls', 'left'],
+              ],
+              removals.map((r) => [
+                r.role,
+                r.nodeRole ? 'yes' : 'no',
+                String(r.detach.reads),
+                String(r.deleteInline.reads),
+                String(r.attach.reads),
+                r.detach.commands || '-',
               ]),
             ),
           ],

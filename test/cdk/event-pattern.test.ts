@@ -111,9 +111,10 @@ describe('IAM change rule pattern, field by field', () => {
     expect(detail.eventSource).toEqual(['iam.amazonaws.com']);
   });
 
-  it('watches exactly the seven calls that can widen what a role may do', () => {
+  it('watches exactly the eight calls that can widen what a role may do', () => {
     expect(detail.eventName).toEqual([
       'AttachRolePolicy',
+      'DetachRolePolicy',
       'PutRolePolicy',
       'CreatePolicyVersion',
       'SetDefaultPolicyVersion',
@@ -175,7 +176,7 @@ describe('IAM change rule pattern, against events', () => {
     expect(matchesPattern(pattern, denied)).toBe(false);
   });
 
-  it.each(['DetachRolePolicy', 'CreateRole', 'TagRole'])('ignores %s', (eventName) => {
+  it.each(['UpdateAssumeRolePolicy', 'CreateRole', 'TagRole'])('ignores %s', (eventName) => {
     expect(matchesPattern(pattern, cloudTrailEvent(IAM_USER, { eventName }))).toBe(false);
   });
 

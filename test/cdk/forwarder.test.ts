@@ -51,6 +51,7 @@ describe('home Region eu-west-1', () => {
         eventSource: ['iam.amazonaws.com'],
         eventName: [
           'AttachRolePolicy',
+          'DetachRolePolicy',
           'PutRolePolicy',
           'CreatePolicyVersion',
           'SetDefaultPolicyVersion',

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createEvaluateCommand, main } from '../../lambda/cli/main';
 import { partitionOfChange } from '../../lambda/cli/views';
 import { parseRoleChangeEvent } from '../../lambda/events/role-change';
@@ -192,6 +193,82 @@ describe('eks-ecr-guard evaluate', () => {
   });
 });
 
+describe('eks-ecr-guard evaluate --event: what the file may hold', () => {
+  const LOG = join(__dirname, 'fixtures', 'cloudtrail-log-3-records.json');
+  const NODE_ROLE = 'eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F';
+  const evaluate = (eventFile: string) => run(['evaluate', '--event', eventFile, '--snapshot', SNAPSHOT]);
+  const verdicts = (stdout: string) =>
+    (JSON.parse(stdout) as { verdict: string; scope?: string; event: { name: string } }[]).map((d) => [
+      d.event.name,
+      d.verdict,
+      d.scope,
+    ]);
+  // Attach FullAccess to the node role, a harmless inline policy elsewhere, then detach FullAccess again: on the
+  // snapshot each record sees the changes before it.
+  const LOG_VERDICTS = [
+    ['AttachRolePolicy', 'violation', 'role'],
+    ['PutRolePolicy', 'compliant', 'change'],
+    ['DetachRolePolicy', 'compliant', 'role'],
+  ];
+
+  it('evaluates a CloudTrail log file record by record, printing an array in record order', async () => {
+    const { code, stdout, stderr } = await evaluate(LOG);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(verdicts(stdout)).toEqual(LOG_VERDICTS);
+    expect(JSON.parse(stdout)[0].role.name).toBe(NODE_ROLE);
+  });
+
+  it('reads the gzipped log file CloudTrail writes (.json.gz) the same way', async () => {
+    const gz = join(tmp, 'cloudtrail-log-3-records.json.gz');
+    writeFileSync(gz, gzipSync(readFileSync(LOG)));
+    const { code, stdout } = await evaluate(gz);
+    expect(code).toBe(0);
+    expect(verdicts(stdout)).toEqual(LOG_VERDICTS);
+  });
+
+  it('evaluates a bare CloudTrail record as the EventBridge event it came in', async () => {
+    const envelope = JSON.parse(readFileSync(join(FIXTURES, 'iam-AttachRolePolicy.json'), 'utf8'));
+    const bare = await evaluate(writeTmp('record.json', JSON.stringify(envelope.detail)));
+    const wrapped = await evaluate(join(FIXTURES, 'iam-AttachRolePolicy.json'));
+    expect(bare.code).toBe(0);
+    expect(JSON.parse(bare.stdout)).toMatchObject({ verdict: 'violation', role: { name: NODE_ROLE } });
+    expect(JSON.parse(bare.stdout).ecrWriteActions).toEqual(JSON.parse(wrapped.stdout).ecrWriteActions);
+  });
+
+  it('evaluates an array of an event and a record', async () => {
+    const log = JSON.parse(readFileSync(LOG, 'utf8'));
+    const envelope = JSON.parse(readFileSync(join(FIXTURES, 'iam-AttachRolePolicy.json'), 'utf8'));
+    const { code, stdout } = await evaluate(
+      writeTmp('mixed.json', JSON.stringify([envelope, log.Records[2]])),
+    );
+    expect(code).toBe(0);
+    expect(verdicts(stdout)).toEqual([LOG_VERDICTS[0], LOG_VERDICTS[2]]);
+  });
+
+  it.each([
+    ['{}', '{}'],
+    ['a number', '42'],
+    ['an array of junk', '[1, "two", {"x": 3}]'],
+    ['Records that are not records', '{"Records": [{"hello": "world"}]}'],
+  ])('exits 2 on JSON that is not an event (%s), saying what is expected', async (_label, text) => {
+    const { code, stdout, stderr } = await evaluate(writeTmp('not-an-event.json', text));
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('expected an EventBridge');
+    expect(stderr).toContain('CloudTrail log file');
+  });
+
+  it('exits 2 on a .gz file that is not gzip data inside', async () => {
+    const broken = join(tmp, 'broken.json.gz');
+    writeFileSync(broken, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]));
+    const { code, stderr } = await evaluate(broken);
+    expect(code).toBe(2);
+    expect(stderr).toContain('not a readable gzip file');
+  });
+});
+
 describe('eks-ecr-guard evaluate --live', () => {
   const IAM_WRITES = ['AttachRolePolicy', 'DetachRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy'];
 
@@ -233,6 +310,9 @@ describe('eks-ecr-guard demo', () => {
     expect(stdout).toMatch(/\[FIXED\]/);
     expect(stdout).toMatch(/before: +managed: .*AmazonEC2ContainerRegistryFullAccess/);
     expect(stdout).toContain('10 events, 5 alerts published in alert mode.');
+    // The ReadOnly attach is decided from the change alone: it reads as such, never as "compliant".
+    expect(stdout).toMatch(/decision: this change adds no ECR write access \(to KarpenterNodeRole-prod\)/);
+    expect(stdout).not.toMatch(/decision: compliant \(to /);
     // Both modes show the role's policies around the guard: unchanged in alert mode, swapped in remediate.
     const [alertPart = '', remediatePart = ''] = stdout.split('mode: remediate');
     const karpenter = (part: string) => {

@@ -1,10 +1,13 @@
 // Unit tests for the pure decision step: verdict order, severity, and the remediation plan (incl. quota order).
 import {
+  CHANGE_ADDS_NO_WRITE,
+  changeGrantsNothingDecision,
   type DecisionContext,
   decideForRole,
   guardPolicyDocument,
   remediationPlan,
   severityOf,
+  verdictWords,
 } from '../../lambda/domain/decision';
 import type { Grant, PolicyAnalysis, PolicyRef, RoleRecord } from '../../lambda/domain/types';
 
@@ -337,5 +340,36 @@ describe('decideForRole', () => {
     const decision = decideForRole(facts({ exemption: { exemption: null, expired, warnings: [] } }), context);
     expect(decision.verdict).toBe('violation');
     expect(decision.warnings.join(' ')).toContain('2020-01-01');
+  });
+});
+
+describe('decisions about the change alone', () => {
+  const event = {
+    id: 'e',
+    name: 'AttachRolePolicy',
+    time: null,
+    actor: null,
+    sourceIp: null,
+    userAgent: null,
+    account: null,
+  };
+  const decision = changeGrantsNothingDecision(event, 'policy p grants no ECR write action.', {
+    name: 'r1',
+    arn: null,
+  });
+
+  it('say "this change adds no ECR write access", never "compliant", in the words people read', () => {
+    expect(decision).toMatchObject({ verdict: 'compliant', scope: 'change' });
+    expect(decision.reason).toBe(
+      'This change adds no ECR write access: policy p grants no ECR write action.',
+    );
+    expect(verdictWords(decision)).toBe(CHANGE_ADDS_NO_WRITE);
+    expect(verdictWords(decision)).not.toContain('compliant');
+  });
+
+  it('leave every other verdict as it is', () => {
+    expect(verdictWords({ verdict: 'compliant', scope: 'role' })).toBe('compliant');
+    expect(verdictWords({ verdict: 'violation', scope: 'role' })).toBe('violation');
+    expect(verdictWords({ verdict: 'ignored' })).toBe('ignored');
   });
 });

@@ -98,9 +98,16 @@ describe('reference samples', () => {
     expect(change).toMatchObject({ policyArn: EXTRA, versionId: 'v2', document: null });
   });
 
-  it('DetachRolePolicy → ignored as an event the guard does not evaluate', () => {
-    const change = expectKind(parseRoleChangeEvent(readReference('iam-DetachRolePolicy.json')), 'ignored');
-    expect(change.reason).toContain('DetachRolePolicy');
+  it('DetachRolePolicy → role-policy-detached with the role and the policy ARN', () => {
+    const change = expectKind(
+      parseRoleChangeEvent(readReference('iam-DetachRolePolicy.json')),
+      'role-policy-detached',
+    );
+    expect(change).toMatchObject({
+      roleName: 'eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F',
+      policyArn: FULL_ACCESS,
+    });
+    expect(change.event).toMatchObject({ name: 'DetachRolePolicy', policy: { arn: FULL_ACCESS } });
   });
 
   it.each(['eks-CreateNodegroup.json', 'eks-CreateAccessEntry.json'])(
@@ -209,6 +216,52 @@ describe('the other supported calls', () => {
     expect(change).toMatchObject({ kind: 'role-policy-attached', roleName: 'a+b=c,d.e@f_g-h' });
   });
 
+  describe('tolerant input: shapes other producers write', () => {
+    const OBJECT_DOC = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*' }],
+    };
+
+    it('PutRolePolicy with the document as a JSON object keeps the object', () => {
+      const change = parseRoleChangeEvent(
+        iamEvent('PutRolePolicy', { roleName: ROLE, policyName: 'p', policyDocument: OBJECT_DOC }),
+      );
+      expect(change).toMatchObject({ kind: 'role-policy-put', document: OBJECT_DOC });
+    });
+
+    it('PutRolePolicy with a URL-encoded document string keeps it as sent (the analysis decodes it)', () => {
+      const encoded = encodeURIComponent(JSON.stringify(OBJECT_DOC));
+      const change = parseRoleChangeEvent(
+        iamEvent('PutRolePolicy', { roleName: ROLE, policyName: 'p', policyDocument: encoded }),
+      );
+      expect(change).toMatchObject({ kind: 'role-policy-put', document: encoded });
+    });
+
+    it('CreatePolicyVersion with the document as a JSON object keeps the object', () => {
+      const change = parseRoleChangeEvent(
+        iamEvent('CreatePolicyVersion', { policyArn: EXTRA, policyDocument: OBJECT_DOC, setAsDefault: true }),
+      );
+      expect(change).toMatchObject({ kind: 'policy-version', document: OBJECT_DOC });
+    });
+
+    it.each(['true', 'TRUE', 'True'])('setAsDefault %j reads as true', (flag) => {
+      const change = parseRoleChangeEvent(
+        iamEvent('CreatePolicyVersion', { policyArn: EXTRA, policyDocument: DOC, setAsDefault: flag }),
+      );
+      expect(change).toMatchObject({ kind: 'policy-version', policyArn: EXTRA });
+    });
+
+    it.each(['false', 'FALSE'])('setAsDefault %j reads as false: not the default, ignored', (flag) => {
+      const change = expectKind(
+        parseRoleChangeEvent(
+          iamEvent('CreatePolicyVersion', { policyArn: EXTRA, policyDocument: DOC, setAsDefault: flag }),
+        ),
+        'ignored',
+      );
+      expect(change.reason).toContain('did not set the new version as default');
+    });
+  });
+
   it('keeps a large policy document (IAM, not the parser, decides its fate)', () => {
     const big = JSON.stringify({ Version: '2012-10-17', Statement: [], Padding: 'x'.repeat(200_000) });
     const change = parseRoleChangeEvent(
@@ -217,10 +270,11 @@ describe('the other supported calls', () => {
     expect(change.kind).toBe('role-policy-put');
   });
 
-  it('exports exactly the seven supported event names', () => {
+  it('exports exactly the eight supported event names', () => {
     expect([...SUPPORTED_EVENT_NAMES].sort()).toEqual(
       [
         'AttachRolePolicy',
+        'DetachRolePolicy',
         'CreatePolicyVersion',
         'DeleteRolePermissionsBoundary',
         'DeleteRolePolicy',
@@ -328,16 +382,16 @@ describe('malformed and out-of-scope input → ignored with a specific reason, n
     [
       'PutRolePolicy without a document',
       iamEvent('PutRolePolicy', { roleName: ROLE, policyName: 'p' }),
-      /policyDocument: expected string \(missing\)/,
+      /policyDocument: expected a JSON string or object \(missing\)/,
     ],
     [
-      'PutRolePolicy with an object document',
+      'PutRolePolicy with an array document',
       iamEvent('PutRolePolicy', {
         roleName: ROLE,
         policyName: 'p',
-        policyDocument: { Version: '2012-10-17' },
+        policyDocument: [{ Version: '2012-10-17' }],
       }),
-      /policyDocument: expected string, got object/,
+      /policyDocument: expected a JSON string or object, got array/,
     ],
     [
       'PutRolePolicy with a 1 MB policy name',
@@ -355,14 +409,14 @@ describe('malformed and out-of-scope input → ignored with a specific reason, n
       /not set the new version as default/,
     ],
     [
-      'CreatePolicyVersion with setAsDefault "true" (a string)',
-      iamEvent('CreatePolicyVersion', { policyArn: EXTRA, policyDocument: DOC, setAsDefault: 'true' }),
-      /setAsDefault: expected boolean, got string/,
+      'CreatePolicyVersion with setAsDefault "yes" (a string that is no boolean)',
+      iamEvent('CreatePolicyVersion', { policyArn: EXTRA, policyDocument: DOC, setAsDefault: 'yes' }),
+      /setAsDefault: expected true, false, "true" or "false", got string/,
     ],
     [
       'CreatePolicyVersion with a numeric document',
       iamEvent('CreatePolicyVersion', { policyArn: EXTRA, policyDocument: 7, setAsDefault: true }),
-      /policyDocument: expected string, got number/,
+      /policyDocument: expected a JSON string or object, got number/,
     ],
     [
       'SetDefaultPolicyVersion with a bad versionId',

@@ -123,6 +123,12 @@ describe('alertSubject', () => {
       null,
       '[OK] EKS node role r1 cannot write to ECR (AttachRolePolicy)',
     ],
+    [
+      'a decision about the change alone (never "cannot write": the role was not re-read)',
+      withRole('r1', { verdict: 'compliant', severity: null, scope: 'change' }),
+      null,
+      '[OK] Change to role r1 adds no ECR write access (AttachRolePolicy)',
+    ],
   ])('has a variant for %s', (_name, decision, remediation, expected) => {
     expect(alertSubject(decision, remediation)).toBe(expected);
   });

@@ -50,7 +50,8 @@ describe('the reference sample events (../shared/reference/events)', () => {
     ['iam-AttachRolePolicy.json', [['violation', 'high', NODE_ROLE]]],
     ['iam-AttachRolePolicy-AccessDenied.json', [['ignored', null, null]]],
     ['iam-PutRolePolicy.json', [['violation', 'high', NODE_ROLE]]],
-    ['iam-DetachRolePolicy.json', [['ignored', null, null]]],
+    // The sample role never held FullAccess: detaching it leaves the role as it is, decided on its whole state.
+    ['iam-DetachRolePolicy.json', [['compliant', null, NODE_ROLE]]],
     [
       'iam-CreatePolicyVersion.json',
       [
@@ -58,7 +59,13 @@ describe('the reference sample events (../shared/reference/events)', () => {
         ['violation', 'high', NODE_ROLE],
       ],
     ],
-    ['iam-SetDefaultPolicyVersion.json', [['compliant', null, null]]],
+    [
+      'iam-SetDefaultPolicyVersion.json',
+      [
+        ['compliant', null, 'KarpenterNodeRole-prod'],
+        ['compliant', null, NODE_ROLE],
+      ],
+    ],
     ['eks-CreateNodegroup.json', [['ignored', null, null]]],
     ['eks-CreateAccessEntry.json', [['ignored', null, null]]],
   ])('%s', async (file, expected) => {
@@ -200,6 +207,8 @@ describe('cheapest checks first', () => {
     const { view, calls } = spyView(SAMPLE);
     const decisions = await new ChangeEvaluator(view, settings).evaluate(parseRoleChangeEvent(raw));
     expect(decisions).toMatchObject([{ verdict: 'compliant', scope: 'change' }]);
+    // About the change, not the role: the words say so.
+    expect(decisions[0]?.reason).toMatch(/^This change adds no ECR write access: inline policy /);
     expect(calls).toEqual([]);
   });
 
@@ -260,7 +269,7 @@ describe('cheapest checks first', () => {
     expect(calls).toEqual([]);
   });
 
-  it("deleting the guard's own deny policy re-reads the role; deleting any other inline policy reads nothing", async () => {
+  it("deleting any inline policy (the guard's own deny or another that may hold a Deny) re-reads the role", async () => {
     const event = (policyName: string): unknown => {
       const raw = structuredClone(readJson(join(FIXTURES, 'iam-PutRolePolicy.json'))) as {
         detail: { eventName: string; requestParameters: Record<string, string> };
@@ -277,21 +286,41 @@ describe('cheapest checks first', () => {
     expect(decision).toMatchObject({ verdict: 'violation', scope: 'role' });
     expect(decision?.plan.map((s) => s.op)).toContain('DetachRolePolicy');
 
+    // Any other name: the event does not carry the deleted document, so the role's whole state decides.
     const other = parseRoleChangeEvent(event('team-logs'));
     const { view, calls } = spyView(SAMPLE.withChange(other));
-    const [compliant] = await new ChangeEvaluator(view, settings).evaluate(other);
-    expect(compliant).toMatchObject({ verdict: 'compliant', scope: 'change' });
-    expect(compliant?.reason).toContain('scheduled sweep');
-    expect(calls).toEqual([]);
+    const [state] = await new ChangeEvaluator(view, settings).evaluate(other);
+    expect(state).toMatchObject({ verdict: 'violation', scope: 'role', role: { name: 'prod-gpu-nodes' } });
+    // The node-role check comes before the role's policies are read.
+    expect(calls.slice(0, 2)).toEqual(['eksInventory', 'getRole']);
+    expect(calls).toContain('getManagedPolicy');
   });
 
-  it('a new version that grants nothing does not list the roles of the policy', async () => {
-    const { view, calls } = spyView(SAMPLE);
-    const decisions = await new ChangeEvaluator(view, settings).evaluate(
-      parseRoleChangeEvent(readJson(join(FIXTURES, 'iam-SetDefaultPolicyVersion.json'))),
-    );
-    expect(decisions).toMatchObject([{ verdict: 'compliant', scope: 'change' }]);
-    expect(calls).not.toContain('rolesForPolicy');
+  it.each([
+    ['DetachRolePolicy', { policyArn: 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess' }],
+    ['DeleteRolePolicy', { policyName: 'team-deny' }],
+  ])('%s on a role that is not a node role costs only the role lookup', async (eventName, params) => {
+    const raw = structuredClone(readJson(join(FIXTURES, 'iam-PutRolePolicy.json'))) as {
+      detail: { eventName: string; requestParameters: Record<string, string> };
+    };
+    raw.detail.eventName = eventName;
+    raw.detail.requestParameters = { roleName: 'ci-image-builder', ...params };
+    const change = parseRoleChangeEvent(raw);
+    const { view, calls } = spyView(SAMPLE.withChange(change));
+    const decisions = await new ChangeEvaluator(view, settings).evaluate(change);
+    expect(decisions).toMatchObject([{ verdict: 'not-node-role', role: { name: 'ci-image-builder' } }]);
+    expect(calls).toEqual(['eksInventory', 'getRole']);
+  });
+
+  it('a new version that grants nothing still decides every role of the policy on its whole state (the old one may have held a Deny)', async () => {
+    const change = parseRoleChangeEvent(readJson(join(FIXTURES, 'iam-SetDefaultPolicyVersion.json')));
+    const { view, calls } = spyView(SAMPLE.withChange(change));
+    const decisions = await new ChangeEvaluator(view, settings).evaluate(change);
+    expect(decisions).toMatchObject([
+      { verdict: 'compliant', scope: 'role', role: { name: 'KarpenterNodeRole-prod' } },
+      { verdict: 'compliant', scope: 'role', role: { name: NODE_ROLE } },
+    ]);
+    expect(calls[0]).toBe('rolesForPolicy');
   });
 });
 
@@ -349,7 +378,7 @@ describe('reads that fail', () => {
 });
 
 describe('boundaries', () => {
-  it('a new boundary that allows no ECR write decides compliant without reading the role', async () => {
+  it("a new boundary is decided on the role's whole state, even one that allows no ECR write", async () => {
     const raw = structuredClone(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json'))) as {
       detail: { eventName: string; requestParameters: Record<string, string> };
     };
@@ -358,9 +387,31 @@ describe('boundaries', () => {
       roleName: NODE_ROLE,
       permissionsBoundary: 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
     };
-    const { view, calls } = spyView(SAMPLE);
-    const decisions = await new ChangeEvaluator(view, settings).evaluate(parseRoleChangeEvent(raw));
-    expect(decisions).toMatchObject([{ verdict: 'compliant', scope: 'change' }]);
-    expect(calls).toEqual(['getManagedPolicy']);
+    const change = parseRoleChangeEvent(raw);
+    const { view, calls } = spyView(SAMPLE.withChange(change));
+    const decisions = await new ChangeEvaluator(view, settings).evaluate(change);
+    expect(decisions).toMatchObject([{ verdict: 'compliant', scope: 'role', role: { name: NODE_ROLE } }]);
+    expect(calls.slice(0, 2)).toEqual(['eksInventory', 'getRole']);
+  });
+
+  it('a wider boundary in place of one that blocked writes gives a violation', async () => {
+    const raw = structuredClone(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json'))) as {
+      detail: { eventName: string; requestParameters: Record<string, string> };
+    };
+    // prod-batch-nodes holds PowerUser under the eks-node-boundary; AdministratorAccess as a boundary caps nothing.
+    raw.detail.eventName = 'PutRolePermissionsBoundary';
+    raw.detail.requestParameters = {
+      roleName: 'prod-batch-nodes',
+      permissionsBoundary: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    };
+    const change = parseRoleChangeEvent(raw);
+    const [before] = await new ChangeEvaluator(SAMPLE, settings).evaluate(change);
+    expect(before).toMatchObject({ verdict: 'compliant', scope: 'role' });
+    const [decision] = await new ChangeEvaluator(SAMPLE.withChange(change), settings).evaluate(change);
+    expect(decision).toMatchObject({
+      verdict: 'violation',
+      scope: 'role',
+      role: { name: 'prod-batch-nodes' },
+    });
   });
 });
