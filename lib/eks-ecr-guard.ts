@@ -7,7 +7,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { configEnvironment, ENV, type GuardMode, type ReplacementPolicyName } from '../lambda/contract';
+import {
+  configEnvironment,
+  ENV,
+  type GuardMode,
+  IDEMPOTENCY_TABLE_KEY,
+  IDEMPOTENCY_TABLE_TTL_ATTRIBUTE,
+  type ReplacementPolicyName,
+} from '../lambda/contract';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
 import { GUARD_DEFAULTS } from './guard-defaults';
@@ -183,8 +190,8 @@ export class EksEcrGuard extends Construct {
     });
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
+      partitionKey: { name: IDEMPOTENCY_TABLE_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TABLE_TTL_ATTRIBUTE,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // AWS managed key: the table holds event ids and short-lived results, no secrets; a customer managed key

@@ -11,6 +11,7 @@ import { GUARD_POLICY_NAME } from '../lambda/contract';
 import { createEventHandler } from '../lambda/event-handler';
 import { FakeAws, type FakeAwsOptions } from '../lambda/in-memory-aws/fake-aws';
 import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/in-memory-aws/idempotency';
+import { InMemoryPendingOutcomes } from '../lambda/in-memory-aws/pending-outcomes';
 import { replayRecordedCall } from '../lambda/in-memory-aws/replay';
 import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
 import type { GuardMetrics } from '../lambda/usecases/telemetry';
@@ -35,6 +36,8 @@ interface Harness {
   readonly metrics: Record<string, number>;
   readonly topicArn: string;
   readonly deps: Dependencies;
+  /** Remediation outcomes whose alert is owed to a retry. */
+  readonly pending: InMemoryPendingOutcomes;
   /** What the handler logged at error level: message and fields. */
   readonly errors: { message: string; fields: Record<string, unknown> }[];
   /** Replays the recorded IAM call, forgets the calls so far, then runs the handler. */
@@ -76,10 +79,16 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     // One hour after the reference AttachRolePolicy (2026-11-20T09:15:42Z).
     now: () => Date.parse('2026-11-20T10:15:42Z'),
   });
-  const handler = createEventHandler({ deps, persistence: inMemoryPersistence(new InMemoryCacheClient()) });
+  const pending = new InMemoryPendingOutcomes();
+  const handler = createEventHandler({
+    deps,
+    persistence: inMemoryPersistence(new InMemoryCacheClient()),
+    pendingOutcomes: pending,
+  });
   return {
     fake,
     handler,
+    pending,
     metrics,
     topicArn,
     deps,
@@ -463,6 +472,65 @@ describe('remediate mode', () => {
         ]),
       }),
     });
+  });
+
+  it('no lost outcome: after a fix whose alert publish failed, the retry publishes [FIXED] once and writes nothing', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure', times: 1 });
+    const raw = attachEvent('prod-gpu-nodes', FULL, 'evt-lost-outcome');
+    await expect(h.run(raw)).rejects.toThrow();
+    expect(h.fake.published).toHaveLength(0);
+    expect(h.iamWrites().length).toBeGreaterThan(0);
+    expect(h.pending.size).toBe(1);
+    expect(h.errors[0]?.fields).toMatchObject({ keptForRetry: true });
+
+    // The async retry: the same event through the same handler (the idempotency record was not completed).
+    h.fake.resetCalls();
+    const retried = await h.handler(raw, context);
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.published).toHaveLength(1);
+    expect(h.fake.published[0]?.subject).toMatch(/^\[FIXED\]/);
+    expect(h.fake.published[0]?.message).toContain('prod-gpu-nodes');
+    expect(retried.outcomes).toEqual([
+      expect.objectContaining({
+        verdict: 'violation',
+        role: 'prod-gpu-nodes',
+        remediation: 'applied',
+        alerted: true,
+      }),
+    ]);
+    expect(h.pending.size).toBe(0);
+
+    // A duplicate delivery after that is answered from the idempotency record: no third publish.
+    await h.handler(raw, context);
+    expect(h.fake.published).toHaveLength(1);
+  });
+
+  it('no lost outcome: a publish that fails on the retry too keeps the outcome for the next retry', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure', times: 2 });
+    const raw = attachEvent('prod-gpu-nodes', FULL, 'evt-lost-twice');
+    await expect(h.run(raw)).rejects.toThrow();
+    await expect(h.handler(raw, context)).rejects.toThrow();
+    expect(h.pending.size).toBe(1);
+    expect(h.errors.map((e) => e.message)).toContain(
+      'the alert for a remediation could not be published on the retry either',
+    );
+    h.fake.resetCalls();
+    await h.handler(raw, context);
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.published.map((m) => m.subject?.slice(0, 7))).toEqual(['[FIXED]']);
+    expect(h.pending.size).toBe(0);
+  });
+
+  it('without a pending-outcome store, a failed publish after a fix is logged as not kept', async () => {
+    const h = harness({ mode: 'remediate' });
+    const handler = createEventHandler({ deps: h.deps, persistence: null });
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure', times: 1 });
+    const raw = attachEvent('prod-gpu-nodes', FULL, 'evt-no-store');
+    await replayRecordedCall(h.fake.iamClient(), raw);
+    await expect(handler(raw, context)).rejects.toThrow();
+    expect(h.errors[0]?.fields).toMatchObject({ keptForRetry: false, status: 'applied' });
   });
 
   it("someone deleting the guard's deny policy gets it put back (and an alert)", async () => {

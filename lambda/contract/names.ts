@@ -41,3 +41,7 @@ export const PULL_BRIDGE_POLICY_NAME = 'eks-ecr-guard-pull-bridge';
  * and every IAM write statement of the guard requires it to be absent.
  */
 export const EXEMPT_TAG_KEY = 'eks-ecr-guard:exempt';
+
+/** The idempotency table's partition key and TTL attribute (Powertools' defaults; the pending outcomes too). */
+export const IDEMPOTENCY_TABLE_KEY = 'id';
+export const IDEMPOTENCY_TABLE_TTL_ATTRIBUTE = 'expiration';
