@@ -9,11 +9,15 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   configEnvironment,
+  type DigestWhenClean,
   ENV,
+  GUARD_CONFIG_DEFAULTS,
   type GuardMode,
   IDEMPOTENCY_TABLE_KEY,
   IDEMPOTENCY_TABLE_TTL_ATTRIBUTE,
   type ReplacementPolicyName,
+  SILENCE_ALARM_DAYS_DEFAULT,
+  SILENCE_ALARM_DAYS_LIMITS,
 } from '../lambda/contract';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
@@ -95,6 +99,18 @@ export interface EksEcrGuardProps {
    * @default Duration.seconds(300)
    */
   readonly nodeRoleCacheTtl?: Duration;
+  /**
+   * When a sweep that finds nothing to act on still publishes a short "all clean" digest, so silence never means
+   * "not running": every sweep (`daily`), the Monday sweep (`weekly`), or never (`false`).
+   * @default 'weekly'
+   */
+  readonly digestWhenClean?: DigestWhenClean;
+  /**
+   * Days (1 to 7) without a single event-function invocation before an alarm tells the operations topic that
+   * no IAM change arrived (a stopped trail, a broken forwarder, a disabled rule); 0 = no such alarm.
+   * @default 7
+   */
+  readonly silenceAlarmDays?: number;
 }
 
 interface ResolvedProps {
@@ -111,6 +127,8 @@ interface ResolvedProps {
   readonly logRetention: logs.RetentionDays;
   readonly notifyExempt: boolean;
   readonly nodeRoleCacheTtl: Duration;
+  readonly digestWhenClean: DigestWhenClean;
+  readonly silenceAlarmDays: number;
 }
 
 /** The one place where defaults are applied. */
@@ -129,7 +147,20 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     notifyExempt: props.notifyExempt ?? GUARD_DEFAULTS.notifyExempt,
     nodeRoleCacheTtl: props.nodeRoleCacheTtl ?? Duration.seconds(GUARD_DEFAULTS.nodeRoleCacheTtlSeconds),
+    digestWhenClean: props.digestWhenClean ?? GUARD_CONFIG_DEFAULTS.digestWhenClean,
+    silenceAlarmDays: silenceAlarmDays(props.silenceAlarmDays ?? SILENCE_ALARM_DAYS_DEFAULT),
   };
+}
+
+/** CloudWatch refuses an alarm that looks back more than 7 days (period x evaluation periods). */
+function silenceAlarmDays(days: number): number {
+  const { min, max } = SILENCE_ALARM_DAYS_LIMITS;
+  if (!Number.isInteger(days) || days < min || days > max) {
+    throw new Error(
+      `EksEcrGuard: silenceAlarmDays must be a whole number from ${min} to ${max} (0 = no alarm), got ${days}`,
+    );
+  }
+  return days;
 }
 
 /**
@@ -237,6 +268,7 @@ export class EksEcrGuard extends Construct {
       failureQueue: this.failureQueue,
       ruleDeadLetterQueue: this.ruleDeadLetterQueue,
       operationsTopic: this.operationsTopic,
+      silenceAlarmDays: config.silenceAlarmDays,
     });
   }
 
@@ -269,6 +301,7 @@ export class EksEcrGuard extends Construct {
         eksRegions: [...config.eksRegions],
         nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtl.toSeconds(),
         notifyExempt: config.notifyExempt,
+        digestWhenClean: config.digestWhenClean,
       },
       partition: Aws.PARTITION,
       accountId: Aws.ACCOUNT_ID,
