@@ -2,6 +2,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { CHECK_DEPLOY_ROLE_PREFIX, CHECK_DEPLOY_SEEN_MESSAGE } from './contract';
 import { type Instrumentation, instrumented } from './invocation';
 import { type EventPipeline, type EventResult, handleEvent } from './usecases/handle-event';
 import type { PendingOutcomeStore } from './usecases/pending-outcomes';
@@ -42,6 +43,7 @@ export function createEventHandler({
   const run = async (event: unknown, _context: Context): Promise<EventResult> => {
     try {
       const { details: _details, ...result } = await handleEvent(pipeline, event);
+      logCheckDeployEvent(deps, result);
       return result;
     } catch (error) {
       // Throttling, 5xx after SDK retries, SNS failures: throw so the async invocation is retried and then
@@ -63,4 +65,18 @@ export function createEventHandler({
     throwOnNoIdempotencyKey: false,
   });
   return wrap(makeIdempotent(run, { persistenceStore: persistence, config }));
+}
+
+/** The line `eks-ecr-guard check-deploy` waits for: the guard saw and decided its change on the throw-away role. */
+function logCheckDeployEvent(deps: EventPipeline, result: EventResult): void {
+  for (const outcome of result.outcomes) {
+    if (outcome.role?.startsWith(CHECK_DEPLOY_ROLE_PREFIX) === true) {
+      deps.logger.info(CHECK_DEPLOY_SEEN_MESSAGE, {
+        role: outcome.role,
+        eventId: result.eventId,
+        eventName: result.eventName,
+        verdict: outcome.verdict,
+      });
+    }
+  }
 }

@@ -1,5 +1,5 @@
 // Infrastructure (CDK) layer: the EksEcrGuard construct (rule → event Lambda, scheduled sweep, topics, table, alarms).
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -18,6 +18,7 @@ import {
   type ReplacementPolicyName,
   SILENCE_ALARM_DAYS_DEFAULT,
   SILENCE_ALARM_DAYS_LIMITS,
+  STACK_OUTPUT_KEYS,
 } from '../lambda/contract';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
@@ -270,6 +271,28 @@ export class EksEcrGuard extends Construct {
       operationsTopic: this.operationsTopic,
       silenceAlarmDays: config.silenceAlarmDays,
     });
+    this.addCheckDeployOutputs();
+  }
+
+  /** What `eks-ecr-guard check-deploy` looks up, under fixed output keys (one guard per stack). */
+  private addCheckDeployOutputs(): void {
+    const outputs: readonly [string, string, string][] = [
+      [
+        STACK_OUTPUT_KEYS.eventRuleName,
+        this.eventRule.ruleName,
+        'EventBridge rule that sends IAM changes to the guard',
+      ],
+      [
+        STACK_OUTPUT_KEYS.eventLogGroupName,
+        this.eventFunction.logGroup.logGroupName,
+        "Log group of the guard's event function",
+      ],
+      [STACK_OUTPUT_KEYS.alertTopicArn, this.alertTopic.topicArn, 'SNS topic of the alerts'],
+      [STACK_OUTPUT_KEYS.operationsTopicArn, this.operationsTopic.topicArn, 'SNS topic of the alarms'],
+    ];
+    for (const [key, value, description] of outputs) {
+      new CfnOutput(this, key, { value, description }).overrideLogicalId(key);
+    }
   }
 
   private createAlertTopic(config: ResolvedProps): sns.ITopic {

@@ -8,6 +8,7 @@ import { parseRoleChangeEvent } from '../events/role-change';
 import { TOOL_VERSION } from '../report/json';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
+import { checkDeployCommand } from './check-deploy-command';
 import { runDemo } from './demo';
 import { guardrailsCommand } from './guardrails-command';
 import { iacCommand } from './iac-command';
@@ -98,6 +99,7 @@ export const COMMANDS: Record<string, Command> = {
   snapshot: snapshotCommand,
   guardrails: guardrailsCommand,
   iac: iacCommand,
+  'check-deploy': checkDeployCommand,
 };
 
 function topUsage(): string {
