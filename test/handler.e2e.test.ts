@@ -40,6 +40,8 @@ interface Harness {
   readonly pending: InMemoryPendingOutcomes;
   /** What the handler logged at error level: message and fields. */
   readonly errors: { message: string; fields: Record<string, unknown> }[];
+  /** What the handler logged at info level. */
+  readonly infos: { message: string; fields: Record<string, unknown> }[];
   /** Replays the recorded IAM call, forgets the calls so far, then runs the handler. */
   run(raw: unknown): Promise<Awaited<ReturnType<ReturnType<typeof createEventHandler>>>>;
   iamWrites(): { command: string; input: Record<string, unknown> }[];
@@ -67,10 +69,11 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     },
   };
   const errors: Harness['errors'] = [];
+  const infos: Harness['infos'] = [];
   const deps = buildDependencies(settings, fake.clients(), {
     metrics: recorder,
     logger: {
-      info() {},
+      info: (message, ...extra) => infos.push({ message, fields: Object.assign({}, ...extra) }),
       warn() {},
       error: (message, ...extra) => errors.push({ message, fields: Object.assign({}, ...extra) }),
     },
@@ -93,6 +96,7 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     topicArn,
     deps,
     errors,
+    infos,
     async run(raw) {
       await replayRecordedCall(fake.iamClient(), raw);
       fake.resetCalls();
@@ -250,6 +254,43 @@ describe('alert mode', () => {
     const h = harness();
     h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure' });
     await expect(h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')))).rejects.toThrow();
+  });
+});
+
+describe.each(['alert', 'remediate'] as const)('the check-deploy test change, mode %s', (mode) => {
+  it('is decided like any change, logged with the line check-deploy waits for, and never touched', async () => {
+    const h = harness({ mode });
+    const roleName = 'eks-ecr-guard-check-deploy-abc123';
+    h.fake.addRole({
+      name: roleName,
+      attached: [],
+      tags: { 'eks-ecr-guard:exempt': 'check-deploy test role' },
+    });
+    const raw = structuredClone(readJson(join(FIXTURES, 'iam-PutRolePolicy.json'))) as {
+      detail: { eventID: string; requestParameters: Record<string, string> };
+    };
+    raw.detail.eventID = 'evt-check-deploy';
+    raw.detail.requestParameters = {
+      roleName,
+      policyName: 'eks-ecr-guard-check-deploy',
+      policyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+      }),
+    };
+    await h.run(raw);
+    expect(h.infos.filter((line) => line.message === 'check-deploy test event seen')).toEqual([
+      {
+        message: 'check-deploy test event seen',
+        fields: expect.objectContaining({
+          role: roleName,
+          eventId: 'evt-check-deploy',
+          eventName: 'PutRolePolicy',
+        }),
+      },
+    ]);
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.published).toHaveLength(0);
   });
 });
 
