@@ -2,7 +2,10 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { CHECK_DEPLOY_ROLE_PREFIX, CHECK_DEPLOY_SEEN_MESSAGE } from './contract';
+import { type Instrumentation, instrumented } from './invocation';
 import { type EventPipeline, type EventResult, handleEvent } from './usecases/handle-event';
+import type { PendingOutcomeStore } from './usecases/pending-outcomes';
 
 /**
  * A duplicate delivery of the same CloudTrail record (same eventID, same call) is answered from the stored
@@ -18,14 +21,29 @@ export interface EventHandlerOptions {
   readonly persistence: BasePersistenceLayer | null;
   /** Flushes metrics at the end of each invocation (Powertools Metrics.publishStoredMetrics). */
   readonly flushMetrics?: () => void;
+  /**
+   * Where a remediation's unpublished alert waits for the retry (the idempotency table in the Lambda). Null or
+   * absent: a failed publish after a fix is only logged.
+   */
+  readonly pendingOutcomes?: PendingOutcomeStore | null;
+  /** Lambda context into the logger, a trace subsegment per invocation (Powertools Logger and Tracer). */
+  readonly instrumentation?: Omit<Instrumentation, 'name'>;
 }
 
 export type EventHandler = (event: unknown, context: Context) => Promise<EventResult>;
 
-export function createEventHandler({ deps, persistence, flushMetrics }: EventHandlerOptions): EventHandler {
+export function createEventHandler({
+  deps,
+  persistence,
+  flushMetrics,
+  pendingOutcomes = null,
+  instrumentation = {},
+}: EventHandlerOptions): EventHandler {
+  const pipeline: EventPipeline = { ...deps, pendingOutcomes };
   const run = async (event: unknown, _context: Context): Promise<EventResult> => {
     try {
-      const { details: _details, ...result } = await handleEvent(deps, event);
+      const { details: _details, ...result } = await handleEvent(pipeline, event);
+      logCheckDeployEvent(deps, result);
       return result;
     } catch (error) {
       // Throttling, 5xx after SDK retries, SNS failures: throw so the async invocation is retried and then
@@ -38,11 +56,27 @@ export function createEventHandler({ deps, persistence, flushMetrics }: EventHan
       flushMetrics?.();
     }
   };
-  if (persistence === null) return run;
+  const wrap = (handler: EventHandler): EventHandler =>
+    instrumented(handler, { ...instrumentation, name: 'eventHandler' });
+  if (persistence === null) return wrap(run);
   const config = new IdempotencyConfig({
     eventKeyJmesPath: IDEMPOTENCY_KEY_JMESPATH,
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: false,
   });
-  return makeIdempotent(run, { persistenceStore: persistence, config });
+  return wrap(makeIdempotent(run, { persistenceStore: persistence, config }));
+}
+
+/** The line `eks-ecr-guard check-deploy` waits for: the guard saw and decided its change on the throw-away role. */
+function logCheckDeployEvent(deps: EventPipeline, result: EventResult): void {
+  for (const outcome of result.outcomes) {
+    if (outcome.role?.startsWith(CHECK_DEPLOY_ROLE_PREFIX) === true) {
+      deps.logger.info(CHECK_DEPLOY_SEEN_MESSAGE, {
+        role: outcome.role,
+        eventId: result.eventId,
+        eventName: result.eventName,
+        verdict: outcome.verdict,
+      });
+    }
+  }
 }

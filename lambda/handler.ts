@@ -1,5 +1,5 @@
 // Entry point of the event Lambda: reads config once, builds SDK clients once (outside the handler), and wires
-// Powertools Logger, Metrics, Tracer and DynamoDB idempotency around the event path.
+// Powertools Logger (with the Lambda context), Metrics, Tracer and DynamoDB idempotency around the event path.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildDependencies, defaultClients } from './composition';
 import { settingsFromEnv } from './config';
 import { createEventHandler } from './event-handler';
+import { PendingOutcomeGateway } from './gateways/pending-outcome-gateway';
 import { powertoolsMetrics, tracedClients } from './observability';
 
 const settings = settingsFromEnv(process.env);
@@ -16,16 +17,16 @@ const metrics = new Metrics();
 const tracer = new Tracer();
 
 const clients = tracedClients(tracer, defaultClients());
+const tableName = settings.idempotencyTableName;
+const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({ retryMode: 'adaptive' }));
 const persistence =
-  settings.idempotencyTableName === null
-    ? null
-    : new DynamoDBPersistenceLayer({
-        tableName: settings.idempotencyTableName,
-        awsSdkV3Client: tracer.captureAWSv3Client(new DynamoDBClient({ retryMode: 'adaptive' })),
-      });
+  tableName === null ? null : new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb });
 
 export const handler = createEventHandler({
   deps: buildDependencies(settings, clients, { logger, metrics: powertoolsMetrics(metrics) }),
   persistence,
+  // Same table: a remediation's unpublished alert waits there for the retry.
+  pendingOutcomes: tableName === null ? null : new PendingOutcomeGateway(dynamodb, tableName),
   flushMetrics: () => metrics.publishStoredMetrics(),
+  instrumentation: { logger, tracer },
 });

@@ -1,10 +1,12 @@
 // Entry point of the scheduled sweep Lambda: reads config once, builds SDK clients once (outside the handler), and
-// wires Powertools Logger, Metrics and Tracer around the sweep (collect, audit, remediate, digest, KPIs).
+// wires Powertools Logger (with the Lambda context), Metrics and Tracer around the sweep (collect, audit, remediate, digest, KPIs).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context } from 'aws-lambda';
 import { defaultClients } from './composition';
 import { settingsFromEnv } from './config';
+import { instrumented } from './invocation';
 import { powertoolsMetrics, tracedClients } from './observability';
 import { Sweep, type SweepResult } from './sweep';
 
@@ -19,7 +21,7 @@ const sweep = new Sweep(settings, tracedClients(tracer, defaultClients()), {
 });
 
 /** Invoked by the EventBridge schedule; the event carries nothing the sweep needs. */
-export const handler = async (_event: unknown): Promise<SweepResult> => {
+const run = async (_event: unknown, _context: Context): Promise<SweepResult> => {
   try {
     return await sweep.run();
   } catch (error) {
@@ -32,3 +34,6 @@ export const handler = async (_event: unknown): Promise<SweepResult> => {
     metrics.publishStoredMetrics();
   }
 };
+
+/** The Lambda context into the logger (request id, cold start), one trace subsegment per run. */
+export const handler = instrumented(run, { logger, tracer, name: 'sweepHandler' });

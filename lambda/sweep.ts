@@ -1,6 +1,6 @@
 // Composition of the scheduled sweep: collect the live account (one GAAD pass + EKS inventory), audit it in memory,
 // remediate and count violations through the event pipeline's code (use case handle-event), publish one digest and
-// the compliance KPIs.
+// the compliance KPIs; a clean sweep sends the short clean digest on the `digestWhenClean` schedule.
 import { loadSnapshot } from './account/snapshot-format';
 import { SnapshotAccountView } from './account/snapshot-view';
 import { buildDependencies, type Dependencies, evaluationSettings, todayUtc } from './composition';
@@ -9,6 +9,7 @@ import type { Decision } from './domain/types';
 import type { AwsClients } from './gateways/aws-clients';
 import type { EksRegionWarning } from './gateways/eks-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
+import { cleanDigestDue, formatCleanDigest } from './notify/clean-digest';
 import {
   type DigestRemediation,
   digestNeeded,
@@ -38,11 +39,6 @@ export interface SweepOptions {
   readonly today?: () => string;
   /** Remediation's wait between verification reads. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /**
-   * Publish a digest even when there is nothing to act on (a heartbeat that the sweep ran).
-   * @default false: no violation and no indeterminate role means no message; the KPIs are still emitted.
-   */
-  readonly digestWhenClean?: boolean;
   /** Where the account is read from. @default the live gateways over `clients` */
   readonly sources?: CollectionSources;
   /** Where the digest goes. @default SNS over `clients.sns` */
@@ -78,7 +74,7 @@ export class Sweep {
   constructor(
     private readonly settings: LambdaSettings,
     clients: AwsClients,
-    private readonly options: SweepOptions = {},
+    options: SweepOptions = {},
   ) {
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? noMetrics;
@@ -186,10 +182,15 @@ export class Sweep {
     remediations: ReadonlyMap<string, DigestRemediation>,
     eksWarnings: readonly EksRegionWarning[],
   ): Promise<SweepResult['digest']> {
-    if (!digestNeeded(report) && this.options.digestWhenClean !== true) {
+    const { mode, digestWhenClean } = this.settings.config;
+    const needed = digestNeeded(report);
+    // Nothing for a person: the short clean digest on its schedule (proof of life), else no message at all.
+    if (!needed && !cleanDigestDue(digestWhenClean, new Date(this.now()))) {
       return { sent: false, messageId: null, subject: null };
     }
-    const digest = formatDigest({ report, mode: this.settings.config.mode, remediations, eksWarnings });
+    const digest = needed
+      ? formatDigest({ report, mode, remediations, eksWarnings })
+      : formatCleanDigest({ report, mode, eksWarnings });
     const messageId = await this.publisher.publish({
       topicArn: this.settings.alertTopicArn,
       subject: digest.subject,

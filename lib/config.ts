@@ -1,11 +1,16 @@
 // Infrastructure (CDK) layer: parses and validates the app's cdk.json / `-c key=value` context once, before synth.
 import {
   AWS_REGION_PATTERN,
+  DIGEST_WHEN_CLEAN_CHOICES,
+  type DigestWhenClean,
+  GUARD_CONFIG_DEFAULTS,
   GUARD_MODES,
   type GuardMode,
   NODE_ROLE_CACHE_TTL_LIMITS,
   REPLACEMENT_POLICY_NAMES,
   type ReplacementPolicyName,
+  SILENCE_ALARM_DAYS_DEFAULT,
+  SILENCE_ALARM_DAYS_LIMITS,
 } from '../lambda/contract';
 import { GUARD_DEFAULTS, LOG_RETENTION_DAYS, type LogRetentionDays } from './guard-defaults';
 
@@ -49,6 +54,10 @@ export interface GuardAppConfig {
   readonly notifyExempt: boolean;
   readonly nodeRoleCacheTtlSeconds: number;
   readonly operationsEmails: readonly string[];
+  /** When a clean sweep still publishes a short digest (proof of life); false = never. */
+  readonly digestWhenClean: DigestWhenClean;
+  /** Days without an event-function invocation before the silence alarm fires; 0 = no alarm. */
+  readonly silenceAlarmDays: number;
   /** Home region from context `region`; undefined = take it from the environment. */
   readonly region: string | undefined;
 }
@@ -88,6 +97,18 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
       GUARD_DEFAULTS.nodeRoleCacheTtlSeconds,
     ),
     operationsEmails: parseList(read, 'operationsEmails', EMAIL),
+    digestWhenClean: parseChoice(
+      read,
+      'digestWhenClean',
+      DIGEST_WHEN_CLEAN_CHOICES,
+      GUARD_CONFIG_DEFAULTS.digestWhenClean,
+    ),
+    silenceAlarmDays: parseInteger(
+      read,
+      'silenceAlarmDays',
+      SILENCE_ALARM_DAYS_LIMITS,
+      SILENCE_ALARM_DAYS_DEFAULT,
+    ),
     region: parseOptional(read, 'region', REGION),
   };
 }
@@ -139,7 +160,7 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : `${JSON.stringify(value)} (${typeof value})`;
 }
 
-function parseChoice<T extends string | number>(
+function parseChoice<T extends string | number | boolean>(
   read: ContextReader,
   key: string,
   choices: readonly T[],

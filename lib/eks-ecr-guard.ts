@@ -1,5 +1,5 @@
 // Infrastructure (CDK) layer: the EksEcrGuard construct (rule → event Lambda, scheduled sweep, topics, table, alarms).
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,7 +7,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { configEnvironment, ENV, type GuardMode, type ReplacementPolicyName } from '../lambda/contract';
+import {
+  configEnvironment,
+  type DigestWhenClean,
+  ENV,
+  GUARD_CONFIG_DEFAULTS,
+  type GuardMode,
+  IDEMPOTENCY_TABLE_KEY,
+  IDEMPOTENCY_TABLE_TTL_ATTRIBUTE,
+  type ReplacementPolicyName,
+  SILENCE_ALARM_DAYS_DEFAULT,
+  SILENCE_ALARM_DAYS_LIMITS,
+  STACK_OUTPUT_KEYS,
+} from '../lambda/contract';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
 import { GUARD_DEFAULTS } from './guard-defaults';
@@ -88,6 +100,18 @@ export interface EksEcrGuardProps {
    * @default Duration.seconds(300)
    */
   readonly nodeRoleCacheTtl?: Duration;
+  /**
+   * When a sweep that finds nothing to act on still publishes a short "all clean" digest, so silence never means
+   * "not running": every sweep (`daily`), the Monday sweep (`weekly`), or never (`false`).
+   * @default 'weekly'
+   */
+  readonly digestWhenClean?: DigestWhenClean;
+  /**
+   * Days (1 to 7) without a single event-function invocation before an alarm tells the operations topic that
+   * no IAM change arrived (a stopped trail, a broken forwarder, a disabled rule); 0 = no such alarm.
+   * @default 7
+   */
+  readonly silenceAlarmDays?: number;
 }
 
 interface ResolvedProps {
@@ -104,6 +128,8 @@ interface ResolvedProps {
   readonly logRetention: logs.RetentionDays;
   readonly notifyExempt: boolean;
   readonly nodeRoleCacheTtl: Duration;
+  readonly digestWhenClean: DigestWhenClean;
+  readonly silenceAlarmDays: number;
 }
 
 /** The one place where defaults are applied. */
@@ -122,7 +148,20 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     notifyExempt: props.notifyExempt ?? GUARD_DEFAULTS.notifyExempt,
     nodeRoleCacheTtl: props.nodeRoleCacheTtl ?? Duration.seconds(GUARD_DEFAULTS.nodeRoleCacheTtlSeconds),
+    digestWhenClean: props.digestWhenClean ?? GUARD_CONFIG_DEFAULTS.digestWhenClean,
+    silenceAlarmDays: silenceAlarmDays(props.silenceAlarmDays ?? SILENCE_ALARM_DAYS_DEFAULT),
   };
+}
+
+/** CloudWatch refuses an alarm that looks back more than 7 days (period x evaluation periods). */
+function silenceAlarmDays(days: number): number {
+  const { min, max } = SILENCE_ALARM_DAYS_LIMITS;
+  if (!Number.isInteger(days) || days < min || days > max) {
+    throw new Error(
+      `EksEcrGuard: silenceAlarmDays must be a whole number from ${min} to ${max} (0 = no alarm), got ${days}`,
+    );
+  }
+  return days;
 }
 
 /**
@@ -183,8 +222,8 @@ export class EksEcrGuard extends Construct {
     });
 
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
+      partitionKey: { name: IDEMPOTENCY_TABLE_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TABLE_TTL_ATTRIBUTE,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // AWS managed key: the table holds event ids and short-lived results, no secrets; a customer managed key
@@ -230,7 +269,30 @@ export class EksEcrGuard extends Construct {
       failureQueue: this.failureQueue,
       ruleDeadLetterQueue: this.ruleDeadLetterQueue,
       operationsTopic: this.operationsTopic,
+      silenceAlarmDays: config.silenceAlarmDays,
     });
+    this.addCheckDeployOutputs();
+  }
+
+  /** What `eks-ecr-guard check-deploy` looks up, under fixed output keys (one guard per stack). */
+  private addCheckDeployOutputs(): void {
+    const outputs: readonly [string, string, string][] = [
+      [
+        STACK_OUTPUT_KEYS.eventRuleName,
+        this.eventRule.ruleName,
+        'EventBridge rule that sends IAM changes to the guard',
+      ],
+      [
+        STACK_OUTPUT_KEYS.eventLogGroupName,
+        this.eventFunction.logGroup.logGroupName,
+        "Log group of the guard's event function",
+      ],
+      [STACK_OUTPUT_KEYS.alertTopicArn, this.alertTopic.topicArn, 'SNS topic of the alerts'],
+      [STACK_OUTPUT_KEYS.operationsTopicArn, this.operationsTopic.topicArn, 'SNS topic of the alarms'],
+    ];
+    for (const [key, value, description] of outputs) {
+      new CfnOutput(this, key, { value, description }).overrideLogicalId(key);
+    }
   }
 
   private createAlertTopic(config: ResolvedProps): sns.ITopic {
@@ -262,6 +324,7 @@ export class EksEcrGuard extends Construct {
         eksRegions: [...config.eksRegions],
         nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtl.toSeconds(),
         notifyExempt: config.notifyExempt,
+        digestWhenClean: config.digestWhenClean,
       },
       partition: Aws.PARTITION,
       accountId: Aws.ACCOUNT_ID,

@@ -23,6 +23,8 @@ export interface GuardMonitoringProps {
   /** Dead-letter queue of the EventBridge rule targets. */
   readonly ruleDeadLetterQueue: IQueue;
   readonly operationsTopic: ITopic;
+  /** Days without an event-function invocation before the silence alarm fires; 0 = no silence alarm. */
+  readonly silenceAlarmDays: number;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -94,6 +96,7 @@ export class GuardMonitoring extends Construct {
       guardMetric(METRIC.remediationFailures),
       'a remediation did not finish (the alert lists what is left to do by hand)',
     );
+    if (props.silenceAlarmDays > 0) this.alarms.push(silenceAlarm(this, props, action));
     alarm(
       'SweepFunctionErrors',
       props.sweepFunction.metricErrors({ period: PERIOD }),
@@ -109,6 +112,35 @@ export class GuardMonitoring extends Construct {
       ],
     });
   }
+}
+
+/**
+ * No invocation of the event function for `silenceAlarmDays` whole days: no IAM change reached the guard. Missing
+ * data is breaching, because a function nobody invokes has no Invocations datapoints at all.
+ */
+function silenceAlarm(
+  scope: Construct,
+  props: GuardMonitoringProps,
+  action: actions.SnsAction,
+): cloudwatch.Alarm {
+  const days = props.silenceAlarmDays;
+  const alarm = new cloudwatch.Alarm(scope, 'EventFunctionSilent', {
+    metric: props.eventFunction.metricInvocations({
+      period: Duration.days(1),
+      statistic: cloudwatch.Stats.SUM,
+    }),
+    alarmDescription:
+      `eks-ecr-guard: the event function has not been invoked for ${days} day(s); no IAM change reached the ` +
+      'guard. Check that the trail is logging, the rule (and the us-east-1 forwarder) is enabled, and run ' +
+      'eks-ecr-guard check-deploy (docs/check-deploy.md).',
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: days,
+    datapointsToAlarm: days,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
+  alarm.addAlarmAction(action);
+  return alarm;
 }
 
 function kpiWidgets(): cloudwatch.IWidget[][] {

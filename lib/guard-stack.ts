@@ -47,6 +47,8 @@ export class EksEcrGuardStack extends Stack {
       logRetention: toRetentionDays(config.logRetentionDays),
       notifyExempt: config.notifyExempt,
       nodeRoleCacheTtl: Duration.seconds(config.nodeRoleCacheTtlSeconds),
+      digestWhenClean: config.digestWhenClean,
+      silenceAlarmDays: config.silenceAlarmDays,
     };
   }
 }

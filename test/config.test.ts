@@ -28,6 +28,7 @@ describe('settingsFromEnv', () => {
       NODE_ROLE_CACHE_TTL_SECONDS: '60',
       EKS_CONCURRENCY: '8',
       NOTIFY_EXEMPT: 'true',
+      DIGEST_WHEN_CLEAN: 'false',
       CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
       IDEMPOTENCY_TABLE_NAME: 'idem',
     });
@@ -42,6 +43,7 @@ describe('settingsFromEnv', () => {
         nodeRoleCacheTtlSeconds: 60,
         eksConcurrency: 8,
         notifyExempt: true,
+        digestWhenClean: false,
       },
       partition: 'aws-cn',
       accountId: '111122223333',
@@ -58,8 +60,14 @@ describe('settingsFromEnv', () => {
     [{ MANAGED_POLICY_QUOTA: 'ten' }, /MANAGED_POLICY_QUOTA: expected a number/],
     [{ EKS_REGIONS: 'eu-west-1' }, /EKS_REGIONS: expected a JSON array/],
     [{ NOTIFY_EXEMPT: 'yes' }, /NOTIFY_EXEMPT: expected true or false/],
+    [{ DIGEST_WHEN_CLEAN: 'monthly' }, /DIGEST_WHEN_CLEAN.*expected daily, weekly or false/],
   ])('names the variable of a bad value: %j', (extra, message) => {
     expect(() => settingsFromEnv({ ...BASE, ...extra })).toThrow(message);
+  });
+
+  it('reads the clean-digest schedule: weekly by default, daily, or false', () => {
+    expect(settingsFromEnv(BASE).config.digestWhenClean).toBe('weekly');
+    expect(settingsFromEnv({ ...BASE, DIGEST_WHEN_CLEAN: 'daily' }).config.digestWhenClean).toBe('daily');
   });
 
   it('requires the alert topic', () => {

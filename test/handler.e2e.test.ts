@@ -11,6 +11,7 @@ import { GUARD_POLICY_NAME } from '../lambda/contract';
 import { createEventHandler } from '../lambda/event-handler';
 import { FakeAws, type FakeAwsOptions } from '../lambda/in-memory-aws/fake-aws';
 import { InMemoryCacheClient, inMemoryPersistence } from '../lambda/in-memory-aws/idempotency';
+import { InMemoryPendingOutcomes } from '../lambda/in-memory-aws/pending-outcomes';
 import { replayRecordedCall, seedRecordedPrecondition } from '../lambda/in-memory-aws/replay';
 import { ALERT_JSON_BEGIN, ALERT_JSON_END } from '../lambda/notify/format';
 import type { GuardMetrics } from '../lambda/usecases/telemetry';
@@ -35,8 +36,12 @@ interface Harness {
   readonly metrics: Record<string, number>;
   readonly topicArn: string;
   readonly deps: Dependencies;
+  /** Remediation outcomes whose alert is owed to a retry. */
+  readonly pending: InMemoryPendingOutcomes;
   /** What the handler logged at error level: message and fields. */
   readonly errors: { message: string; fields: Record<string, unknown> }[];
+  /** What the handler logged at info level. */
+  readonly infos: { message: string; fields: Record<string, unknown> }[];
   /** Seeds what the recorded call implies, replays it, forgets the calls so far, then runs the handler. */
   run(raw: unknown): Promise<Awaited<ReturnType<ReturnType<typeof createEventHandler>>>>;
   iamWrites(): { command: string; input: Record<string, unknown> }[];
@@ -64,10 +69,11 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     },
   };
   const errors: Harness['errors'] = [];
+  const infos: Harness['infos'] = [];
   const deps = buildDependencies(settings, fake.clients(), {
     metrics: recorder,
     logger: {
-      info() {},
+      info: (message, ...extra) => infos.push({ message, fields: Object.assign({}, ...extra) }),
       warn() {},
       error: (message, ...extra) => errors.push({ message, fields: Object.assign({}, ...extra) }),
     },
@@ -76,14 +82,21 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     // One hour after the reference AttachRolePolicy (2026-11-20T09:15:42Z).
     now: () => Date.parse('2026-11-20T10:15:42Z'),
   });
-  const handler = createEventHandler({ deps, persistence: inMemoryPersistence(new InMemoryCacheClient()) });
+  const pending = new InMemoryPendingOutcomes();
+  const handler = createEventHandler({
+    deps,
+    persistence: inMemoryPersistence(new InMemoryCacheClient()),
+    pendingOutcomes: pending,
+  });
   return {
     fake,
     handler,
+    pending,
     metrics,
     topicArn,
     deps,
     errors,
+    infos,
     async run(raw) {
       // A recorded detach/delete implies the policy was there: the sample account may not hold it.
       await seedRecordedPrecondition(fake.iamClient(), raw);
@@ -251,6 +264,43 @@ describe('alert mode', () => {
     const h = harness();
     h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure' });
     await expect(h.run(readJson(join(FIXTURES, 'iam-AttachRolePolicy.json')))).rejects.toThrow();
+  });
+});
+
+describe.each(['alert', 'remediate'] as const)('the check-deploy test change, mode %s', (mode) => {
+  it('is decided like any change, logged with the line check-deploy waits for, and never touched', async () => {
+    const h = harness({ mode });
+    const roleName = 'eks-ecr-guard-check-deploy-abc123';
+    h.fake.addRole({
+      name: roleName,
+      attached: [],
+      tags: { 'eks-ecr-guard:exempt': 'check-deploy test role' },
+    });
+    const raw = structuredClone(readJson(join(FIXTURES, 'iam-PutRolePolicy.json'))) as {
+      detail: { eventID: string; requestParameters: Record<string, string> };
+    };
+    raw.detail.eventID = 'evt-check-deploy';
+    raw.detail.requestParameters = {
+      roleName,
+      policyName: 'eks-ecr-guard-check-deploy',
+      policyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+      }),
+    };
+    await h.run(raw);
+    expect(h.infos.filter((line) => line.message === 'check-deploy test event seen')).toEqual([
+      {
+        message: 'check-deploy test event seen',
+        fields: expect.objectContaining({
+          role: roleName,
+          eventId: 'evt-check-deploy',
+          eventName: 'PutRolePolicy',
+        }),
+      },
+    ]);
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.published).toHaveLength(0);
   });
 });
 
@@ -473,6 +523,65 @@ describe('remediate mode', () => {
         ]),
       }),
     });
+  });
+
+  it('no lost outcome: after a fix whose alert publish failed, the retry publishes [FIXED] once and writes nothing', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure', times: 1 });
+    const raw = attachEvent('prod-gpu-nodes', FULL, 'evt-lost-outcome');
+    await expect(h.run(raw)).rejects.toThrow();
+    expect(h.fake.published).toHaveLength(0);
+    expect(h.iamWrites().length).toBeGreaterThan(0);
+    expect(h.pending.size).toBe(1);
+    expect(h.errors[0]?.fields).toMatchObject({ keptForRetry: true });
+
+    // The async retry: the same event through the same handler (the idempotency record was not completed).
+    h.fake.resetCalls();
+    const retried = await h.handler(raw, context);
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.published).toHaveLength(1);
+    expect(h.fake.published[0]?.subject).toMatch(/^\[FIXED\]/);
+    expect(h.fake.published[0]?.message).toContain('prod-gpu-nodes');
+    expect(retried.outcomes).toEqual([
+      expect.objectContaining({
+        verdict: 'violation',
+        role: 'prod-gpu-nodes',
+        remediation: 'applied',
+        alerted: true,
+      }),
+    ]);
+    expect(h.pending.size).toBe(0);
+
+    // A duplicate delivery after that is answered from the idempotency record: no third publish.
+    await h.handler(raw, context);
+    expect(h.fake.published).toHaveLength(1);
+  });
+
+  it('no lost outcome: a publish that fails on the retry too keeps the outcome for the next retry', async () => {
+    const h = harness({ mode: 'remediate' });
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure', times: 2 });
+    const raw = attachEvent('prod-gpu-nodes', FULL, 'evt-lost-twice');
+    await expect(h.run(raw)).rejects.toThrow();
+    await expect(h.handler(raw, context)).rejects.toThrow();
+    expect(h.pending.size).toBe(1);
+    expect(h.errors.map((e) => e.message)).toContain(
+      'the alert for a remediation could not be published on the retry either',
+    );
+    h.fake.resetCalls();
+    await h.handler(raw, context);
+    expect(h.iamWrites()).toEqual([]);
+    expect(h.fake.published.map((m) => m.subject?.slice(0, 7))).toEqual(['[FIXED]']);
+    expect(h.pending.size).toBe(0);
+  });
+
+  it('without a pending-outcome store, a failed publish after a fix is logged as not kept', async () => {
+    const h = harness({ mode: 'remediate' });
+    const handler = createEventHandler({ deps: h.deps, persistence: null });
+    h.fake.failOn({ service: 'sns', command: 'Publish', error: 'ServiceFailure', times: 1 });
+    const raw = attachEvent('prod-gpu-nodes', FULL, 'evt-no-store');
+    await replayRecordedCall(h.fake.iamClient(), raw);
+    await expect(handler(raw, context)).rejects.toThrow();
+    expect(h.errors[0]?.fields).toMatchObject({ keptForRetry: false, status: 'applied' });
   });
 
   it("someone deleting the guard's deny policy gets it put back (and an alert)", async () => {

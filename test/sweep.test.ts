@@ -30,12 +30,17 @@ function recorder(): GuardMetrics & { readonly metrics: Metric[]; value(name: st
   };
 }
 
-function setup(mode: 'alert' | 'remediate', options: SweepOptions = {}, edit?: (fake: FakeAws) => void) {
+function setup(
+  mode: 'alert' | 'remediate',
+  options: SweepOptions = {},
+  edit?: (fake: FakeAws) => void,
+  config: Record<string, unknown> = {},
+) {
   const fake = FakeAws.fromSnapshot(JSON.parse(readFileSync(SAMPLE, 'utf8')), { pageSize: 4 });
   edit?.(fake);
   const topic = fake.addTopic('eks-ecr-guard-alerts');
   const settings: LambdaSettings = {
-    config: parseConfig({ mode }),
+    config: parseConfig({ mode, ...config }),
     partition: fake.partition,
     accountId: fake.accountId,
     alertTopicArn: topic,
@@ -97,24 +102,59 @@ describe('the sweep in alert mode', () => {
     ]);
   });
 
-  it('publishes nothing when no node role can write to ECR, unless a heartbeat digest is asked for', async () => {
+  describe('a clean sweep (no node role can write to ECR)', () => {
     const fixGpuRole = (fake: FakeAws) =>
       fake.addRole({
         name: 'prod-gpu-nodes',
         attached: [READ_ONLY, fake.awsManagedPolicyArn('AmazonEKSWorkerNodePolicy')],
       });
-    const quiet = setup('alert', {}, fixGpuRole);
-    const result = await quiet.sweep.run();
-    expect(quiet.fake.published).toEqual([]);
-    expect(result.digest.sent).toBe(false);
-    expect(quiet.metrics.value('OpenViolationsHigh')).toBe(0);
-    expect(quiet.metrics.value('ComplianceRatio')).toBe(87.5);
+    const SUNDAY = Date.parse('2026-11-22T06:00:00Z');
+    const MONDAY = Date.parse('2026-11-23T06:00:00Z');
+    const clean = (now: number, digestWhenClean?: unknown) =>
+      setup(
+        'alert',
+        { now: () => now },
+        fixGpuRole,
+        digestWhenClean === undefined ? {} : { digestWhenClean },
+      );
 
-    const heartbeat = setup('alert', { digestWhenClean: true }, fixGpuRole);
-    await heartbeat.sweep.run();
-    expect(heartbeat.fake.published.map((message) => message.subject)).toEqual([
-      '[OK] eks-ecr-guard sweep: no EKS node role can write to ECR (111122223333)',
-    ]);
+    it('publishes nothing on other days by default (weekly), but the KPIs', async () => {
+      const quiet = clean(SUNDAY);
+      const result = await quiet.sweep.run();
+      expect(quiet.fake.published).toEqual([]);
+      expect(result.digest.sent).toBe(false);
+      expect(quiet.metrics.value('OpenViolationsHigh')).toBe(0);
+      expect(quiet.metrics.value('ComplianceRatio')).toBe(87.5);
+    });
+
+    it('sends the short clean digest on Mondays by default (weekly), ASCII subject, proof of life', async () => {
+      const weekly = clean(MONDAY);
+      const result = await weekly.sweep.run();
+      expect(result.digest.sent).toBe(true);
+      const [message] = weekly.fake.published;
+      expect(message?.subject).toBe('[OK] eks-ecr-guard: all clean, 8 EKS node roles checked (111122223333)');
+      expect(message?.subject).toMatch(/^[\x20-\x7e]{1,99}$/);
+      expect(message?.message).toContain('eks-ecr-guard is running');
+      expect(message?.message.split('\n').length).toBeLessThan(15);
+      expect(message?.attributes).toMatchObject({ kind: 'digest', alertKind: 'digest-clean' });
+    });
+
+    it('daily: every clean sweep sends it; false: never, not even on Mondays', async () => {
+      const daily = clean(SUNDAY, 'daily');
+      await daily.sweep.run();
+      expect(daily.fake.published).toHaveLength(1);
+      const off = clean(MONDAY, false);
+      const result = await off.sweep.run();
+      expect(off.fake.published).toEqual([]);
+      expect(result.digest.sent).toBe(false);
+    });
+
+    it('a sweep with violations sends the full digest whatever digestWhenClean says', async () => {
+      const { fake, sweep } = setup('alert', { now: () => SUNDAY }, undefined, { digestWhenClean: false });
+      await sweep.run();
+      expect(fake.published).toHaveLength(1);
+      expect(fake.published[0]?.subject).not.toContain('all clean');
+    });
   });
 
   it('fails (so the invocation is retried and alarmed) when IAM cannot be read', async () => {

@@ -10,6 +10,7 @@ import { parseRoleChangeEvent } from '../events/role-change';
 import { TOOL_VERSION } from '../report/json';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { auditCommand } from './audit-command';
+import { checkDeployCommand } from './check-deploy-command';
 import { runDemo } from './demo';
 import {
   EVALUATE_OUTPUT_OPTIONS,
@@ -146,6 +147,7 @@ export const COMMANDS: Record<string, Command> = {
   snapshot: snapshotCommand,
   guardrails: guardrailsCommand,
   iac: iacCommand,
+  'check-deploy': checkDeployCommand,
 };
 
 function topUsage(width: number): string {

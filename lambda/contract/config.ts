@@ -9,6 +9,22 @@ export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** Bounds of the node-role cache TTL in seconds (up to one day). */
 export const NODE_ROLE_CACHE_TTL_LIMITS = { min: 0, max: 86_400 } as const;
 
+/**
+ * When the sweep publishes a short "all clean" digest although nothing needs a person (silence never means "not
+ * running"): every sweep, the sweep of one weekday (`CLEAN_DIGEST_WEEKDAY`), or never (`false`).
+ */
+export const DIGEST_WHEN_CLEAN_CHOICES = ['daily', 'weekly', false] as const;
+export type DigestWhenClean = (typeof DIGEST_WHEN_CLEAN_CHOICES)[number];
+/** The weekday (UTC, 0 = Sunday) of the weekly clean digest: Monday, so the week starts with proof of life. */
+export const CLEAN_DIGEST_WEEKDAY = 1;
+
+/**
+ * Days without a single event-function invocation before the silence alarm fires (0 = no alarm). At most 7:
+ * CloudWatch refuses an alarm whose period times evaluation periods exceeds 7 days (604,800 s; PutMetricAlarm).
+ */
+export const SILENCE_ALARM_DAYS_LIMITS = { min: 0, max: 7 } as const;
+export const SILENCE_ALARM_DAYS_DEFAULT = 7;
+
 /** Defaults of the shared settings (the CDK app and the CLI start from the same ones). */
 export const GUARD_CONFIG_DEFAULTS = {
   mode: 'alert',
@@ -16,7 +32,8 @@ export const GUARD_CONFIG_DEFAULTS = {
   nodeRoleCacheTtlSeconds: 300,
   eksConcurrency: 4,
   notifyExempt: false,
-} as const;
+  digestWhenClean: 'weekly',
+} as const satisfies { readonly digestWhenClean: DigestWhenClean } & Record<string, unknown>;
 
 const stringList = z.array(z.string().min(1));
 
@@ -36,6 +53,11 @@ const guardConfigSchema = z.strictObject({
     .default(GUARD_CONFIG_DEFAULTS.nodeRoleCacheTtlSeconds),
   eksConcurrency: z.number().int().min(1).max(32).default(GUARD_CONFIG_DEFAULTS.eksConcurrency),
   notifyExempt: z.boolean().default(GUARD_CONFIG_DEFAULTS.notifyExempt),
+  digestWhenClean: z
+    .union([z.enum(['daily', 'weekly']), z.literal(false)], {
+      error: 'expected daily, weekly or false',
+    })
+    .default(GUARD_CONFIG_DEFAULTS.digestWhenClean),
 });
 
 /** The validated settings of the guard's runtime (Lambda functions and CLI), defaults applied. */

@@ -15,6 +15,7 @@ export const ENV = {
   nodeRoleCacheTtlSeconds: 'NODE_ROLE_CACHE_TTL_SECONDS',
   eksConcurrency: 'EKS_CONCURRENCY',
   notifyExempt: 'NOTIFY_EXEMPT',
+  digestWhenClean: 'DIGEST_WHEN_CLEAN',
   partition: 'GUARD_PARTITION',
   accountId: 'GUARD_ACCOUNT_ID',
   alertTopicArn: 'ALERT_TOPIC_ARN',
@@ -55,6 +56,7 @@ export interface ConfigEnvironmentInput {
     | 'eksRegions'
     | 'nodeRoleCacheTtlSeconds'
     | 'notifyExempt'
+    | 'digestWhenClean'
   >;
   /** May be a deploy-time token (`AWS::Partition`). */
   readonly partition: string;
@@ -73,6 +75,7 @@ const CONFIG_KEY_NAMES: Readonly<Record<string, string>> = {
   nodeRoleCacheTtlSeconds: ENV.nodeRoleCacheTtlSeconds,
   eksConcurrency: ENV.eksConcurrency,
   notifyExempt: ENV.notifyExempt,
+  digestWhenClean: ENV.digestWhenClean,
 };
 
 /**
@@ -97,6 +100,7 @@ export function configEnvironment(
       [ENV.extraPullActions]: JSON.stringify(config.extraPullActions),
       [ENV.nodeRoleCacheTtlSeconds]: String(config.nodeRoleCacheTtlSeconds),
       [ENV.notifyExempt]: String(config.notifyExempt),
+      [ENV.digestWhenClean]: String(config.digestWhenClean),
     },
   };
 }
@@ -151,6 +155,12 @@ const optional = (env: Env, name: EnvironmentVariable): string | null => present
 /** A choice as set: only an unset or empty variable means "the default" (blanks are a bad value). */
 const choice = (env: Env, name: EnvironmentVariable): string | undefined => env[name] || undefined;
 
+/** `false` is written as text; the schema judges every other value. */
+function digestSchedule(env: Env, name: EnvironmentVariable): string | false | undefined {
+  const raw = choice(env, name);
+  return raw === 'false' ? false : raw;
+}
+
 /** The reader: the functions' environment, decoded and validated (the first bad variable is named). */
 export function readEnvironment(env: Env): Validated<LambdaSettings> {
   try {
@@ -173,6 +183,7 @@ function read(env: Env): LambdaSettings {
       nodeRoleCacheTtlSeconds: number(env, ENV.nodeRoleCacheTtlSeconds),
       eksConcurrency: number(env, ENV.eksConcurrency),
       notifyExempt: boolean(env, ENV.notifyExempt),
+      digestWhenClean: digestSchedule(env, ENV.digestWhenClean),
     },
     'environment',
     CONFIG_KEY_NAMES,

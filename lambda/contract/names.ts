@@ -41,3 +41,25 @@ export const PULL_BRIDGE_POLICY_NAME = 'eks-ecr-guard-pull-bridge';
  * and every IAM write statement of the guard requires it to be absent.
  */
 export const EXEMPT_TAG_KEY = 'eks-ecr-guard:exempt';
+
+/** The idempotency table's partition key and TTL attribute (Powertools' defaults; the pending outcomes too). */
+export const IDEMPOTENCY_TABLE_KEY = 'id';
+export const IDEMPOTENCY_TABLE_TTL_ATTRIBUTE = 'expiration';
+
+/**
+ * Outputs of the guard stack that `eks-ecr-guard check-deploy` reads (DescribeStacks), by what they hold. The
+ * construct writes them under exactly these output keys.
+ */
+export const STACK_OUTPUT_KEYS = {
+  eventRuleName: 'EksEcrGuardEventRuleName',
+  eventLogGroupName: 'EksEcrGuardEventLogGroupName',
+  alertTopicArn: 'EksEcrGuardAlertTopicArn',
+  operationsTopicArn: 'EksEcrGuardOperationsTopicArn',
+} as const;
+
+/** Name prefix of the throw-away role `check-deploy` creates; the event function logs a line when it sees one. */
+export const CHECK_DEPLOY_ROLE_PREFIX = 'eks-ecr-guard-check-deploy-';
+/** Tag on that role (value: what made it), so a person who finds a leftover knows what it is. */
+export const CHECK_DEPLOY_TAG_KEY = 'eks-ecr-guard:check-deploy';
+/** The event function's log message for a check-deploy test event (the CLI waits for it). */
+export const CHECK_DEPLOY_SEEN_MESSAGE = 'check-deploy test event seen';

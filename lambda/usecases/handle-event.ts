@@ -6,6 +6,7 @@ import type { Decision, RemediationOutcome } from '../domain/types';
 import { guardActorArn, parseRoleChangeEvent } from '../events/role-change';
 import type { ChangeEvaluator } from './evaluate-change';
 import type { Notifier } from './notify';
+import { type PendingOutcome, type PendingOutcomeStore, pendingOutcomeKey } from './pending-outcomes';
 import { type Remediator, shouldRemediate } from './remediate';
 import type { GuardLogger, GuardMetrics } from './telemetry';
 
@@ -25,6 +26,11 @@ export interface EventPipeline extends RemediationPipeline {
   readonly notifier: Notifier;
   /** The guard functions' role ARN; its own changes come back as events and need no look. Null = unknown. */
   readonly guardRoleArn: string | null;
+  /**
+   * Where a remediation's alert waits when its publish fails, so the retry publishes it (a retry otherwise finds
+   * the role fixed and sends nothing). Absent or null: the failure is only logged.
+   */
+  readonly pendingOutcomes?: PendingOutcomeStore | null;
 }
 
 /** What one event led to; JSON-serialisable (it is the idempotency record's stored result). */
@@ -57,15 +63,25 @@ export async function handleEvent(
   const change = parseRoleChangeEvent(raw);
   pipeline.logger.appendKeys?.({ correlation_id: change.event.id, eventName: change.event.name });
 
+  const eventKey =
+    change.event.id === null || change.event.name === null
+      ? null
+      : pendingOutcomeKey(change.event.id, change.event.name);
+  // A retry after a failed publish: the owed alerts go first, and their roles are not decided again (the role is
+  // fixed by now, so a new decision would be "compliant" and silent; the stored one says what the guard did).
+  const republished = await republishPending(pipeline, eventKey);
+  const owedRoles = new Set(republished.map((entry) => entry.decision.role?.name ?? null));
+
   // Loop safety: the guard's own attach/detach/put calls come back as events; they need no look.
   const ownChange = pipeline.guardRoleArn !== null && guardActorArn(raw) === pipeline.guardRoleArn;
   const decisions = ownChange
     ? [ignoredDecision(change.event, 'The change was made by eks-ecr-guard itself.')]
     : await pipeline.evaluator.evaluate(change);
 
-  const details: ProcessedDecision[] = [];
+  const details: ProcessedDecision[] = [...republished];
   for (const decision of decisions) {
-    details.push(await handleDecision(pipeline, decision));
+    if (republished.length > 0 && owedRoles.has(decision.role?.name ?? null)) continue;
+    details.push(await handleDecision(pipeline, decision, eventKey));
   }
   pipeline.metrics.addMetric(METRIC.eventsEvaluated, 'Count', 1);
   pipeline.metrics.addMetric(METRIC.decisionLatency, 'Milliseconds', pipeline.now() - started);
@@ -88,6 +104,7 @@ export async function handleEvent(
 export async function handleDecision(
   pipeline: EventPipeline,
   decision: Decision,
+  eventKey: string | null = null,
 ): Promise<ProcessedDecision> {
   const { logger, metrics } = pipeline;
   logger.info('decision', {
@@ -111,19 +128,75 @@ export async function handleDecision(
     const sent = await pipeline.notifier.notify(decision, outcome);
     return { decision, outcome, alerted: sent.sent };
   } catch (error) {
-    // The invocation fails and is retried, but a retry finds the role already fixed (compliant, no alert):
-    // say here, where the Errors alarm leads, what the guard changed that nobody was told about.
+    // The invocation fails and is retried, but a retry finds the role already fixed (compliant, no alert): keep
+    // the outcome for the retry to publish, and say here, where the Errors alarm leads, what the guard changed.
     if (outcome !== null) {
+      const kept = await keepPending(pipeline, eventKey, { decision, outcome });
       logger.error('the alert for a remediation could not be published', {
         role: decision.role?.name ?? null,
         status: outcome.status,
         applied: outcome.applied,
         notDone: outcome.notDone,
         error: errorText(error),
+        keptForRetry: kept,
       });
     }
     throw error;
   }
+}
+
+/** Stores an owed alert for the retry; false (and logged) when there is no store or it fails too. */
+async function keepPending(
+  pipeline: EventPipeline,
+  eventKey: string | null,
+  pending: PendingOutcome,
+): Promise<boolean> {
+  const store = pipeline.pendingOutcomes ?? null;
+  if (store === null || eventKey === null) return false;
+  try {
+    await store.save(eventKey, [pending]);
+    return true;
+  } catch (error) {
+    pipeline.logger.error('the unpublished remediation outcome could not be kept for the retry', {
+      role: pending.decision.role?.name ?? null,
+      error: errorText(error),
+    });
+    return false;
+  }
+}
+
+/**
+ * Publishes the alerts a failed invocation of this event still owes, then forgets them. A publish that fails
+ * again keeps what is still owed and fails the invocation, so the next retry tries again.
+ */
+async function republishPending(
+  pipeline: EventPipeline,
+  eventKey: string | null,
+): Promise<ProcessedDecision[]> {
+  const store = pipeline.pendingOutcomes ?? null;
+  if (store === null || eventKey === null) return [];
+  const pending = await store.load(eventKey);
+  if (pending.length === 0) return [];
+  const done: ProcessedDecision[] = [];
+  for (const [index, { decision, outcome }] of pending.entries()) {
+    try {
+      const sent = await pipeline.notifier.notify(decision, outcome);
+      done.push({ decision, outcome, alerted: sent.sent });
+    } catch (error) {
+      await store.save(eventKey, pending.slice(index));
+      pipeline.logger.error('the alert for a remediation could not be published on the retry either', {
+        role: decision.role?.name ?? null,
+        status: outcome.status,
+        error: errorText(error),
+      });
+      throw error;
+    }
+  }
+  await store.clear(eventKey);
+  pipeline.logger.info('published the alerts a failed invocation owed', {
+    roles: done.map((entry) => entry.decision.role?.name ?? null),
+  });
+  return done;
 }
 
 /**

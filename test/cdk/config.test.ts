@@ -45,8 +45,25 @@ describe('defaults', () => {
       notifyExempt: false,
       nodeRoleCacheTtlSeconds: 300,
       operationsEmails: [],
+      digestWhenClean: 'weekly',
+      silenceAlarmDays: 7,
       region: undefined,
     });
+  });
+
+  it('takes digestWhenClean daily | weekly | false (boolean or text) and silenceAlarmDays 0 to 7', () => {
+    expect(load({ digestWhenClean: 'daily' }).digestWhenClean).toBe('daily');
+    expect(load({ digestWhenClean: false }).digestWhenClean).toBe(false);
+    expect(load({ digestWhenClean: 'false' }).digestWhenClean).toBe(false);
+    expect(errorFor({ digestWhenClean: 'monthly' }).message).toMatch(
+      /Invalid config "digestWhenClean": got "monthly". Accepted: daily \| weekly \| false/,
+    );
+    expect(load({ silenceAlarmDays: '0' }).silenceAlarmDays).toBe(0);
+    expect(load({ silenceAlarmDays: 7 }).silenceAlarmDays).toBe(7);
+    // CloudWatch alarms look back at most 7 days (period x evaluation periods <= 604,800 s).
+    expect(errorFor({ silenceAlarmDays: 8 }).message).toMatch(
+      /"silenceAlarmDays".*a whole number from 0 to 7/,
+    );
   });
 
   it("accepts the repository's own cdk.json context", () => {

@@ -54,6 +54,7 @@ describe('functions', () => {
           EXTRA_PULL_ACTIONS: '[]',
           NODE_ROLE_CACHE_TTL_SECONDS: '300',
           NOTIFY_EXEMPT: 'false',
+          DIGEST_WHEN_CLEAN: 'weekly',
           IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('IdempotencyTable') },
           GUARD_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventFunctionRole'), 'Arn'] },
           POWERTOOLS_SERVICE_NAME: 'eks-ecr-guard',
@@ -92,6 +93,7 @@ describe('configuration reaches the functions', () => {
       notifyExempt: 'true',
       chatTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:guard-chat`,
       logRetentionDays: '30',
+      digestWhenClean: 'daily',
     },
   });
 
@@ -107,6 +109,7 @@ describe('configuration reaches the functions', () => {
           EXTRA_PULL_ACTIONS: '["ecr:DescribeRepositories"]',
           NODE_ROLE_CACHE_TTL_SECONDS: '60',
           NOTIFY_EXEMPT: 'true',
+          DIGEST_WHEN_CLEAN: 'daily',
           CHAT_TOPIC_ARN: `arn:aws:sns:us-east-1:${ACCOUNT}:guard-chat`,
         }),
       },
@@ -442,7 +445,40 @@ describe('alarms and dashboard', () => {
       Dimensions: [{ Name: 'service', Value: 'eks-ecr-guard' }],
       Statistic: 'Sum',
     });
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
+  });
+
+  it('alarms when the event function has had no invocation for 7 days (default): Sum per day, missing = breaching', () => {
+    const [silent, ...others] = alarms.filter(
+      (alarm) =>
+        alarm.MetricName === 'Invocations' && dimensionValues(alarm).some((v) => /EventFunction/.test(v)),
+    );
+    expect(others).toEqual([]);
+    expect(silent).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 86_400,
+      EvaluationPeriods: 7,
+      DatapointsToAlarm: 7,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/OperationsTopic/) }],
+      AlarmDescription: expect.stringMatching(/trail.*rule.*check-deploy/),
+    });
+    // CloudWatch refuses period x evaluation periods above 7 days (604,800 s).
+    expect(Number(silent?.Period) * Number(silent?.EvaluationPeriods)).toBeLessThanOrEqual(604_800);
+  });
+
+  it('silenceAlarmDays sets the days, 0 removes the alarm', () => {
+    const invocationAlarms = (context: Record<string, unknown>) =>
+      resources(synthGuardApp({ context }).home, 'AWS::CloudWatch::Alarm')
+        .map(([, alarm]) => alarm.Properties ?? {})
+        .filter((alarm) => alarm.MetricName === 'Invocations');
+    expect(invocationAlarms({ silenceAlarmDays: '3' })).toEqual([
+      expect.objectContaining({ EvaluationPeriods: 3, DatapointsToAlarm: 3, Period: 86_400 }),
+    ]);
+    expect(invocationAlarms({ silenceAlarmDays: 0 })).toEqual([]);
   });
 
   it('has a dashboard with every KPI metric and the functions health', () => {

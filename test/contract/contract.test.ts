@@ -81,7 +81,9 @@ const APPS = {
     nodeRoleCacheTtlSeconds: 60,
     notifyExempt: true,
     chatTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
+    digestWhenClean: 'daily',
   },
+  'clean digest off': { digestWhenClean: false },
 } as const;
 
 describe.each(Object.entries(APPS))('the functions read what the stack writes (%s)', (_name, context) => {
@@ -117,6 +119,7 @@ describe.each(Object.entries(APPS))('the functions read what the stack writes (%
         eksRegions: config.eksRegions,
         nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtlSeconds,
         notifyExempt: config.notifyExempt,
+        digestWhenClean: config.digestWhenClean,
       });
       expect(settings.partition).toBe('aws');
       expect(settings.accountId).toBe(ACCOUNT);
