@@ -44,6 +44,14 @@ export interface RoleFacts {
   /** Policies attached to the role whose content could not be read. */
   readonly unreadablePolicies: readonly PolicyRef[];
   readonly exemption: ExemptionCheck;
+  /**
+   * Grants from ECR resource-based policies that name the role (./resource-policies), already cut by the role's
+   * Denies and boundary. The role's ECR write is the union of these and the identity analysis's.
+   * @default - none
+   */
+  readonly resourceGrants?: readonly Grant[];
+  /** Resource policies that could not be read. */
+  readonly resourceWarnings?: readonly string[];
 }
 
 function emptyDecision(event: EventSummary): Omit<Decision, 'verdict' | 'reason'> {
@@ -177,6 +185,7 @@ function analysisWarnings(facts: RoleFacts): string[] {
     const where = w.statement === null ? '' : ` statement ${w.statement}`;
     return `${w.policy.kind} policy ${w.policy.name}${where}: ${w.message}`;
   });
+  warnings.push(...(facts.resourceWarnings ?? []));
   warnings.push(...facts.exemption.warnings);
   const expired = facts.exemption.expired;
   if (expired !== null) warnings.push(`exemption expired on ${expired.until}: ${expired.reason}`);
@@ -185,7 +194,8 @@ function analysisWarnings(facts: RoleFacts): string[] {
 
 /** The verdict for one role the change may have widened. */
 export function decideForRole(facts: RoleFacts, context: DecisionContext): Decision {
-  const { role, evidence, analysis } = facts;
+  const { role, evidence } = facts;
+  const analysis = withResourceGrants(facts.analysis, facts.resourceGrants ?? []);
   const base = {
     ...emptyDecision(context.event),
     role: { name: role.name, arn: role.arn },
@@ -253,6 +263,17 @@ export function decideForRole(facts: RoleFacts, context: DecisionContext): Decis
     ...findings,
     verdict: 'compliant',
     reason: `EKS node role ${role.name} cannot write to ECR beyond the pull allowance.`,
+  };
+}
+
+/** Same account: identity grants ∪ resource grants (AWS-FACTS §12); the write actions are the union of both. */
+function withResourceGrants(analysis: PolicyAnalysis, resourceGrants: readonly Grant[]): PolicyAnalysis {
+  if (resourceGrants.length === 0) return analysis;
+  const writeActions = new Set([...analysis.writeActions, ...resourceGrants.flatMap((g) => g.actions)]);
+  return {
+    ...analysis,
+    writeActions: [...writeActions].sort(),
+    grants: [...analysis.grants, ...resourceGrants],
   };
 }
 

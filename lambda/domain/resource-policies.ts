@@ -1,0 +1,352 @@
+// Domain core (pure): the ECR write a node role gets directly from ECR resource-based policies (repository
+// policies, registry policies, creation templates), after the Denies of its own policies and boundary. No I/O.
+import { analyseRolePolicies } from './analysis';
+import { parseArn } from './arn';
+import { decodeDocument } from './policy-json';
+import type {
+  EcrInventory,
+  Grant,
+  PolicyInput,
+  PolicyRef,
+  ResourcePrincipalMatch,
+  RolePolicies,
+} from './types';
+
+/*
+ * The rule implemented (AWS-FACTS.md §12; IAM User Guide "Policy evaluation logic", "Policy evaluation for
+ * requests within a single account", "AWS JSON policy elements: Principal", "Permissions boundaries for IAM
+ * entities"):
+ * - same account: the role may do what its identity policies OR a resource policy allow; an explicit Deny in
+ *   any of them wins. Only unconditional Denies on every resource remove actions (as in ./analysis).
+ * - a statement grants the role directly when its Principal is `"*"`, `{"AWS": "*"}`, the role's ARN (matched by
+ *   account and role name, any path) or a session of the role (`arn:aws:sts::ACCOUNT:assumed-role/NAME/...`).
+ *   The account (`arn:aws:iam::ACCOUNT:root` or the bare id) delegates to IAM and grants nothing by itself.
+ * - a Condition counts as a grant (`conditional` says so), as for identity policies.
+ * - `NotPrincipal` with Allow: everyone but the listed principals. Conservatively a grant unless it lists `"*"`:
+ *   whether a listed role ARN also excludes the role's sessions (the actual callers) is not settled here.
+ * - a grant naming the role ARN is limited by the boundary's implicit deny (role-arn ∩ boundary-allowed); a
+ *   grant naming a session, `"*"` or via NotPrincipal is not (the documents say the session case is not limited;
+ *   for `"*"` it is unclear, so the grant is kept), only the boundary's explicit Denies remove it.
+ * - registry policies are read as scope V2 (every ECR action enforced): the V1 scope, which ignores write
+ *   actions, is an account setting the guard does not read; V2 is the default and keeps the grant.
+ */
+
+export interface ResourceGrantOptions {
+  /** Write-level actions that are tolerated (see `pullAllowance` in ./catalogue). */
+  readonly pullAllowance: ReadonlySet<string>;
+}
+
+/** The node role a resource policy may name. */
+export interface ResourceGrantee {
+  readonly name: string;
+  readonly arn: string;
+}
+
+/** One ECR resource policy, wherever it sits. */
+export interface ResourcePolicySource {
+  readonly ref: PolicyRef;
+  readonly policyText: string;
+}
+
+export interface ResourceGrantResult {
+  readonly grants: readonly Grant[];
+  /** Policies that could not be read (not JSON, no statements): they contribute nothing. */
+  readonly warnings: readonly string[];
+}
+
+/** Every resource policy of the inventory, regions sorted, registry policy first, then repositories, templates. */
+export function resourcePolicySources(inventory: EcrInventory): ResourcePolicySource[] {
+  const sources: ResourcePolicySource[] = [];
+  for (const region of Object.keys(inventory).sort()) {
+    const record = inventory[region];
+    if (record === undefined) continue;
+    if (typeof record.registryPolicy === 'string') {
+      sources.push({
+        ref: { kind: 'registry-policy', name: 'registry policy', arn: null, region },
+        policyText: record.registryPolicy,
+      });
+    }
+    for (const repository of record.repositories) {
+      if (typeof repository.policyText !== 'string') continue;
+      sources.push({
+        ref: {
+          kind: 'repository-policy',
+          name: repository.repositoryName,
+          arn: repository.repositoryArn,
+          region,
+        },
+        policyText: repository.policyText,
+      });
+    }
+    for (const template of record.repositoryCreationTemplates) {
+      if (typeof template.repositoryPolicy !== 'string') continue;
+      sources.push({
+        ref: {
+          kind: 'repository-creation-template',
+          name: template.prefix,
+          arn: null,
+          region,
+          prefix: template.prefix,
+        },
+        policyText: template.repositoryPolicy,
+      });
+    }
+  }
+  return sources;
+}
+
+/**
+ * The ECR write actions the resource policies grant `role` directly, one Grant per statement, after the
+ * explicit Denies of the role's identity policies and boundary (and the boundary's implicit deny for grants
+ * naming the role ARN). Never throws.
+ */
+export function resourceGrantsForRole(
+  role: ResourceGrantee,
+  sources: readonly ResourcePolicySource[],
+  rolePolicies: RolePolicies,
+  options: ResourceGrantOptions,
+): ResourceGrantResult {
+  const grants: Grant[] = [];
+  const warnings: string[] = [];
+  const limits = roleLimits(rolePolicies, options);
+  for (const source of sources) {
+    const statements = readStatements(source.policyText);
+    if (statements === null) {
+      warnings.push(`${describeSource(source.ref)}: the policy is not a JSON policy document; not evaluated`);
+      continue;
+    }
+    const denies = statements.filter(
+      (s) =>
+        s.effect === 'Deny' && s.principal.kind === 'Principal' && matchPrincipal(role, s.principal) !== null,
+    );
+    for (const statement of statements) {
+      if (statement.effect !== 'Allow') continue;
+      const match = matchPrincipal(role, statement.principal);
+      if (match === null) continue;
+      const own = statementGrant(source.ref, statement, denies, options);
+      if (own === null) continue;
+      const allowed = match === 'role-arn' ? limits.forRoleArn : limits.forOthers;
+      const actions = own.actions.filter((action) => allowed.has(action));
+      if (actions.length === 0) continue;
+      grants.push({
+        ...own,
+        policy: source.ref,
+        actions,
+        statement: statement.label,
+        resourceScoped: source.ref.kind === 'registry-policy' ? own.resourceScoped : true,
+        resource: {
+          principal: match,
+          policyText: source.policyText,
+          policyWithoutStatement: withoutStatement(source.policyText, statement.index),
+        },
+      });
+    }
+  }
+  return { grants, warnings };
+}
+
+/** Who a resource policy grants ECR write to: the fast path of the event (no read when nobody). */
+export interface WriteGrantees {
+  /** The policy text could not be read as a policy document. */
+  readonly unreadable: boolean;
+  /** Some Allow statement grants write to `*` or through NotPrincipal: every node role may be concerned. */
+  readonly anyPrincipal: boolean;
+  /** Role names from role ARNs and role session ARNs that some Allow statement grants write to, sorted. */
+  readonly roleNames: readonly string[];
+  /** Some Allow statement grants write to some principal at all (an account, a service...). */
+  readonly grantsWrite: boolean;
+}
+
+export function writeGrantees(policyText: string, options: ResourceGrantOptions): WriteGrantees {
+  const statements = readStatements(policyText);
+  if (statements === null)
+    return { unreadable: true, anyPrincipal: false, roleNames: [], grantsWrite: false };
+  const ref: PolicyRef = { kind: 'repository-policy', name: 'change', arn: null };
+  let anyPrincipal = false;
+  let grantsWrite = false;
+  const roleNames = new Set<string>();
+  for (const statement of statements) {
+    if (statement.effect !== 'Allow' || statementGrant(ref, statement, [], options) === null) continue;
+    grantsWrite = true;
+    const { principal } = statement;
+    if (principal.kind === 'none') continue;
+    if (principal.kind === 'NotPrincipal') {
+      if (!principal.any) anyPrincipal = true;
+      continue;
+    }
+    if (principal.any) anyPrincipal = true;
+    for (const arn of principal.aws) {
+      const name = roleNameOfPrincipal(arn);
+      if (name !== null) roleNames.add(name);
+    }
+  }
+  return { unreadable: false, anyPrincipal, roleNames: [...roleNames].sort(), grantsWrite };
+}
+
+/** What a resource grant reaches, for reasons and alerts. */
+export function grantReach(grant: Pick<Grant, 'policy'>): string {
+  const region = grant.policy.region ?? 'unknown region';
+  switch (grant.policy.kind) {
+    case 'repository-policy':
+      return `repository ${grant.policy.name} (${region})`;
+    case 'registry-policy':
+      return `every repository of the registry in ${region}`;
+    case 'repository-creation-template':
+      return `repositories ECR creates under prefix ${grant.policy.prefix ?? grant.policy.name} (${region})`;
+    default:
+      return grant.policy.name;
+  }
+}
+
+// ---- the role's own limits ------------------------------------------------------------------------
+
+const PROBE: PolicyInput = {
+  ref: { kind: 'inline', name: '(resource grant probe)', arn: null },
+  document: {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['ecr:*', 'ecr-public:*'], Resource: '*' }],
+  },
+};
+
+interface RoleLimits {
+  /** Actions a grant naming the role ARN may still give: no explicit Deny, inside the boundary. */
+  readonly forRoleArn: ReadonlySet<string>;
+  /** Actions any other grant may still give: no explicit Deny in identity policies or boundary. */
+  readonly forOthers: ReadonlySet<string>;
+}
+
+function roleLimits(policies: RolePolicies, options: ResourceGrantOptions): RoleLimits {
+  const allowedWith = (identity: readonly PolicyInput[]): Set<string> =>
+    new Set(
+      analyseRolePolicies({ identity, boundary: null }, { pullAllowance: options.pullAllowance }).allowed,
+    );
+  const notDenied = allowedWith([...policies.identity, PROBE]);
+  const boundary = policies.boundary;
+  if (boundary === null) return { forRoleArn: notDenied, forOthers: notDenied };
+  const boundaryAlone = analyseRolePolicies(
+    { identity: [boundary], boundary: null },
+    { pullAllowance: options.pullAllowance },
+  );
+  // An unusable boundary is treated as absent, as the identity analysis does (never a false "compliant").
+  if (boundaryAlone.unusablePolicies.length > 0) return { forRoleArn: notDenied, forOthers: notDenied };
+  const boundaryNotDenied = allowedWith([boundary, PROBE]);
+  const insideBoundary = new Set(boundaryAlone.allowed);
+  return {
+    forRoleArn: new Set([...notDenied].filter((a) => insideBoundary.has(a))),
+    forOthers: new Set([...notDenied].filter((a) => boundaryNotDenied.has(a))),
+  };
+}
+
+// ---- statements -----------------------------------------------------------------------------------
+
+type PrincipalSpec =
+  | { readonly kind: 'Principal' | 'NotPrincipal'; readonly any: boolean; readonly aws: readonly string[] }
+  | { readonly kind: 'none' };
+
+interface RawStatement {
+  readonly index: number;
+  readonly label: string;
+  readonly effect: 'Allow' | 'Deny' | 'other';
+  readonly principal: PrincipalSpec;
+  /** The statement without its principal, with `Resource: "*"` when it has none (repository policies). */
+  readonly body: Record<string, unknown>;
+}
+
+function readStatements(policyText: string): RawStatement[] | null {
+  const document = decodeDocument(policyText);
+  if (!isRecord(document)) return null;
+  const raw = document.Statement;
+  const list = Array.isArray(raw) ? raw : isRecord(raw) ? [raw] : null;
+  if (list === null) return null;
+  return list.flatMap((statement: unknown, index): RawStatement[] => {
+    if (!isRecord(statement)) return [];
+    const sid = statement.Sid;
+    const effect = statement.Effect === 'Allow' || statement.Effect === 'Deny' ? statement.Effect : 'other';
+    const { Principal, NotPrincipal, ...rest } = statement;
+    const body = 'Resource' in rest || 'NotResource' in rest ? rest : { ...rest, Resource: '*' };
+    return [
+      {
+        index,
+        label: typeof sid === 'string' && sid !== '' ? sid : String(index),
+        effect,
+        principal: principalSpec(Principal, NotPrincipal),
+        body,
+      },
+    ];
+  });
+}
+
+function principalSpec(principal: unknown, notPrincipal: unknown): PrincipalSpec {
+  const kind = principal !== undefined ? 'Principal' : notPrincipal !== undefined ? 'NotPrincipal' : null;
+  if (kind === null) return { kind: 'none' };
+  const value = kind === 'Principal' ? principal : notPrincipal;
+  if (value === '*') return { kind, any: true, aws: [] };
+  if (!isRecord(value)) return { kind, any: false, aws: [] };
+  const aws = value.AWS;
+  const entries = (Array.isArray(aws) ? aws : [aws]).filter((e): e is string => typeof e === 'string');
+  return { kind, any: entries.includes('*'), aws: entries.filter((e) => e !== '*') };
+}
+
+/** How the principal element names the role, or null when it does not grant the role directly. */
+function matchPrincipal(role: ResourceGrantee, principal: PrincipalSpec): ResourcePrincipalMatch | null {
+  if (principal.kind === 'none') return null;
+  if (principal.kind === 'NotPrincipal') return principal.any ? null : 'not-principal';
+  const target = parseArn(role.arn);
+  const name = role.name.toLowerCase();
+  let best: ResourcePrincipalMatch | null = principal.any ? 'any-principal' : null;
+  for (const entry of principal.aws) {
+    const parts = parseArn(entry);
+    if (parts === null || target === null || parts.account !== target.account) continue;
+    // IAM role names are unique ignoring case; any path of the role's name in its account is the role.
+    if (roleNameOfPrincipal(entry)?.toLowerCase() !== name) continue;
+    if (parts.service === 'sts') return 'role-session';
+    best = best ?? 'role-arn';
+  }
+  return best;
+}
+
+/** The role name of a role ARN or role session ARN; null for anything else (accounts, users, services). */
+function roleNameOfPrincipal(arn: string): string | null {
+  const parts = parseArn(arn);
+  if (parts === null) return null;
+  if (parts.service === 'iam' && parts.resource.startsWith('role/')) {
+    const name = parts.resource.slice(parts.resource.lastIndexOf('/') + 1);
+    return name === '' ? null : name;
+  }
+  if (parts.service === 'sts' && parts.resource.startsWith('assumed-role/')) {
+    const name = parts.resource.split('/')[1];
+    return name === undefined || name === '' ? null : name;
+  }
+  return null;
+}
+
+/** The write grant of one Allow statement, with the same policy's matching Denies applied; null when none. */
+function statementGrant(
+  ref: PolicyRef,
+  statement: RawStatement,
+  denies: readonly RawStatement[],
+  options: ResourceGrantOptions,
+): Grant | null {
+  const document = { Version: '2012-10-17', Statement: [statement.body, ...denies.map((d) => d.body)] };
+  const analysis = analyseRolePolicies(
+    { identity: [{ ref, document }], boundary: null },
+    { pullAllowance: options.pullAllowance },
+  );
+  const grant = analysis.grants.find((g) => g.statement === '0' || g.statement === statement.label);
+  return grant === undefined || grant.actions.length === 0 ? null : grant;
+}
+
+function withoutStatement(policyText: string, index: number): string | null {
+  const document = decodeDocument(policyText);
+  if (!isRecord(document) || !Array.isArray(document.Statement)) return null;
+  const rest = document.Statement.filter((_, position) => position !== index);
+  return rest.length === 0 ? null : JSON.stringify({ ...document, Statement: rest }, null, 2);
+}
+
+function describeSource(ref: PolicyRef): string {
+  return grantReach({ policy: ref }).replace(/^every repository of the registry/, 'registry policy');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
