@@ -1,6 +1,7 @@
 // Composition root shared by the Lambda handlers, the CLI and the demo: builds SDK clients, gateways, the account
 // view and the use cases from settings, and wires them into the event pipeline (use case handle-event).
 import { AccountClient } from '@aws-sdk/client-account';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -34,6 +35,7 @@ export { noMetrics, silentLogger } from './usecases/telemetry';
 export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): AwsClients {
   const common = { retryMode: 'adaptive', maxAttempts: 5 } as const;
   const eksClients = new Map<string, EKSClient>();
+  const ecrClients = new Map<string, ECRClient>();
   return {
     iam: new IAMClient({ ...common, region }),
     eksFor: (eksRegion) => {
@@ -46,6 +48,14 @@ export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): 
     },
     sns: new SNSClient({ ...common, region }),
     account: new AccountClient({ ...common, region }),
+    ecrFor: (ecrRegion) => {
+      let client = ecrClients.get(ecrRegion);
+      if (client === undefined) {
+        client = new ECRClient({ ...common, region: ecrRegion });
+        ecrClients.set(ecrRegion, client);
+      }
+      return client;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // Pure decision step: from a role's node-role evidence, policy analysis and exemption to a verdict,
 // a severity and a remediation plan. No I/O; the use cases feed it.
 import { awsManagedPolicyArn } from './arn';
+import { grantReach } from './resource-policies';
 import type {
   Decision,
   EventSummary,
@@ -244,7 +245,7 @@ export function decideForRole(facts: RoleFacts, context: DecisionContext): Decis
       verdict: 'violation',
       severity,
       plan: remediationPlan(role, analysis.grants, context),
-      reason: `EKS node role ${role.name} can write to ECR: ${describeActions(analysis.writeActions)}.`,
+      reason: `EKS node role ${role.name} can write to ECR: ${describeActions(analysis.writeActions)}.${resourceReach(facts.resourceGrants ?? [])}`,
     };
   }
 
@@ -275,6 +276,14 @@ function withResourceGrants(analysis: PolicyAnalysis, resourceGrants: readonly G
     writeActions: [...writeActions].sort(),
     grants: [...analysis.grants, ...resourceGrants],
   };
+}
+
+/** ` A resource policy grants it directly on repository app (eu-west-1).` when resource grants exist. */
+function resourceReach(grants: readonly Grant[]): string {
+  if (grants.length === 0) return '';
+  const reached = [...new Set(grants.map(grantReach))];
+  const noun = reached.length === 1 ? 'A resource policy grants' : 'Resource policies grant';
+  return ` ${noun} it directly on ${reached.join('; ')}.`;
 }
 
 function dedupeRefs(refs: readonly PolicyRef[]): PolicyRef[] {

@@ -5,6 +5,7 @@ import { parseArn } from './arn';
 import { decodeDocument } from './policy-json';
 import type {
   EcrInventory,
+  EcrRegionRecord,
   Grant,
   PolicyInput,
   PolicyRef,
@@ -196,6 +197,51 @@ export function grantReach(grant: Pick<Grant, 'policy'>): string {
     default:
       return grant.policy.name;
   }
+}
+
+/** A new resource policy, as an ECR event records it (the whole new policy: the call replaces the old one). */
+export type EcrPolicyChange =
+  | {
+      readonly target: 'repository';
+      readonly region: string;
+      readonly repositoryName: string;
+      readonly repositoryArn: string;
+      readonly policyText: string;
+    }
+  | { readonly target: 'registry'; readonly region: string; readonly policyText: string }
+  | {
+      readonly target: 'template';
+      readonly region: string;
+      readonly prefix: string;
+      readonly repositoryPolicy: string;
+    };
+
+/** The inventory with the change applied (the policy replaced or added). Pure: the input is not modified. */
+export function withEcrPolicyChange(inventory: EcrInventory, change: EcrPolicyChange): EcrInventory {
+  const region = inventory[change.region] ?? {
+    registryPolicy: null,
+    repositories: [],
+    repositoryCreationTemplates: [],
+  };
+  let updated: EcrRegionRecord;
+  switch (change.target) {
+    case 'registry':
+      updated = { ...region, registryPolicy: change.policyText };
+      break;
+    case 'repository': {
+      const others = region.repositories.filter((r) => r.repositoryName !== change.repositoryName);
+      const { repositoryName, repositoryArn, policyText } = change;
+      updated = { ...region, repositories: [...others, { repositoryName, repositoryArn, policyText }] };
+      break;
+    }
+    case 'template': {
+      const others = region.repositoryCreationTemplates.filter((t) => t.prefix !== change.prefix);
+      const template = { prefix: change.prefix, repositoryPolicy: change.repositoryPolicy };
+      updated = { ...region, repositoryCreationTemplates: [...others, template] };
+      break;
+    }
+  }
+  return { ...inventory, [change.region]: updated };
 }
 
 // ---- the role's own limits ------------------------------------------------------------------------

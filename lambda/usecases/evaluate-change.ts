@@ -12,8 +12,10 @@ import {
 import { AccountReadError } from '../domain/errors';
 import { findExemption } from '../domain/exemptions';
 import { buildNodeRoleIndex, type NodeRoleIndex, nodeRoleEvidence } from '../domain/node-roles';
+import { resourceGrantsForRole, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
+  EcrInventory,
   EksInventory,
   EventSummary,
   NodeRoleEvidence,
@@ -23,6 +25,7 @@ import type {
   RoleRecord,
 } from '../domain/types';
 import type { ParsedChange } from '../events/role-change';
+import { evaluateEcrChange } from './evaluate-ecr-change';
 
 /** Everything the evaluation needs from configuration, resolved once by the composition root. */
 export interface EvaluationSettings {
@@ -52,6 +55,8 @@ interface RoleRef {
 
 export class ChangeEvaluator {
   private indexFor: { inventory: EksInventory; index: NodeRoleIndex } | null = null;
+  private sourcesFor: { inventory: EcrInventory; sources: ReturnType<typeof resourcePolicySources> } | null =
+    null;
 
   constructor(
     private readonly view: AccountView,
@@ -120,6 +125,16 @@ export class ChangeEvaluator {
             { name: change.roleName, arn: null },
           ),
         ];
+      case 'ecr-repository-policy':
+      case 'ecr-registry-policy':
+      case 'ecr-creation-template':
+        return evaluateEcrChange(change, {
+          view: this.view,
+          partition: this.settings.partition,
+          pullAllowance: this.settings.pullAllowance,
+          nodeRoleNames: async () => [...(await this.nodeRoleIndex()).keys()],
+          evaluateRole: (roleName, event, ecr) => this.evaluateRole(roleName, event, ecr),
+        });
     }
   }
 
@@ -205,7 +220,7 @@ export class ChangeEvaluator {
   }
 
   /** The whole-role evaluation: node-role evidence first, then the role's policy set. */
-  async evaluateRole(roleName: string, event: EventSummary): Promise<Decision> {
+  async evaluateRole(roleName: string, event: EventSummary, ecr?: EcrInventory): Promise<Decision> {
     const roleRef: RoleRef = { name: roleName, arn: null };
     let index: NodeRoleIndex;
     let role: RoleRecord | null;
@@ -222,7 +237,7 @@ export class ChangeEvaluator {
     }
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
-    return this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event);
+    return this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event, ecr);
   }
 
   /** Evaluates a role already read (the audit reads roles itself). */
@@ -230,6 +245,7 @@ export class ChangeEvaluator {
     role: RoleRecord,
     evidence: readonly NodeRoleEvidence[],
     event: EventSummary,
+    ecr?: EcrInventory,
   ): Promise<Decision> {
     const context = await this.contextFor(event, null);
     if (evidence.length === 0) {
@@ -254,9 +270,36 @@ export class ChangeEvaluator {
       { identity, boundary },
       { pullAllowance: this.settings.pullAllowance },
     );
-    const needsQuota = analysis.writeActions.length > 0 && exemption.exemption === null;
-    const facts = { role, evidence, analysis, unreadablePolicies: unreadable, exemption };
+    const resource = await this.resourceGrants(role, { identity, boundary }, ecr);
+    const writes = analysis.writeActions.length > 0 || resource.grants.length > 0;
+    const needsQuota = writes && exemption.exemption === null;
+    const facts = {
+      role,
+      evidence,
+      analysis,
+      unreadablePolicies: unreadable,
+      exemption,
+      resourceGrants: resource.grants,
+      resourceWarnings: resource.warnings,
+    };
     return decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
+  }
+
+  /** ECR resource-policy grants naming the role: from `ecr` when given, else from the view when it knows them. */
+  private async resourceGrants(
+    role: RoleRecord,
+    policies: { identity: readonly PolicyInput[]; boundary: PolicyInput | null },
+    ecr: EcrInventory | undefined,
+  ): Promise<ReturnType<typeof resourceGrantsForRole>> {
+    const inventory =
+      ecr ?? (this.view.ecrResourcePolicies === undefined ? {} : await this.view.ecrResourcePolicies());
+    if (this.sourcesFor?.inventory !== inventory) {
+      this.sourcesFor = { inventory, sources: resourcePolicySources(inventory) };
+    }
+    if (this.sourcesFor.sources.length === 0) return { grants: [], warnings: [] };
+    return resourceGrantsForRole({ name: role.name, arn: role.arn }, this.sourcesFor.sources, policies, {
+      pullAllowance: this.settings.pullAllowance,
+    });
   }
 
   private async contextFor(event: EventSummary, roleForQuota: RoleRecord | null): Promise<DecisionContext> {
