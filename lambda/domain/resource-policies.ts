@@ -9,6 +9,7 @@ import type {
   Grant,
   PolicyInput,
   PolicyRef,
+  ResourcePolicyKind,
   ResourcePrincipalMatch,
   RolePolicies,
 } from './types';
@@ -53,6 +54,13 @@ export interface ResourceGrantResult {
   readonly grants: readonly Grant[];
   /** Policies that could not be read (not JSON, no statements): they contribute nothing. */
   readonly warnings: readonly string[];
+}
+
+/** True for the policy kinds of ECR resource-based policies (which the guard never edits). */
+export function isResourcePolicyKind(kind: PolicyRef['kind']): kind is ResourcePolicyKind {
+  return (
+    kind === 'repository-policy' || kind === 'registry-policy' || kind === 'repository-creation-template'
+  );
 }
 
 /** Every resource policy of the inventory, regions sorted, registry policy first, then repositories, templates. */
@@ -182,6 +190,48 @@ export function writeGrantees(policyText: string, options: ResourceGrantOptions)
     }
   }
   return { unreadable: false, anyPrincipal, roleNames: [...roleNames].sort(), grantsWrite };
+}
+
+/** A resource-policy statement that grants ECR write to anyone (`*` or NotPrincipal), whoever uses it. */
+export interface AnyPrincipalWrite {
+  readonly policy: PolicyRef;
+  readonly statement: string;
+  readonly actions: readonly string[];
+  readonly conditional: boolean;
+  readonly principal: Extract<ResourcePrincipalMatch, 'any-principal' | 'not-principal'>;
+}
+
+/** Every statement of the sources that grants ECR write to `*` (or via NotPrincipal): the audit's own finding. */
+export function anyPrincipalWrites(
+  sources: readonly ResourcePolicySource[],
+  options: ResourceGrantOptions,
+): AnyPrincipalWrite[] {
+  const found: AnyPrincipalWrite[] = [];
+  for (const source of sources) {
+    for (const statement of readStatements(source.policyText) ?? []) {
+      const { principal } = statement;
+      if (statement.effect !== 'Allow' || principal.kind === 'none') continue;
+      const match =
+        principal.kind === 'NotPrincipal'
+          ? principal.any
+            ? null
+            : 'not-principal'
+          : principal.any
+            ? 'any-principal'
+            : null;
+      if (match === null) continue;
+      const grant = statementGrant(source.ref, statement, [], options);
+      if (grant === null) continue;
+      found.push({
+        policy: source.ref,
+        statement: statement.label,
+        actions: grant.actions,
+        conditional: grant.conditional,
+        principal: match,
+      });
+    }
+  }
+  return found;
 }
 
 /** What a resource grant reaches, for reasons and alerts. */

@@ -20,6 +20,7 @@ export function auditJson(report: AuditReport, extras: RenderExtras = {}) {
     roles: report.roles.map(roleJson),
     dangling: report.dangling,
     eksWarnings: extras.eksWarnings ?? [],
+    ...(report.anyPrincipalWrites === undefined ? {} : { anyPrincipalWrites: report.anyPrincipalWrites }),
   };
 }
 
@@ -37,6 +38,7 @@ function roleJson(role: RoleAudit) {
     reason: role.reason,
     writeActions: role.writeActions,
     grants: role.grants,
+    resourceGrants: role.resourceGrants ?? [],
     denies: decision.denies,
     clusters: role.clusters,
     nodegroups: role.nodegroups,

@@ -19,6 +19,7 @@ import {
   type NodeRoleIndex,
   nodeRoleEvidence,
 } from '../domain/node-roles';
+import { anyPrincipalWrites, isResourcePolicyKind, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
   EventSummary,
@@ -98,13 +99,21 @@ export async function auditAccount(
     .filter((role): role is RoleAudit => role !== null)
     .sort((a, b) => compareText(a.roleName, b.roleName));
   const dangling = danglingReferences(index, seen);
+  const ecr = view.ecrResourcePolicies === undefined ? {} : await view.ecrResourcePolicies();
+  // The finding class exists only where ECR was read (a snapshot with an `ecr` section, the sweep).
+  const openWrites =
+    Object.keys(ecr).length === 0
+      ? null
+      : anyPrincipalWrites(resourcePolicySources(ecr), { pullAllowance: evaluator.pullAllowance });
+  const summary = summarise(roles, roleNames.length, dangling.length);
   return {
     accountId: view.accountId,
     partition: view.partition,
     today: options.today,
-    summary: summarise(roles, roleNames.length, dangling.length),
+    summary: openWrites === null ? summary : { ...summary, anyPrincipalWrites: openWrites.length },
     roles,
     dangling,
+    ...(openWrites === null ? {} : { anyPrincipalWrites: openWrites }),
   };
 }
 
@@ -182,6 +191,7 @@ function toRoleAudit(decision: Decision, today: string): RoleAudit {
     exemptionExpiringSoon: exemption !== null && isExpiringSoon(exemption, today),
     reason: decision.reason,
     decision,
+    resourceGrants: decision.grants.filter((grant) => isResourcePolicyKind(grant.policy.kind)),
   };
 }
 

@@ -63,6 +63,11 @@ export class ChangeEvaluator {
     private readonly settings: EvaluationSettings,
   ) {}
 
+  /** The write actions the evaluation tolerates (the audit's resource-policy finding uses the same). */
+  get pullAllowance(): ReadonlySet<string> {
+    return this.settings.pullAllowance;
+  }
+
   /** One decision per role the change may have widened (several for a managed policy version). */
   async evaluate(change: ParsedChange): Promise<Decision[]> {
     switch (change.kind) {
