@@ -158,7 +158,7 @@ export function summaryLines(summary: AuditSummary): string[] {
     ['Dangling EKS references', String(summary.danglingReferences)],
     ...(summary.anyPrincipalWrites === undefined
       ? []
-      : [['ECR policies granting "*" write', String(summary.anyPrincipalWrites)] as [string, string]]),
+      : [['ECR "*" write policies', String(summary.anyPrincipalWrites)] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   return ['Summary', ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`)];
