@@ -24,6 +24,8 @@ export interface EcrInventoryResult {
 export interface EcrGatewayOptions {
   /** Most ECR calls in flight per region (GetRepositoryPolicy fans out per repository). @default 8 */
   readonly callsPerRegion?: number;
+  /** maxResults of the list calls (1-1000). @default 1000 (ECR_PAGE_SIZE) */
+  readonly pageSize?: number;
 }
 
 const isPolicyNotFound = (error: unknown): boolean => {
@@ -33,12 +35,14 @@ const isPolicyNotFound = (error: unknown): boolean => {
 
 export class EcrGateway {
   private readonly callsPerRegion: number;
+  private readonly pageSize: number;
 
   constructor(
     private readonly clientFor: (region: string) => ECRClient,
     options: EcrGatewayOptions = {},
   ) {
     this.callsPerRegion = options.callsPerRegion ?? 8;
+    this.pageSize = options.pageSize ?? ECR_PAGE_SIZE;
   }
 
   /**
@@ -88,7 +92,7 @@ export class EcrGateway {
     const listed = await collectPages(async (nextToken) => {
       const output = await limiter.run(() =>
         guardedRead('ecr:DescribeRepositories', region, () =>
-          client.send(new DescribeRepositoriesCommand({ maxResults: ECR_PAGE_SIZE, nextToken })),
+          client.send(new DescribeRepositoriesCommand({ maxResults: this.pageSize, nextToken })),
         ),
       );
       return { items: output.repositories ?? [], next: output.nextToken };
@@ -131,7 +135,7 @@ export class EcrGateway {
       const output = await limiter.run(() =>
         guardedRead('ecr:DescribeRepositoryCreationTemplates', region, () =>
           client.send(
-            new DescribeRepositoryCreationTemplatesCommand({ maxResults: ECR_PAGE_SIZE, nextToken }),
+            new DescribeRepositoryCreationTemplatesCommand({ maxResults: this.pageSize, nextToken }),
           ),
         ),
       );
