@@ -1,17 +1,18 @@
 // Dev script (benchmark, `npm run bench`): runs each measurement of scripts/bench/ in order (audit on synthetic
-// accounts, its 20k/10k growth, AWS calls per sample event, the Lambda bundles), prints the figures with PASS/FAIL
+// accounts, its 20k/10k growth, AWS calls per sample event, a 1,000-repository ECR region, the Lambda bundles), prints the figures with PASS/FAIL
 // per target and writes docs/benchmarks.md. A new measurement is one file in scripts/bench/ and one entry below.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { auditScale } from './bench/audit-scale';
 import { bundles } from './bench/bundles';
+import { ecrRegion } from './bench/ecr-region';
 import { events } from './bench/events';
 import { growth } from './bench/growth';
 import type { BenchContext, Measurement, MeasurementResult } from './bench/measurement';
 import { allTargets, markdown, targetLines } from './bench/report';
 
-const MEASUREMENTS: readonly Measurement[] = [auditScale, growth, events, bundles];
+const MEASUREMENTS: readonly Measurement[] = [auditScale, growth, events, ecrRegion, bundles];
 
 const ROOT = join(__dirname, '..');
 
