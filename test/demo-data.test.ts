@@ -169,7 +169,9 @@ describe('demo/events', () => {
     const ecr = view().withChange(
       parseRoleChangeEvent(readJson(join(EVENTS_DIR, '11-set-repository-policy-putimage-node-role.json'))),
     );
-    const app = (await ecr.ecrResourcePolicies())['eu-west-1']?.repositories.find((r) => r.repositoryName === 'app');
+    const app = (await ecr.ecrResourcePolicies())['eu-west-1']?.repositories.find(
+      (r) => r.repositoryName === 'app',
+    );
     expect(app?.policyText).toContain('arn:aws:iam::111122223333:role/eks/prod-fargate-pod-exec');
   });
 });
