@@ -39,12 +39,19 @@ function entry(grant: Grant, number: number): string[] {
   return [
     '',
     `${INDENT}${number}. ${field(grantReach(grant))}: statement ${field(grant.statement)}${condition}`,
-    ...paragraph(`${who}; grants ${grant.actions.join(', ')}.`, `${INDENT}   `),
+    ...paragraph(`${who}; grants ${grant.actions.join(', ')}.${scopeNote(grant)}`, `${INDENT}   `),
     `${INDENT}   Show the policy:`,
     ...commandLines([showCommand(grant)]),
     `${INDENT}   Take the statement out (the policy without it):`,
     ...removal(grant),
   ];
+}
+
+/** The guard does not read the registry policy scope (an account setting): V2, the default, is assumed. */
+function scopeNote(grant: Grant): string {
+  return grant.policy.kind === 'registry-policy'
+    ? ' Read as registry policy scope V2 (the default); under V1 ECR enforces no write action from it.'
+    : '';
 }
 
 function principalPhrase(grant: Grant): string {
