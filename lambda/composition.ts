@@ -1,6 +1,7 @@
 // Composition root shared by the Lambda handlers, the CLI and the demo: builds SDK clients, gateways, the account
 // view and the use cases from settings, and wires them into the event pipeline (use case handle-event).
 import { AccountClient } from '@aws-sdk/client-account';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -50,6 +51,7 @@ export function defaultClients(
 ): AwsClients {
   const common = { retryMode: 'adaptive', maxAttempts: 5, ...from } as const;
   const eksClients = new Map<string, EKSClient>();
+  const ecrClients = new Map<string, ECRClient>();
   return {
     iam: new IAMClient({ ...common, region }),
     eksFor: (eksRegion) => {
@@ -62,6 +64,14 @@ export function defaultClients(
     },
     sns: new SNSClient({ ...common, region }),
     account: new AccountClient({ ...common, region }),
+    ecrFor: (ecrRegion) => {
+      let client = ecrClients.get(ecrRegion);
+      if (client === undefined) {
+        client = new ECRClient({ ...common, region: ecrRegion });
+        ecrClients.set(ecrRegion, client);
+      }
+      return client;
+    },
   };
 }
 

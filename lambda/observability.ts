@@ -26,10 +26,12 @@ export function tracedClients(tracer: Tracer, clients: AwsClients): AwsClients {
     }
     return client;
   };
+  const ecrFor = clients.ecrFor;
   return {
     iam: capture(clients.iam),
     sns: capture(clients.sns),
     account: capture(clients.account),
     eksFor: (region) => capture(clients.eksFor(region)),
+    ...(ecrFor === undefined ? {} : { ecrFor: (region: string) => capture(ecrFor(region)) }),
   };
 }

@@ -21,6 +21,16 @@ export interface ReadPermissionsOptions {
   readonly eksRegions: readonly string[];
   /** The sweep also reads the whole account at once with GetAccountAuthorizationDetails. */
   readonly includeAccountAuthorizationDetails: boolean;
+  /**
+   * Read the ECR repository/registry policies and creation templates of the same Regions (the sweep's snapshot).
+   * The event function needs none: an ECR event carries the new policy.
+   * @default - as includeAccountAuthorizationDetails (the sweep)
+   */
+  readonly includeEcrResourcePolicies?: boolean;
+}
+
+function readsEcr(options: ReadPermissionsOptions): boolean {
+  return options.includeEcrResourcePolicies ?? options.includeAccountAuthorizationDetails;
 }
 
 /** Read-only statements: IAM roles and policies, EKS node-role evidence, enabled Regions. */
@@ -55,6 +65,7 @@ export function readStatements(options: ReadPermissionsOptions): iam.PolicyState
       resources: ['*'],
     }),
     ...eksReadStatements(options.eksRegions),
+    ...(readsEcr(options) ? ecrReadStatements(options.eksRegions) : []),
     ...(options.eksRegions.length === 0
       ? [
           new iam.PolicyStatement({
@@ -98,6 +109,39 @@ export function eksReadStatements(eksRegions: readonly string[]): iam.PolicyStat
       resources: eksArns('fargateprofile/*'),
     }),
   ];
+}
+
+/** ECR resource policies: the repository reads on repositories, the registry-wide reads on `*` (no resource type). */
+export function ecrReadStatements(regions: readonly string[]): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadEcrRepositoryPolicies',
+      actions: ['ecr:DescribeRepositories', 'ecr:GetRepositoryPolicy'],
+      resources: ecrRepositoryArns(regions),
+    }),
+    new iam.PolicyStatement({
+      // GetRegistryPolicy and DescribeRepositoryCreationTemplates have no resource type in IAM.
+      sid: 'ReadEcrRegistryPolicies',
+      actions: ['ecr:GetRegistryPolicy', 'ecr:DescribeRepositoryCreationTemplates'],
+      resources: ['*'],
+    }),
+  ];
+}
+
+function ecrRepositoryArns(eksRegions: readonly string[]): string[] {
+  const regions = eksRegions.length > 0 ? eksRegions : ['*'];
+  return regions.map((region) => `arn:${Aws.PARTITION}:ecr:${region}:${Aws.ACCOUNT_ID}:repository/*`);
+}
+
+/** The repository-wide resource of `ecrReadStatements`, acknowledged with why. */
+export function acknowledgeEcrReadFindings(scope: IConstruct, eksRegions: readonly string[]): void {
+  for (const resource of ecrRepositoryArns(eksRegions)) {
+    Validations.of(scope).acknowledge({
+      id: wildcardResourceFinding(resource),
+      reason:
+        'Any repository may hold a policy that grants a node role ECR write; the guard reads (Describe/Get) the policies of every repository of the configured Regions, nothing else.',
+    });
+  }
 }
 
 /** Never write to a role tagged exempt: the tag must be absent. */
@@ -151,7 +195,7 @@ export function acknowledgeReadFindings(scope: IConstruct, options: ReadPermissi
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'iam:GetAccountSummary, iam:GetAccountAuthorizationDetails and eks:ListClusters have no resource type in IAM; they only accept "*". All are read-only.',
+        'iam:GetAccountSummary, iam:GetAccountAuthorizationDetails, eks:ListClusters, ecr:GetRegistryPolicy and ecr:DescribeRepositoryCreationTemplates have no resource type in IAM; they only accept "*". All are read-only.',
     },
     {
       id: wildcardResourceFinding(ALL_ROLES_ARN),
@@ -169,6 +213,7 @@ export function acknowledgeReadFindings(scope: IConstruct, options: ReadPermissi
         'A node role may have any AWS managed policy attached; each must be read to find ECR write grants.',
     },
   );
+  if (readsEcr(options)) acknowledgeEcrReadFindings(scope, options.eksRegions);
   const regions = options.eksRegions.length > 0 ? options.eksRegions : ['*'];
   for (const region of regions) {
     for (const resource of ['cluster/*', 'nodegroup/*', 'access-entry/*', 'fargateprofile/*']) {

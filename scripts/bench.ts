@@ -1,5 +1,5 @@
 // Dev script (benchmark, `npm run bench`): runs each measurement of scripts/bench/ in order (audit on synthetic
-// accounts, its 20k/10k growth, AWS calls per sample event, the Lambda bundles), prints the figures with PASS/FAIL
+// accounts, its 20k/10k growth, AWS calls per sample event, a 1,000-repository ECR region, the Lambda bundles), prints the figures with PASS/FAIL
 // per target and writes docs/benchmarks.md. `npm run bench -- events` (names below) runs only those measurements
 // and prints them, leaving docs/benchmarks.md as it is. A new measurement is one file in scripts/bench/ and one entry
 // below.
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { auditScale } from './bench/audit-scale';
 import { bundles } from './bench/bundles';
 import { cliAudit } from './bench/cli-audit';
+import { ecrRegion } from './bench/ecr-region';
 import { events } from './bench/events';
 import { growth } from './bench/growth';
 import type { BenchContext, Measurement, MeasurementResult } from './bench/measurement';
@@ -20,6 +21,7 @@ const MEASUREMENTS: Readonly<Record<string, Measurement>> = {
   'audit-scale': auditScale,
   growth,
   events,
+  'ecr-region': ecrRegion,
   bundles,
   'cli-audit': cliAudit,
   organization: orgAudit,

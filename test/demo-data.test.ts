@@ -137,9 +137,10 @@ describe('demo/events', () => {
       kind: 'ignored',
       reason: /not set the new version as default/,
     },
+    '11-set-repository-policy-putimage-node-role.json': { kind: 'ecr-repository-policy' },
   };
 
-  it('holds 8-10 events, in numbered order, with distinct event ids', () => {
+  it('holds the demo events (8-10 IAM, then ECR), in numbered order, with distinct event ids', () => {
     expect(eventFiles).toEqual(Object.keys(expected));
     const ids = eventFiles.map((file) => parseRoleChangeEvent(readJson(join(EVENTS_DIR, file))).event.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -165,6 +166,13 @@ describe('demo/events', () => {
       parseRoleChangeEvent(readJson(join(EVENTS_DIR, '07-delete-boundary-batch-nodes.json'))),
     );
     expect((await unbounded.getRole('prod-batch-nodes'))?.permissionsBoundaryArn).toBeNull();
+    const ecr = view().withChange(
+      parseRoleChangeEvent(readJson(join(EVENTS_DIR, '11-set-repository-policy-putimage-node-role.json'))),
+    );
+    const app = (await ecr.ecrResourcePolicies())['eu-west-1']?.repositories.find(
+      (r) => r.repositoryName === 'app',
+    );
+    expect(app?.policyText).toContain('arn:aws:iam::111122223333:role/eks/prod-fargate-pod-exec');
   });
 });
 

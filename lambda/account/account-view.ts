@@ -1,6 +1,6 @@
 // The one seam between the domain and the world: the same use cases read an account through this
 // interface, backed by live SDK gateways or by an offline snapshot file.
-import type { EksInventory, ManagedPolicyContent, RoleRecord } from '../domain/types';
+import type { EcrInventory, EksInventory, ManagedPolicyContent, RoleRecord } from '../domain/types';
 
 export interface AccountView {
   /** 12-digit account id, null when unknown (snapshot without accountId). */
@@ -22,6 +22,12 @@ export interface AccountView {
   eksInventory(): Promise<EksInventory>;
   /** The managed-policies-per-role quota (AttachedPoliciesPerRoleQuota), 10 when unknown. */
   managedPolicyQuota(): Promise<number>;
+  /**
+   * ECR repository, registry and creation-template policies per region, when this view knows them (a snapshot
+   * with an `ecr` section). Absent on the live event path: reading every repository policy per IAM event would
+   * cost too much; there the ECR events carry the new policy and the sweep reads the rest.
+   */
+  ecrResourcePolicies?(): Promise<EcrInventory>;
 }
 
 /**

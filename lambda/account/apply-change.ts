@@ -73,7 +73,59 @@ export function applyChange(snapshot: Snapshot, change: ParsedChange): Snapshot 
       }));
     case 'boundary-deleted':
       return updateRole(snapshot, change.roleName, ({ PermissionsBoundary: _removed, ...role }) => role);
+    case 'ecr-repository-policy':
+      return updateEcrRegion(snapshot, change.region, (region) => ({
+        ...region,
+        repositories: region.repositories.some((r) => r.repositoryName === change.repositoryName)
+          ? region.repositories.map((r) =>
+              r.repositoryName === change.repositoryName ? { ...r, policyText: change.policyText } : r,
+            )
+          : [
+              ...region.repositories,
+              {
+                repositoryName: change.repositoryName,
+                repositoryArn: ecrRepositoryArn(snapshot, change),
+                policyText: change.policyText,
+              },
+            ],
+      }));
+    case 'ecr-registry-policy':
+      return updateEcrRegion(snapshot, change.region, (region) => ({
+        ...region,
+        registryPolicy: change.policyText,
+      }));
+    case 'ecr-creation-template':
+      // An update that sets no repository policy keeps the template's old one.
+      if (change.repositoryPolicy === null) return snapshot;
+      return updateEcrRegion(snapshot, change.region, (region) => ({
+        ...region,
+        repositoryCreationTemplates: [
+          ...region.repositoryCreationTemplates.filter((t) => t.prefix !== change.prefix),
+          { prefix: change.prefix, repositoryPolicy: change.repositoryPolicy },
+        ],
+      }));
   }
+}
+
+type EcrRegion = NonNullable<Snapshot['ecr']>[string];
+
+function updateEcrRegion(
+  snapshot: Snapshot,
+  region: string,
+  update: (record: EcrRegion) => EcrRegion,
+): Snapshot {
+  const ecr = snapshot.ecr ?? {};
+  const record = ecr[region] ?? { registryPolicy: null, repositories: [], repositoryCreationTemplates: [] };
+  return { ...snapshot, ecr: { ...ecr, [region]: update(record) } };
+}
+
+/** `arn:<partition>:ecr:<region>:<registry>:repository/<name>`. */
+export function ecrRepositoryArn(
+  snapshot: Pick<Snapshot, 'partition'>,
+  change: { readonly region: string; readonly registryId: string; readonly repositoryName: string },
+): string {
+  const partition = snapshot.partition ?? 'aws';
+  return `arn:${partition}:ecr:${change.region}:${change.registryId}:repository/${change.repositoryName}`;
 }
 
 function updateRole(

@@ -83,6 +83,29 @@ const ClusterSchema = z.looseObject({
     .default([]),
 });
 
+/** A resource policy as ECR returns it: the JSON string (`policyText`, `repositoryPolicy`). */
+const PolicyTextSchema = z.string().min(1);
+
+/** One region of the `ecr` section: what DescribeRepositories, GetRepositoryPolicy, GetRegistryPolicy and
+ * DescribeRepositoryCreationTemplates return, field names kept. */
+const EcrRegionSchema = z.looseObject({
+  registryPolicy: PolicyTextSchema.nullable().default(null),
+  repositories: z
+    .array(
+      z.looseObject({
+        repositoryName: z.string().min(1),
+        repositoryArn: z.string().min(1),
+        policyText: PolicyTextSchema.nullable().optional(),
+      }),
+    )
+    .default([]),
+  repositoryCreationTemplates: z
+    .array(
+      z.looseObject({ prefix: z.string().min(1), repositoryPolicy: PolicyTextSchema.nullable().optional() }),
+    )
+    .default([]),
+});
+
 const SnapshotSchema = z.looseObject({
   accountId: z
     .string()
@@ -101,6 +124,8 @@ const SnapshotSchema = z.looseObject({
   eks: z
     .record(z.string().min(1), z.looseObject({ clusters: z.array(ClusterSchema).default([]) }))
     .default({}),
+  /** Optional: ECR resource policies per region (absent in snapshots captured before it existed). */
+  ecr: z.record(z.string().min(1), EcrRegionSchema).optional(),
 });
 
 /** A validated snapshot; absent lists are filled in as empty, everything else is as in the file. */
@@ -108,6 +133,7 @@ export type Snapshot = z.output<typeof SnapshotSchema>;
 export type RoleDetail = z.output<typeof RoleDetailSchema>;
 export type ManagedPolicyDetail = z.output<typeof ManagedPolicySchema>;
 export type PolicyVersionDetail = z.output<typeof PolicyVersionSchema>;
+export type EcrRegionDetail = z.output<typeof EcrRegionSchema>;
 
 /** The version a managed policy entry marks as its default. */
 export function defaultVersionOf(policy: {

@@ -3,7 +3,14 @@
 import { accountFromArn, awsManagedPolicyName, partitionFromArn } from '../domain/arn';
 import { bundledManagedPolicy } from '../domain/managed-policies';
 import { decodeDocument } from '../domain/policy-json';
-import type { EksClusterRecord, EksInventory, ManagedPolicyContent, RoleRecord } from '../domain/types';
+import type {
+  EcrInventory,
+  EcrRegionRecord,
+  EksClusterRecord,
+  EksInventory,
+  ManagedPolicyContent,
+  RoleRecord,
+} from '../domain/types';
 import type { ParsedChange } from '../events/role-change';
 import type { EnumerableAccountView } from './account-view';
 import { applyChange } from './apply-change';
@@ -31,6 +38,7 @@ export class SnapshotAccountView implements EnumerableAccountView {
   private readonly policiesByArn = new Map<string, ManagedPolicyDetail>();
   private readonly roleNamesByPolicyArn = new Map<string, string[]>();
   private readonly inventory: EksInventory;
+  private readonly ecr: EcrInventory;
   private readonly quota: number;
 
   constructor(readonly snapshot: Snapshot) {
@@ -51,6 +59,7 @@ export class SnapshotAccountView implements EnumerableAccountView {
     }
     for (const policy of snapshot.iam.Policies) this.policiesByArn.set(policy.Arn, policy);
     this.inventory = toInventory(snapshot.eks);
+    this.ecr = toEcrInventory(snapshot.ecr ?? {});
   }
 
   /** Reads, validates and wraps a snapshot file. */
@@ -110,6 +119,11 @@ export class SnapshotAccountView implements EnumerableAccountView {
     return this.quota;
   }
 
+  /** The snapshot's `ecr` section (empty when it has none); the same object on every call. */
+  async ecrResourcePolicies(): Promise<EcrInventory> {
+    return this.ecr;
+  }
+
   async listRoleNames(): Promise<readonly string[]> {
     return [...this.rolesByName.keys()].sort();
   }
@@ -157,6 +171,25 @@ function toInventory(eks: Snapshot['eks']): EksInventory {
   const inventory: Record<string, { readonly clusters: readonly EksClusterRecord[] }> = {};
   for (const [region, { clusters }] of Object.entries(eks)) {
     inventory[region] = { clusters: clusters.map(toClusterRecord) };
+  }
+  return inventory;
+}
+
+function toEcrInventory(ecr: NonNullable<Snapshot['ecr']>): EcrInventory {
+  const inventory: Record<string, EcrRegionRecord> = {};
+  for (const [region, record] of Object.entries(ecr)) {
+    inventory[region] = {
+      registryPolicy: record.registryPolicy,
+      repositories: record.repositories.map(({ repositoryName, repositoryArn, policyText }) => ({
+        repositoryName,
+        repositoryArn,
+        ...(typeof policyText === 'string' ? { policyText } : {}),
+      })),
+      repositoryCreationTemplates: record.repositoryCreationTemplates.map(({ prefix, repositoryPolicy }) => ({
+        prefix,
+        ...(typeof repositoryPolicy === 'string' ? { repositoryPolicy } : {}),
+      })),
+    };
   }
   return inventory;
 }

@@ -87,7 +87,7 @@ export async function runDemoMode(
   const runs: DemoRun[] = [];
   for (const file of files) {
     const raw = readJsonFile(file, 'event');
-    const call = await replayRecordedCall(fake.iamClient(), raw);
+    const call = await replayRecordedCall(fake.iamClient(), raw, (region) => fake.ecrClientFor(region));
     const notReplayed = call === null ? whyNotReplayed(raw) : null;
     const roleName = roleNameOf(raw);
     const stateOf = (name: string | null) => {

@@ -26,7 +26,24 @@ export const WATCHED_IAM_EVENT_NAMES = [
 
 export type WatchedIamEventName = (typeof WATCHED_IAM_EVENT_NAMES)[number];
 
+/** EventBridge `source` of ECR's CloudTrail events (delivered in the region of the call). */
+export const ECR_EVENT_SOURCE = 'aws.ecr';
+
+/** `detail.eventSource` of ECR's CloudTrail records. */
+export const ECR_SERVICE_ENDPOINT = 'ecr.amazonaws.com';
+
+/** ECR API calls that can give a role ECR write through a resource-based policy (the new policy is in the request). */
+export const WATCHED_ECR_EVENT_NAMES = [
+  'SetRepositoryPolicy',
+  'PutRegistryPolicy',
+  'CreateRepositoryCreationTemplate',
+  'UpdateRepositoryCreationTemplate',
+] as const;
+
+export type WatchedEcrEventName = (typeof WATCHED_ECR_EVENT_NAMES)[number];
+
 /** Every watched event source with its endpoint and event names (adding an event type starts here). */
 export const WATCHED_EVENTS = {
   [IAM_EVENT_SOURCE]: { serviceEndpoint: IAM_SERVICE_ENDPOINT, eventNames: WATCHED_IAM_EVENT_NAMES },
+  [ECR_EVENT_SOURCE]: { serviceEndpoint: ECR_SERVICE_ENDPOINT, eventNames: WATCHED_ECR_EVENT_NAMES },
 } as const;

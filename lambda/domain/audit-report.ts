@@ -1,6 +1,7 @@
 // Domain (pure): the result of auditing an account (per node role, dangling EKS references, summary figures)
 // and the orderings and figures every reader of it shares (use cases, CLI reports, the sweep digest).
 import type { ExposedCluster } from './node-roles';
+import type { AnyPrincipalWrite } from './resource-policies';
 import type { Decision, EksClusterNote, EvidenceKind, Exemption, Grant, Severity, Verdict } from './types';
 
 /** Most severe first. */
@@ -32,6 +33,8 @@ export interface RoleAudit {
   readonly reason: string;
   /** The full decision (plan, denies, warnings...): what the sweep remediates and alerts from. */
   readonly decision: Decision;
+  /** The grants of `grants` that come from ECR resource policies (repository, registry, creation template). */
+  readonly resourceGrants?: readonly Grant[];
 }
 
 /** An EKS reference (node group, access entry...) to a role that does not exist in IAM. */
@@ -59,6 +62,8 @@ export interface AuditSummary {
   /** Exemptions in force that end within 14 days. */
   readonly exemptionsExpiringSoon: number;
   readonly danglingReferences: number;
+  /** How many resource-policy statements grant ECR write to `*`. Absent when no ECR policies were read. */
+  readonly anyPrincipalWrites?: number;
 }
 
 export interface AuditReport {
@@ -75,6 +80,11 @@ export interface AuditReport {
    * region then cluster. Optional (additive): absent or empty when there is none.
    */
   readonly clusterNotes?: readonly EksClusterNote[];
+  /**
+   * ECR resource-policy statements that grant write to `*` (whoever uses them): a finding class of its own,
+   * independent of node roles. Absent when the account view holds no ECR policies.
+   */
+  readonly anyPrincipalWrites?: readonly AnyPrincipalWrite[];
 }
 
 /** The node roles with verdict `violation`, most severe first, then by name. */

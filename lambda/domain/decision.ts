@@ -1,6 +1,7 @@
 // Pure decision step: from a role's node-role evidence, policy analysis and exemption to a verdict,
 // a severity and a remediation plan. No I/O; the use cases feed it.
 import { awsManagedPolicyArn } from './arn';
+import { grantReach } from './resource-policies';
 import type {
   ActionReach,
   Decision,
@@ -46,6 +47,14 @@ export interface RoleFacts {
   /** Policies attached to the role whose content could not be read. */
   readonly unreadablePolicies: readonly PolicyRef[];
   readonly exemption: ExemptionCheck;
+  /**
+   * Grants from ECR resource-based policies that name the role (./resource-policies), already cut by the role's
+   * Denies and boundary. The role's ECR write is the union of these and the identity analysis's.
+   * @default - none
+   */
+  readonly resourceGrants?: readonly Grant[];
+  /** Resource policies that could not be read. */
+  readonly resourceWarnings?: readonly string[];
 }
 
 function emptyDecision(event: EventSummary): Omit<Decision, 'verdict' | 'reason'> {
@@ -212,6 +221,7 @@ function analysisWarnings(facts: RoleFacts): string[] {
     const where = w.statement === null ? '' : ` statement ${w.statement}`;
     return `${w.policy.kind} policy ${w.policy.name}${where}: ${w.message}`;
   });
+  warnings.push(...(facts.resourceWarnings ?? []));
   warnings.push(...facts.exemption.warnings);
   const expired = facts.exemption.expired;
   if (expired !== null) warnings.push(`exemption expired on ${expired.until}: ${expired.reason}`);
@@ -220,7 +230,8 @@ function analysisWarnings(facts: RoleFacts): string[] {
 
 /** The verdict for one role the change may have widened. */
 export function decideForRole(facts: RoleFacts, context: DecisionContext): Decision {
-  const { role, evidence, analysis } = facts;
+  const { role, evidence } = facts;
+  const analysis = withResourceGrants(facts.analysis, facts.resourceGrants ?? []);
   const base = {
     ...emptyDecision(context.event),
     role: { name: role.name, arn: role.arn },
@@ -272,7 +283,7 @@ export function decideForRole(facts: RoleFacts, context: DecisionContext): Decis
       verdict: 'violation',
       severity,
       plan: remediationPlan(role, analysis.grants, context),
-      reason: `EKS node role ${role.name} can write to ECR: ${describeActions(analysis.writeActions)}.`,
+      reason: `EKS node role ${role.name} can write to ECR: ${describeActions(analysis.writeActions)}.${resourceReach(facts.resourceGrants ?? [])}`,
     };
   }
 
@@ -303,6 +314,25 @@ function describeNotUnderstood(entry: NotUnderstood): string {
   const where = entry.statement === null ? '' : ` statement ${entry.statement}`;
   const element = entry.element === 'document' ? 'the document' : entry.element;
   return `${element} in ${entry.policy.kind} policy ${entry.policy.name}${where} (${entry.message})`;
+}
+
+/** Same account: identity grants ∪ resource grants (AWS-FACTS §12); the write actions are the union of both. */
+function withResourceGrants(analysis: PolicyAnalysis, resourceGrants: readonly Grant[]): PolicyAnalysis {
+  if (resourceGrants.length === 0) return analysis;
+  const writeActions = new Set([...analysis.writeActions, ...resourceGrants.flatMap((g) => g.actions)]);
+  return {
+    ...analysis,
+    writeActions: [...writeActions].sort(),
+    grants: [...analysis.grants, ...resourceGrants],
+  };
+}
+
+/** ` A resource policy grants it directly on repository app (eu-west-1).` when resource grants exist. */
+function resourceReach(grants: readonly Grant[]): string {
+  if (grants.length === 0) return '';
+  const reached = [...new Set(grants.map(grantReach))];
+  const noun = reached.length === 1 ? 'A resource policy grants' : 'Resource policies grant';
+  return ` ${noun} it directly on ${reached.join('; ')}.`;
 }
 
 function dedupeRefs(refs: readonly PolicyRef[]): PolicyRef[] {

@@ -1,12 +1,53 @@
 // Domain types shared by every layer: policies, analysis results, EKS evidence, decisions. Pure data, no I/O.
 
-/** Where a policy document comes from. `arn` is null for inline policies. */
-export type PolicyKind = 'aws-managed' | 'customer-managed' | 'inline';
+/**
+ * Where a policy document comes from. `arn` is null for inline policies. The last three are ECR resource-based
+ * policies (see ./resource-policies): a repository policy (`arn` = the repository ARN), the registry policy of a
+ * region (`arn` null) and the repository policy a creation template stamps on new repositories (`arn` null).
+ */
+export type PolicyKind =
+  | 'aws-managed'
+  | 'customer-managed'
+  | 'inline'
+  | 'repository-policy'
+  | 'registry-policy'
+  | 'repository-creation-template';
+
+/** The policy kinds that are ECR resource-based policies: the guard never edits them. */
+export type ResourcePolicyKind = Extract<
+  PolicyKind,
+  'repository-policy' | 'registry-policy' | 'repository-creation-template'
+>;
 
 export interface PolicyRef {
   readonly kind: PolicyKind;
+  /** Policy name; the repository name, `registry policy` or the template prefix for resource policies. */
   readonly name: string;
   readonly arn: string | null;
+  /** Resource policies only: the region of the repository, registry or template. */
+  readonly region?: string;
+  /** Creation templates only: the repository name prefix (`ROOT` = every repository without a closer one). */
+  readonly prefix?: string;
+}
+
+/** How a resource-policy statement names the node role. */
+export type ResourcePrincipalMatch =
+  /** `Principal.AWS` is the role's ARN: a boundary's implicit deny still limits it. */
+  | 'role-arn'
+  /** `Principal.AWS` is a session of the role (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`). */
+  | 'role-session'
+  /** `Principal` is `"*"` or `{"AWS": "*"}`: anyone, the node role included. */
+  | 'any-principal'
+  /** An Allow with `NotPrincipal` that does not exclude the role: everyone else, the role included. */
+  | 'not-principal';
+
+/** What a grant from an ECR resource policy adds to a Grant: who it names and how to take it out. */
+export interface ResourceGrantDetail {
+  readonly principal: ResourcePrincipalMatch;
+  /** The policy text as it is now (JSON string). */
+  readonly policyText: string;
+  /** The same policy without this statement (pretty JSON), null when it was the only statement. */
+  readonly policyWithoutStatement: string | null;
 }
 
 /**
@@ -39,6 +80,8 @@ export interface Grant {
   readonly allServices: boolean;
   /** The statement allows a whole ECR service (`ecr:*`, `ecr-public:*` or a pattern matching all of it). */
   readonly wholeService: boolean;
+  /** Set for grants from an ECR resource-based policy (repository, registry, creation template). */
+  readonly resource?: ResourceGrantDetail;
   /** What each of `actions` reaches through this statement (after denies and boundary), in `actions` order. */
   readonly reach?: readonly ActionReach[];
 }
@@ -138,6 +181,29 @@ export interface EksClusterRecord {
 /** region → clusters */
 export type EksInventory = Readonly<Record<string, { readonly clusters: readonly EksClusterRecord[] }>>;
 
+// ---- ECR resource policies ------------------------------------------------------------------------
+
+/** The `ecr` part of the snapshot format, field names as the ECR API returns them. */
+export interface EcrRepositoryRecord {
+  readonly repositoryName: string;
+  readonly repositoryArn: string;
+  /** The repository policy (JSON string); absent or null when the repository has none. */
+  readonly policyText?: string | null | undefined;
+}
+export interface EcrCreationTemplateRecord {
+  readonly prefix: string;
+  /** The repository policy the template applies (JSON string); absent when it sets none. */
+  readonly repositoryPolicy?: string | null | undefined;
+}
+export interface EcrRegionRecord {
+  /** The registry policy (JSON string), null when the registry has none. */
+  readonly registryPolicy: string | null;
+  readonly repositories: readonly EcrRepositoryRecord[];
+  readonly repositoryCreationTemplates: readonly EcrCreationTemplateRecord[];
+}
+/** region → ECR resource policies */
+export type EcrInventory = Readonly<Record<string, EcrRegionRecord>>;
+
 /** A region that was left out of the inventory because EKS could not be reached there. */
 export interface EksRegionWarning {
   readonly region: string;
@@ -225,6 +291,12 @@ export type SupportedEventName =
   | 'PutRolePermissionsBoundary'
   | 'DeleteRolePermissionsBoundary'
   | 'DeleteRolePolicy';
+
+export type SupportedEcrEventName =
+  | 'SetRepositoryPolicy'
+  | 'PutRegistryPolicy'
+  | 'CreateRepositoryCreationTemplate'
+  | 'UpdateRepositoryCreationTemplate';
 
 export interface EventSummary {
   readonly id: string | null;

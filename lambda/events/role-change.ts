@@ -3,7 +3,13 @@
 import { parse } from '@aws-lambda-powertools/parser';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { z } from 'zod';
-import { CLOUDTRAIL_DETAIL_TYPE, IAM_EVENT_SOURCE, IAM_SERVICE_ENDPOINT, WATCHED_EVENTS } from '../contract';
+import {
+  CLOUDTRAIL_DETAIL_TYPE,
+  ECR_EVENT_SOURCE,
+  IAM_EVENT_SOURCE,
+  IAM_SERVICE_ENDPOINT,
+  WATCHED_EVENTS,
+} from '../contract';
 import type { EventSummary, SupportedEventName } from '../domain/types';
 import {
   AttachRolePolicyParams,
@@ -17,6 +23,7 @@ import {
   PutRolePolicyParams,
   SetDefaultPolicyVersionParams,
 } from './cloudtrail-schemas';
+import { type EcrChange, parseEcrChangeEvent } from './ecr-change';
 import { describeIssues, describeValueType, type SchemaIssue } from './validation-message';
 
 /** The IAM calls that can give a role new permissions: the contract's watched names, each parsed below. */
@@ -78,6 +85,7 @@ export interface RolePolicyDeleted {
 
 export type ParsedChange =
   | IgnoredChange
+  | EcrChange
   | RolePolicyPut
   | RolePolicyDeleted
   | RolePolicyAttached
@@ -143,6 +151,8 @@ function parseEvent(raw: unknown): ParsedChange {
     return ignored(event, `not an EventBridge event: ${describeIssues(issuesOf(envelope.error), raw)}`);
   }
   const { source, 'detail-type': detailType, detail } = envelope.data;
+  // ECR resource-policy calls have their own parser (./ecr-change).
+  if (source === ECR_EVENT_SOURCE) return parseEcrChangeEvent(detailType, detail, event);
   if (source !== IAM_EVENT_SOURCE)
     return ignored(event, `unsupported source ${quote(source)} (expected "aws.iam")`);
   if (detailType !== CLOUDTRAIL_DETAIL_TYPE) {

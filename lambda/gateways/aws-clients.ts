@@ -1,6 +1,7 @@
 // Gateway inputs: the AWS SDK clients the gateways are built over, made once per container by the composition
 // root (or handed in by the tests, the demo and the CLI).
 import { AccountClient } from '@aws-sdk/client-account';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -18,11 +19,16 @@ export interface AwsClients {
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
   readonly account: AccountClient;
+  /**
+   * ECR clients per region (repository/registry policies for the snapshot and the sweep).
+   * @default - no ECR reads: the snapshot has no `ecr` section
+   */
+  readonly ecrFor?: (region: string) => ECRClient;
 }
 
 /**
  * The clients for a target: standard SDK retries in adaptive mode, the profile (when given) from the shared config
- * and credentials files, one EKS client per region, made on first use.
+ * and credentials files, one EKS and one ECR client per region, made on first use.
  */
 export function createAwsClients(target: ClientTarget): AwsClients {
   const common = {
@@ -31,6 +37,7 @@ export function createAwsClients(target: ClientTarget): AwsClients {
     ...(target.profile === undefined ? {} : { profile: target.profile }),
   } as const;
   const eksClients = new Map<string, EKSClient>();
+  const ecrClients = new Map<string, ECRClient>();
   return {
     iam: new IAMClient({ ...common, region: target.region }),
     eksFor: (eksRegion) => {
@@ -43,5 +50,13 @@ export function createAwsClients(target: ClientTarget): AwsClients {
     },
     sns: new SNSClient({ ...common, region: target.region }),
     account: new AccountClient({ ...common, region: target.region }),
+    ecrFor: (ecrRegion) => {
+      let client = ecrClients.get(ecrRegion);
+      if (client === undefined) {
+        client = new ECRClient({ ...common, region: ecrRegion });
+        ecrClients.set(ecrRegion, client);
+      }
+      return client;
+    },
   };
 }

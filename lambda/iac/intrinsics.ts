@@ -216,8 +216,9 @@ export function resolveText(input: unknown, context: TemplateContext): { text: s
 }
 
 /**
- * A policy document with its intrinsics resolved. Unresolvable values outside Effect / Action / NotAction (a
- * Resource from a parameter, say) become a placeholder that matches no real ARN: they cannot widen a grant.
+ * A policy document with its intrinsics resolved. Unresolvable values outside Effect / Action / NotAction become
+ * placeholders: a Resource or NotResource stands for one repository of unknown name (an Allow still grants, scoped;
+ * a Deny covers nothing else), anything else (a Condition value) matches no real value.
  * When an Effect or Action cannot be resolved the document is `unknown`.
  */
 export function resolvePolicyDocument(input: unknown, context: TemplateContext): Resolved {
@@ -244,8 +245,12 @@ export function resolvePolicyDocument(input: unknown, context: TemplateContext):
     if (resolved.kind === 'value') {
       return typeof resolved.value === 'string' ? value(displayText(resolved.value)) : resolved;
     }
-    return key === 'Effect' || key === 'Action' || key === 'NotAction' || key === 'Statement' || key === null
-      ? resolved
+    if (key === 'Effect' || key === 'Action' || key === 'NotAction' || key === 'Statement' || key === null)
+      return resolved;
+    // A Resource the template does not fix may name any repository: it stands for one repository of unknown name,
+    // so an Allow still grants (scoped), a Deny covers no other repository, and a NotResource excludes only it.
+    return key === 'Resource' || key === 'NotResource'
+      ? value(`arn:*:ecr:*:*:repository/(unresolved: ${resolved.reason})`)
       : value(`(unresolved: ${resolved.reason})`);
   };
   return walk(input, null);

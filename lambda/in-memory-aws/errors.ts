@@ -9,6 +9,13 @@ import {
   ValidationException as AccountValidationException,
 } from '@aws-sdk/client-account';
 import {
+  ECRServiceException,
+  InvalidParameterException as EcrInvalidParameterException,
+  LimitExceededException as EcrLimitExceededException,
+  RepositoryNotFoundException as EcrRepositoryNotFoundException,
+  ServerException as EcrServerException,
+} from '@aws-sdk/client-ecr';
+import {
   EKSServiceException,
   AccessDeniedException as EksAccessDeniedException,
   InvalidParameterException as EksInvalidParameterException,
@@ -34,7 +41,7 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 
-export type FakeService = 'iam' | 'eks' | 'sns' | 'account';
+export type FakeService = 'iam' | 'eks' | 'sns' | 'account' | 'ecr';
 
 /**
  * What can go wrong, named once for every service and translated to each service's own error:
@@ -69,6 +76,9 @@ const snsGeneric: GenericFactory = (name, fault, status, message) =>
   new SNSServiceException({ name, $fault: fault, $metadata: meta(status), message });
 const accountGeneric: GenericFactory = (name, fault, status, message) =>
   new AccountServiceException({ name, $fault: fault, $metadata: meta(status), message });
+
+const ecrGeneric: GenericFactory = (name, fault, status, message) =>
+  new ECRServiceException({ name, $fault: fault, $metadata: meta(status), message });
 
 const throttled = <E extends Error>(error: E): E =>
   Object.assign(error, { $retryable: { throttling: true } });
@@ -122,11 +132,24 @@ const ACCOUNT_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, Erro
   UnrecognizedClient: (message) => accountGeneric('UnrecognizedClientException', 'client', 403, message),
 };
 
+const ECR_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory> = {
+  AccessDenied: (message) => ecrGeneric('AccessDeniedException', 'client', 400, message),
+  Throttling: (message) => throttled(ecrGeneric('ThrottlingException', 'client', 400, message)),
+  ServiceFailure: (message) => new EcrServerException({ message, $metadata: meta(500) }),
+  NotFound: (message) => new EcrRepositoryNotFoundException({ message, $metadata: meta(400) }),
+  NoSuchEntity: (message) => new EcrRepositoryNotFoundException({ message, $metadata: meta(400) }),
+  LimitExceeded: (message) => new EcrLimitExceededException({ message, $metadata: meta(400) }),
+  InvalidParameter: (message) => new EcrInvalidParameterException({ message, $metadata: meta(400) }),
+  MalformedPolicyDocument: (message) => new EcrInvalidParameterException({ message, $metadata: meta(400) }),
+  UnrecognizedClient: (message) => ecrGeneric('UnrecognizedClientException', 'client', 403, message),
+};
+
 const BY_SERVICE: Record<FakeService, Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory>> = {
   iam: IAM_ERRORS,
   eks: EKS_ERRORS,
   sns: SNS_ERRORS,
   account: ACCOUNT_ERRORS,
+  ecr: ECR_ERRORS,
 };
 
 /** The error `service` would raise for `kind`, with a default message when none is given. */

@@ -2,6 +2,7 @@
 // clients. A middleware answers each command before it is serialised, so production gateways run unchanged in
 // unit tests, the end-to-end test, the demo and the benchmark; every call is logged and faults can be injected.
 import { AccountClient } from '@aws-sdk/client-account';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -10,6 +11,7 @@ import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/ma
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
 import { FakeAccount } from './account-api';
 import { parsedDocument } from './documents';
+import { type EcrSeed, FakeEcr, seedEcr } from './ecr';
 import { FakeEks } from './eks';
 import type { FakeService } from './errors';
 import { commandName, type FaultRule, Faults } from './faults';
@@ -27,6 +29,7 @@ import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
 import { snapshotSeeds } from './snapshot-seeds';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
 
+export type { EcrSeed } from './ecr';
 export type { FakeErrorKind, FakeService } from './errors';
 export type { FaultRule } from './faults';
 export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './model';
@@ -71,9 +74,10 @@ export interface FakeAwsClients {
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
   readonly account: AccountClient;
+  readonly ecrFor: (region: string) => ECRClient;
 }
 
-type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient;
+type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient | ECRClient;
 
 const MIDDLEWARE_NAME = 'eksEcrGuardFakeAws';
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-access-key' };
@@ -85,6 +89,7 @@ export class FakeAws {
   private readonly eks: FakeEks;
   private readonly sns: FakeSns;
   private readonly account: FakeAccount;
+  private readonly ecr: FakeEcr;
   private readonly homeRegion: string;
   private readonly latencyMs: number;
   private readonly callLog: FakeCall[] = [];
@@ -93,6 +98,7 @@ export class FakeAws {
   private snsClientInstance: SNSClient | null = null;
   private accountClientInstance: AccountClient | null = null;
   private readonly eksClients = new Map<string, EKSClient>();
+  private readonly ecrClients = new Map<string, ECRClient>();
 
   constructor(options: FakeAwsOptions = {}) {
     this.state = new FakeState(
@@ -106,6 +112,7 @@ export class FakeAws {
     this.eks = new FakeEks(this.state);
     this.sns = new FakeSns(this.state);
     this.account = new FakeAccount(this.state);
+    this.ecr = new FakeEcr(this.state);
     this.homeRegion = options.homeRegion ?? 'us-east-1';
     this.latencyMs = options.latencyMs ?? 0;
     for (const region of options.regions ?? ['us-east-1']) this.addRegion(region);
@@ -130,6 +137,7 @@ export class FakeAws {
     for (const policy of seeds.policies) fake.addPolicy(policy);
     for (const role of seeds.roles) fake.addRole(role);
     for (const { region, cluster } of seeds.clusters) fake.addCluster(region, cluster);
+    for (const [region, seed] of Object.entries(seeds.ecr)) fake.addEcr(region, seed);
     return fake;
   }
 
@@ -177,6 +185,11 @@ export class FakeAws {
 
   addFargateProfile(region: string, clusterName: string, profile: EksFargateProfileRecord): void {
     this.cluster(region, clusterName).fargateProfiles.push({ ...profile });
+  }
+
+  /** Adds repositories (with their policies), the registry policy and creation templates to a region's registry. */
+  addEcr(region: string, seed: EcrSeed): void {
+    seedEcr(this.state, region, seed);
   }
 
   /** Sets a region's opt-in status; EKS answers only in ENABLED and ENABLED_BY_DEFAULT regions. */
@@ -278,6 +291,15 @@ export class FakeAws {
     return client;
   }
 
+  ecrClientFor(region: string): ECRClient {
+    let client = this.ecrClients.get(region);
+    if (client === undefined) {
+      client = this.connect(new ECRClient(this.clientConfig(region)));
+      this.ecrClients.set(region, client);
+    }
+    return client;
+  }
+
   snsClient(): SNSClient {
     this.snsClientInstance ??= this.connect(new SNSClient(this.clientConfig(this.homeRegion)));
     return this.snsClientInstance;
@@ -288,13 +310,14 @@ export class FakeAws {
     return this.accountClientInstance;
   }
 
-  /** All four, in the shape the composition root takes. */
+  /** All of them, in the shape the composition root takes. */
   clients(): FakeAwsClients {
     return {
       iam: this.iamClient(),
       eksFor: (region) => this.eksClientFor(region),
       sns: this.snsClient(),
       account: this.accountClient(),
+      ecrFor: (region) => this.ecrClientFor(region),
     };
   }
 
@@ -313,6 +336,11 @@ export class FakeAws {
     } else if (client instanceof EKSClient) {
       client.middlewareStack.add(
         this.middleware('eks', region, (command, input, at) => this.eks.handle(command, input, at)),
+        options,
+      );
+    } else if (client instanceof ECRClient) {
+      client.middlewareStack.add(
+        this.middleware('ecr', region, (command, input, at) => this.ecr.handle(command, input, at)),
         options,
       );
     } else if (client instanceof SNSClient) {

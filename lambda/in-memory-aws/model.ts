@@ -1,6 +1,7 @@
 // In-memory AWS: the account state the fake serves (IAM roles and managed policies,
 // EKS per region, enabled regions, SNS topics) and the seeds tests and snapshots build it from.
 import type { RegionOptStatus } from '@aws-sdk/client-account';
+import type { RCTAppliedFor } from '@aws-sdk/client-ecr';
 import type { AuthenticationMode } from '@aws-sdk/client-eks';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
 
@@ -103,6 +104,26 @@ export interface FakeCluster {
   readonly fargateProfiles: EksFargateProfileRecord[];
 }
 
+export interface FakeRepository {
+  readonly name: string;
+  /** As ECR keeps it (re-serialised), null without a policy. */
+  policyText: string | null;
+}
+
+export interface FakeCreationTemplate {
+  readonly prefix: string;
+  readonly appliedFor: readonly RCTAppliedFor[];
+  readonly repositoryPolicy: string | null;
+}
+
+/** One region's private registry. */
+export interface FakeEcrRegion {
+  registryPolicy: string | null;
+  /** name → repository, in creation order. */
+  readonly repositories: Map<string, FakeRepository>;
+  readonly templates: Map<string, FakeCreationTemplate>;
+}
+
 export interface FakeTopic {
   readonly arn: string;
   readonly maximumMessageSize: number;
@@ -125,6 +146,8 @@ export class FakeState {
   /** region → cluster name → cluster */
   readonly eks = new Map<string, Map<string, FakeCluster>>();
   readonly regions = new Map<string, RegionStatus>();
+  /** region → private registry */
+  readonly ecr = new Map<string, FakeEcrRegion>();
   readonly topics = new Map<string, FakeTopic>();
   readonly published: PublishedMessage[] = [];
   private idCounter = 0;
@@ -161,6 +184,15 @@ export class FakeState {
       this.eks.set(region, clusters);
     }
     return clusters;
+  }
+
+  ecrIn(region: string): FakeEcrRegion {
+    let registry = this.ecr.get(region);
+    if (registry === undefined) {
+      registry = { registryPolicy: null, repositories: new Map(), templates: new Map() };
+      this.ecr.set(region, registry);
+    }
+    return registry;
   }
 
   isRegionEnabled(region: string): boolean {

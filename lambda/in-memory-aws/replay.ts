@@ -1,5 +1,13 @@
-// In-memory AWS: performs the IAM call a CloudTrail event records (after seeding the state a recorded removal
-// implies), so an account (fake or snapshot) is in the state the guard would see when the event arrives.
+// In-memory AWS: performs the IAM (or ECR) call a CloudTrail event records (after seeding the state a recorded
+// removal implies), so an account (fake or snapshot) is in the state the guard would see when the event arrives.
+
+import {
+  CreateRepositoryCreationTemplateCommand,
+  type ECRClient,
+  PutRegistryPolicyCommand,
+  SetRepositoryPolicyCommand,
+  UpdateRepositoryCreationTemplateCommand,
+} from '@aws-sdk/client-ecr';
 import {
   AttachRolePolicyCommand,
   CreatePolicyVersionCommand,
@@ -61,7 +69,11 @@ export async function seedRecordedPrecondition(iam: IAMClient, raw: unknown): Pr
  * Sends the recorded call (successful, supported events only) and returns a short description of it, or null
  * when the event records nothing to replay (failed call, unsupported event, version not made default).
  */
-export async function replayRecordedCall(iam: IAMClient, raw: unknown): Promise<string | null> {
+export async function replayRecordedCall(
+  iam: IAMClient,
+  raw: unknown,
+  ecrFor?: (region: string) => ECRClient,
+): Promise<string | null> {
   const change = parseRoleChangeEvent(raw);
   switch (change.kind) {
     case 'ignored':
@@ -116,6 +128,36 @@ export async function replayRecordedCall(iam: IAMClient, raw: unknown): Promise<
     case 'boundary-deleted':
       await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: change.roleName }));
       return `delete the permissions boundary of ${change.roleName}`;
+    case 'ecr-repository-policy':
+      if (ecrFor === undefined) return null;
+      await ecrFor(change.region).send(
+        new SetRepositoryPolicyCommand({
+          repositoryName: change.repositoryName,
+          policyText: change.policyText,
+        }),
+      );
+      return `set the repository policy of ${change.repositoryName} (${change.region})`;
+    case 'ecr-registry-policy':
+      if (ecrFor === undefined) return null;
+      await ecrFor(change.region).send(new PutRegistryPolicyCommand({ policyText: change.policyText }));
+      return `put the registry policy of ${change.region}`;
+    case 'ecr-creation-template': {
+      if (ecrFor === undefined) return null;
+      const policy = change.repositoryPolicy === null ? {} : { repositoryPolicy: change.repositoryPolicy };
+      const client = ecrFor(change.region);
+      if (change.event.name === 'CreateRepositoryCreationTemplate') {
+        await client.send(
+          new CreateRepositoryCreationTemplateCommand({
+            prefix: change.prefix,
+            appliedFor: ['PULL_THROUGH_CACHE'],
+            ...policy,
+          }),
+        );
+        return `create the repository creation template ${change.prefix} (${change.region})`;
+      }
+      await client.send(new UpdateRepositoryCreationTemplateCommand({ prefix: change.prefix, ...policy }));
+      return `update the repository creation template ${change.prefix} (${change.region})`;
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import {
 } from '../account/snapshot-format';
 import { accountFromArn, partitionFromArn } from '../domain/arn';
 import { InvalidInputError } from '../domain/errors';
+import type { EcrSeed } from './ecr';
 import type { ClusterSeed, PolicySeed, RoleSeed } from './model';
 import { isAuthenticationMode } from './seeding';
 
@@ -22,6 +23,8 @@ export interface SnapshotSeeds {
   readonly roles: readonly RoleSeed[];
   readonly clusters: readonly { readonly region: string; readonly cluster: ClusterSeed }[];
   readonly regions: readonly string[];
+  /** The `ecr` section, per region. */
+  readonly ecr: Readonly<Record<string, EcrSeed>>;
 }
 
 /** Loads the snapshot (JSON text or an already parsed value); InvalidInputError names the bad path. */
@@ -37,7 +40,23 @@ export function snapshotSeeds(json: unknown): SnapshotSeeds {
     clusters: Object.entries(snapshot.eks).flatMap(([region, { clusters }]) =>
       clusters.map((entry) => ({ region, cluster: clusterSeed(entry) })),
     ),
-    regions: Object.keys(snapshot.eks),
+    regions: [...new Set([...Object.keys(snapshot.eks), ...Object.keys(snapshot.ecr ?? {})])],
+    ecr: Object.fromEntries(
+      Object.entries(snapshot.ecr ?? {}).map(([region, record]): [string, EcrSeed] => [
+        region,
+        {
+          registryPolicy: record.registryPolicy,
+          repositories: record.repositories.map(({ repositoryName, policyText }) => ({
+            name: repositoryName,
+            policyText: policyText ?? null,
+          })),
+          templates: record.repositoryCreationTemplates.map(({ prefix, repositoryPolicy }) => ({
+            prefix,
+            repositoryPolicy: repositoryPolicy ?? null,
+          })),
+        },
+      ]),
+    ),
   };
 }
 

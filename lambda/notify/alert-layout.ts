@@ -71,6 +71,9 @@ const policyKindLabel: Record<PolicyKind, string> = {
   'aws-managed': 'AWS managed policy',
   'customer-managed': 'customer managed policy',
   inline: 'inline policy',
+  'repository-policy': 'ECR repository policy',
+  'registry-policy': 'ECR registry policy',
+  'repository-creation-template': 'ECR repository creation template',
 };
 
 export const describePolicy = (policy: PolicyRef): string =>

@@ -15,6 +15,7 @@ import {
 import { firstScreen } from './alert-first-screen';
 import { type AlertInput, alertState } from './alert-input';
 import { type BodyOptions, paragraph, section } from './alert-layout';
+import { resourcePolicySection } from './alert-resource-policies';
 
 const SHORTENED_NOTE =
   'NOTE: this alert was shortened to fit the SNS message size limit: lists and long values below are cut.';
@@ -35,6 +36,7 @@ export function alertText(input: AlertInput, options: BodyOptions): string {
     ...guardAction(input, state),
     ...(state === 'indeterminate' ? checkByHand(input, options) : []),
     ...fixSection(input, state),
+    ...resourcePolicySection(input, options),
     ...rollbackSection(input, state),
     ...consoleSection(input),
     ...exemptionSection(input, state),

@@ -15,6 +15,9 @@ const POLICY_KIND_LABEL: Readonly<Record<PolicyKind, string>> = {
   'aws-managed': 'AWS managed',
   'customer-managed': 'customer managed',
   inline: 'inline',
+  'repository-policy': 'ECR repository',
+  'registry-policy': 'ECR registry',
+  'repository-creation-template': 'ECR creation template',
 };
 
 /** `ecr:A, ecr:B, ecr:C and 31 more`; `none` for an empty list. */

@@ -22,6 +22,7 @@ export function auditJson(report: AuditReport, extras: RenderExtras = {}) {
     dangling: report.dangling,
     eksWarnings: extras.eksWarnings ?? [],
     clusterNotes: (report.clusterNotes ?? []).map((note) => ({ ...note, message: clusterNoteText(note) })),
+    ...(report.anyPrincipalWrites === undefined ? {} : { anyPrincipalWrites: report.anyPrincipalWrites }),
   };
 }
 
@@ -39,6 +40,7 @@ function roleJson(role: RoleAudit) {
     reason: role.reason,
     writeActions: role.writeActions,
     grants: role.grants,
+    resourceGrants: role.resourceGrants ?? [],
     denies: decision.denies,
     clusters: role.clusters,
     nodegroups: role.nodegroups,

@@ -1,6 +1,7 @@
 // Report (pure): the audit as a plain-text table for people (the CLI's default `--format table`).
 import { type AuditReport, type AuditSummary, type RoleAudit, violationsOf } from '../domain/audit-report';
 import { clusterNoteText } from '../domain/node-roles';
+import { grantReach } from '../domain/resource-policies';
 import type { EksRegionWarning } from '../domain/types';
 import {
   exemptionPhrase,
@@ -62,6 +63,8 @@ export function renderTable(
     lines.push(...table(findings, width));
   }
   lines.push(
+    ...resourceGrantLines(report),
+    ...anyPrincipalLines(report),
     ...danglingLines(report),
     ...warningLines(extras.eksWarnings ?? []),
     ...clusterNoteLines(report),
@@ -154,6 +157,37 @@ function noteFor(role: RoleAudit): string {
   return '';
 }
 
+/** Per node role, the ECR resource policies that grant it write directly (the guard never edits them). */
+function resourceGrantLines(report: AuditReport): string[] {
+  const roles = report.roles.filter((role) => (role.resourceGrants ?? []).length > 0);
+  if (roles.length === 0) return [];
+  return [
+    '',
+    'ECR resource policies that grant node roles write directly (fix them by hand; the guard does not edit them):',
+    ...roles.flatMap((role) =>
+      (role.resourceGrants ?? []).map((grant) => {
+        const condition = grant.conditional ? ', with a condition' : '';
+        return `  ${role.roleName}: ${grantReach(grant)}, statement ${grant.statement}${condition}: ${listWithMore(grant.actions, 3)}`;
+      }),
+    ),
+  ];
+}
+
+/** Resource-policy statements that grant ECR write to `*`, whoever uses them. */
+function anyPrincipalLines(report: AuditReport): string[] {
+  const found = report.anyPrincipalWrites ?? [];
+  if (found.length === 0) return [];
+  return [
+    '',
+    'ECR resource policies that grant write to any principal ("*"):',
+    ...found.map((item) => {
+      const how = item.principal === 'not-principal' ? ' (NotPrincipal)' : '';
+      const condition = item.conditional ? ', with a condition' : '';
+      return `  ${grantReach(item)}, statement ${item.statement}${how}${condition}: ${listWithMore(item.actions, 3)}`;
+    }),
+  ];
+}
+
 function danglingLines(report: AuditReport): string[] {
   if (report.dangling.length === 0) return [];
   return [
@@ -199,6 +233,9 @@ export function summaryLines(summary: AuditSummary): string[] {
     ['Indeterminate', String(summary.indeterminate)],
     ['Exempt', `${summary.exempt} (${summary.exemptionsExpiringSoon} ending within 14 days)`],
     ['Dangling EKS references', String(summary.danglingReferences)],
+    ...(summary.anyPrincipalWrites === undefined
+      ? []
+      : [['ECR "*" write policies', String(summary.anyPrincipalWrites)] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   return ['Summary', ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`)];

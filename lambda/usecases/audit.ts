@@ -21,6 +21,7 @@ import {
   nodeRoleEvidence,
   withClusterNotes,
 } from '../domain/node-roles';
+import { anyPrincipalWrites, isResourcePolicyKind, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
   EksClusterNote,
@@ -103,14 +104,22 @@ export async function auditAccount(
     .filter((role): role is RoleAudit => role !== null)
     .sort((a, b) => compareText(a.roleName, b.roleName));
   const dangling = danglingReferences(index, seen);
+  const ecr = view.ecrResourcePolicies === undefined ? {} : await view.ecrResourcePolicies();
+  // The finding class exists only where ECR was read (a snapshot with an `ecr` section, the sweep).
+  const openWrites =
+    Object.keys(ecr).length === 0
+      ? null
+      : anyPrincipalWrites(resourcePolicySources(ecr), { pullAllowance: evaluator.pullAllowance });
+  const summary = summarise(roles, roleNames.length, dangling.length);
   return {
     accountId: view.accountId,
     partition: view.partition,
     today: options.today,
-    summary: summarise(roles, roleNames.length, dangling.length),
+    summary: openWrites === null ? summary : { ...summary, anyPrincipalWrites: openWrites.length },
     roles,
     dangling,
     clusterNotes: notes,
+    ...(openWrites === null ? {} : { anyPrincipalWrites: openWrites }),
   };
 }
 
@@ -192,6 +201,7 @@ function toRoleAudit(decision: Decision, today: string): RoleAudit {
     exemptionExpiringSoon: exemption !== null && isExpiringSoon(exemption, today),
     reason: decision.reason,
     decision,
+    resourceGrants: decision.grants.filter((grant) => isResourcePolicyKind(grant.policy.kind)),
   };
 }
 

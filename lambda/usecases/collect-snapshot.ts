@@ -5,8 +5,9 @@
 import { accountFromArn, partitionFromArn } from '../domain/arn';
 import { ReadAccessDeniedError } from '../domain/errors';
 import { decodeDocument } from '../domain/policy-json';
-import type { EksInventory } from '../domain/types';
+import type { EcrInventory, EksInventory } from '../domain/types';
 import type { AwsClients } from '../gateways/aws-clients';
+import { EcrGateway } from '../gateways/ecr-gateway';
 import { EksGateway, type EksProgress, type EksRegionWarning } from '../gateways/eks-gateway';
 import { type AccountAuthorizationDetails, IamGateway } from '../gateways/iam-gateway';
 import { RegionsGateway } from '../gateways/regions-gateway';
@@ -15,6 +16,8 @@ import { RegionsGateway } from '../gateways/regions-gateway';
 export interface CollectionSources {
   readonly iam: Pick<IamGateway, 'accountAuthorizationDetails' | 'attachedPoliciesPerRoleQuota'>;
   readonly eks: Pick<EksGateway, 'inventory'>;
+  /** ECR resource policies, read over the same regions as EKS. @default - not read (no `ecr` section) */
+  readonly ecr?: Pick<EcrGateway, 'inventory'>;
   /** The regions to inventory, or how to find them (the account's enabled regions). */
   readonly regions: readonly string[] | (() => Promise<readonly string[]>);
 }
@@ -44,6 +47,10 @@ export interface CollectedSnapshot {
   readonly eks: EksInventory;
   /** Regions whose EKS API could not be reached: they hold no evidence in this snapshot (additive key). */
   readonly eksWarnings?: readonly EksRegionWarning[];
+  /** Repository/registry policies and creation templates per region (additive key; absent when not read). */
+  readonly ecr?: EcrInventory;
+  /** Regions whose ECR API could not be reached (additive key). */
+  readonly ecrWarnings?: readonly EksRegionWarning[];
 }
 
 /** The production sources over SDK clients; `regions` empty means every enabled region of the account. */
@@ -52,6 +59,7 @@ export function liveCollectionSources(clients: AwsClients, regions: readonly str
   return {
     iam: new IamGateway(clients.iam),
     eks: new EksGateway(clients.eksFor),
+    ...(clients.ecrFor === undefined ? {} : { ecr: new EcrGateway(clients.ecrFor) }),
     regions: regions.length > 0 ? regions : () => regionsGateway.enabledRegions(),
   };
 }
@@ -67,10 +75,12 @@ export async function collectSnapshot(
 ): Promise<CollectedSnapshot> {
   const progress = options.onProgress;
   const capturedAt = (options.now ?? (() => new Date()))().toISOString();
-  const [details, eks, quota] = await Promise.all([
+  const regions = resolveRegions(sources, options);
+  const [details, eks, quota, ecr] = await Promise.all([
     sources.iam.accountAuthorizationDetails((pages) => progress?.({ stage: 'iam', pages })),
-    collectEks(sources, options),
+    collectEks(sources, options, regions),
     readQuota(sources),
+    collectEcr(sources, options, regions),
   ]);
   const firstRoleArn = details.RoleDetailList[0]?.Arn;
   const accountId = options.accountId ?? (firstRoleArn === undefined ? null : accountFromArn(firstRoleArn));
@@ -83,18 +93,41 @@ export async function collectSnapshot(
     iam: { RoleDetailList: details.RoleDetailList, Policies: details.Policies },
     eks: eks.inventory,
     ...(eks.warnings.length === 0 ? {} : { eksWarnings: eks.warnings }),
+    ...(ecr === null ? {} : { ecr: ecr.inventory }),
+    ...(ecr === null || ecr.warnings.length === 0 ? {} : { ecrWarnings: ecr.warnings }),
   };
+}
+
+/** The region list, resolved once: EKS and ECR read the same regions. */
+async function resolveRegions(
+  sources: CollectionSources,
+  options: CollectOptions,
+): Promise<readonly string[]> {
+  const regions = typeof sources.regions === 'function' ? await sources.regions() : sources.regions;
+  options.onProgress?.({ stage: 'regions', regions });
+  return regions;
 }
 
 async function collectEks(
   sources: CollectionSources,
   options: CollectOptions,
+  regionList: Promise<readonly string[]>,
 ): Promise<{ inventory: EksInventory; warnings: readonly EksRegionWarning[] }> {
-  const regions = typeof sources.regions === 'function' ? await sources.regions() : sources.regions;
-  options.onProgress?.({ stage: 'regions', regions });
+  const regions = await regionList;
   return sources.eks.inventory(regions, { concurrency: options.eksConcurrency }, (step) =>
     options.onProgress?.({ stage: 'eks', ...step }),
   );
+}
+
+/** Same regions and region concurrency as EKS; null when the sources have no ECR reader. */
+async function collectEcr(
+  sources: CollectionSources,
+  options: CollectOptions,
+  regionList: Promise<readonly string[]>,
+): Promise<{ inventory: EcrInventory; warnings: readonly EksRegionWarning[] } | null> {
+  if (sources.ecr === undefined) return null;
+  const regions = await regionList;
+  return sources.ecr.inventory(regions, { concurrency: options.eksConcurrency });
 }
 
 /** The quota when GetAccountSummary may be read; null (the snapshot's default applies) when denied. */

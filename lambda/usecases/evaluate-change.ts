@@ -18,8 +18,10 @@ import {
   nodeRoleEvidence,
   withClusterNotes,
 } from '../domain/node-roles';
+import { resourceGrantsForRole, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
+  EcrInventory,
   EksClusterNote,
   EksInventory,
   EventSummary,
@@ -30,6 +32,7 @@ import type {
   RoleRecord,
 } from '../domain/types';
 import type { ParsedChange } from '../events/role-change';
+import { evaluateEcrChange } from './evaluate-ecr-change';
 
 /** Everything the evaluation needs from configuration, resolved once by the composition root. */
 export interface EvaluationSettings {
@@ -66,11 +69,18 @@ interface RoleRef {
 
 export class ChangeEvaluator {
   private indexFor: IndexedInventory | null = null;
+  private sourcesFor: { inventory: EcrInventory; sources: ReturnType<typeof resourcePolicySources> } | null =
+    null;
 
   constructor(
     private readonly view: AccountView,
     private readonly settings: EvaluationSettings,
   ) {}
+
+  /** The write actions the evaluation tolerates (the audit's resource-policy finding uses the same). */
+  get pullAllowance(): ReadonlySet<string> {
+    return this.settings.pullAllowance;
+  }
 
   /**
    * One decision per role the change may have widened (several for a managed policy version). Only a change that
@@ -121,6 +131,16 @@ export class ChangeEvaluator {
       case 'boundary-put':
       case 'boundary-deleted':
         return [await this.evaluateRole(change.roleName, change.event)];
+      case 'ecr-repository-policy':
+      case 'ecr-registry-policy':
+      case 'ecr-creation-template':
+        return evaluateEcrChange(change, {
+          view: this.view,
+          partition: this.settings.partition,
+          pullAllowance: this.settings.pullAllowance,
+          nodeRoleNames: async () => [...(await this.inventoryIndex()).index.keys()],
+          evaluateRole: (roleName, event, ecr) => this.evaluateRole(roleName, event, ecr),
+        });
     }
   }
 
@@ -196,7 +216,7 @@ export class ChangeEvaluator {
   }
 
   /** The whole-role evaluation: node-role evidence first, then the role's policy set. */
-  async evaluateRole(roleName: string, event: EventSummary): Promise<Decision> {
+  async evaluateRole(roleName: string, event: EventSummary, ecr?: EcrInventory): Promise<Decision> {
     const roleRef: RoleRef = { name: roleName, arn: null };
     let index: NodeRoleIndex;
     let notes: readonly EksClusterNote[];
@@ -215,7 +235,10 @@ export class ChangeEvaluator {
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
     // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
-    return withClusterNotes(await this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event), notes);
+    return withClusterNotes(
+      await this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event, ecr),
+      notes,
+    );
   }
 
   /** Evaluates a role already read (the audit reads roles itself, and adds the cluster notes itself). */
@@ -223,6 +246,7 @@ export class ChangeEvaluator {
     role: RoleRecord,
     evidence: readonly NodeRoleEvidence[],
     event: EventSummary,
+    ecr?: EcrInventory,
   ): Promise<Decision> {
     const context = await this.contextFor(event, null);
     if (evidence.length === 0) {
@@ -247,9 +271,36 @@ export class ChangeEvaluator {
       { identity, boundary },
       { pullAllowance: this.settings.pullAllowance, partition: this.settings.partition },
     );
-    const needsQuota = analysis.writeActions.length > 0 && exemption.exemption === null;
-    const facts = { role, evidence, analysis, unreadablePolicies: unreadable, exemption };
+    const resource = await this.resourceGrants(role, { identity, boundary }, ecr);
+    const writes = analysis.writeActions.length > 0 || resource.grants.length > 0;
+    const needsQuota = writes && exemption.exemption === null;
+    const facts = {
+      role,
+      evidence,
+      analysis,
+      unreadablePolicies: unreadable,
+      exemption,
+      resourceGrants: resource.grants,
+      resourceWarnings: resource.warnings,
+    };
     return decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
+  }
+
+  /** ECR resource-policy grants naming the role: from `ecr` when given, else from the view when it knows them. */
+  private async resourceGrants(
+    role: RoleRecord,
+    policies: { identity: readonly PolicyInput[]; boundary: PolicyInput | null },
+    ecr: EcrInventory | undefined,
+  ): Promise<ReturnType<typeof resourceGrantsForRole>> {
+    const inventory =
+      ecr ?? (this.view.ecrResourcePolicies === undefined ? {} : await this.view.ecrResourcePolicies());
+    if (this.sourcesFor?.inventory !== inventory) {
+      this.sourcesFor = { inventory, sources: resourcePolicySources(inventory) };
+    }
+    if (this.sourcesFor.sources.length === 0) return { grants: [], warnings: [] };
+    return resourceGrantsForRole({ name: role.name, arn: role.arn }, this.sourcesFor.sources, policies, {
+      pullAllowance: this.settings.pullAllowance,
+    });
   }
 
   private async contextFor(event: EventSummary, roleForQuota: RoleRecord | null): Promise<DecisionContext> {

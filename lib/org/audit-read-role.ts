@@ -3,7 +3,12 @@
 import { Aws, Duration, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { eksReadStatements, wildcardResourceFinding } from '../guard-permissions';
+import {
+  acknowledgeEcrReadFindings,
+  ecrReadStatements,
+  eksReadStatements,
+  wildcardResourceFinding,
+} from '../guard-permissions';
 
 /** The role name the docs use; the CLI takes any name with `--role-name`. */
 export const DEFAULT_AUDIT_ROLE_NAME = 'EksEcrGuardAudit';
@@ -90,6 +95,7 @@ export function auditReadStatements(eksRegions: readonly string[]): iam.PolicySt
       resources: ['*'],
     }),
     ...eksReadStatements(eksRegions),
+    ...ecrReadStatements(eksRegions),
     ...(eksRegions.length === 0
       ? [
           new iam.PolicyStatement({
@@ -107,8 +113,9 @@ function acknowledgeAuditReadFindings(role: iam.Role, eksRegions: readonly strin
   validations.acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'iam:GetAccountAuthorizationDetails, iam:GetAccountSummary and eks:ListClusters have no resource type in IAM; they only accept "*". All are read-only.',
+      'iam:GetAccountAuthorizationDetails, iam:GetAccountSummary, eks:ListClusters, ecr:GetRegistryPolicy and ecr:DescribeRepositoryCreationTemplates have no resource type in IAM; they only accept "*". All are read-only.',
   });
+  acknowledgeEcrReadFindings(role, eksRegions);
   for (const region of eksRegions.length > 0 ? eksRegions : ['*']) {
     for (const resource of ['cluster/*', 'nodegroup/*', 'access-entry/*', 'fargateprofile/*']) {
       validations.acknowledge({

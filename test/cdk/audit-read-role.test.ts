@@ -121,7 +121,15 @@ describe('AuditReadRole', () => {
       actions: ['account:ListRegions'],
       resource: 'arn:aws:account::111122223333:account',
     });
-    expect(statements).toHaveLength(7);
+    expect(bySid(statements, 'ReadEcrRepositoryPolicies')).toMatchObject({
+      actions: ['ecr:DescribeRepositories', 'ecr:GetRepositoryPolicy'],
+      resource: 'arn:aws:ecr:*:111122223333:repository/*',
+    });
+    expect(bySid(statements, 'ReadEcrRegistryPolicies')).toMatchObject({
+      actions: ['ecr:GetRegistryPolicy', 'ecr:DescribeRepositoryCreationTemplates'],
+      resource: '*',
+    });
+    expect(statements).toHaveLength(9);
   });
 
   it('pins EKS reads to the given regions and then needs no account:ListRegions', () => {

@@ -117,6 +117,24 @@ describe('read permissions', () => {
     expect(bySid(event, 'ListEksClusters').actions).toEqual(['eks:ListClusters']);
   });
 
+  it('gives the sweep the four ECR policy reads, repository reads on repositories, and the event function none', () => {
+    const repositories = bySid(sweep, 'ReadEcrRepositoryPolicies');
+    expect(repositories.actions).toEqual(['ecr:DescribeRepositories', 'ecr:GetRepositoryPolicy']);
+    expect(resolveIntrinsics(repositories.resource)).toEqual(`arn:aws:ecr:*:${ACCOUNT}:repository/*`);
+    const registry = bySid(sweep, 'ReadEcrRegistryPolicies');
+    expect(registry.actions).toEqual(['ecr:GetRegistryPolicy', 'ecr:DescribeRepositoryCreationTemplates']);
+    expect(resolveIntrinsics(registry.resource)).toEqual('*');
+    const ecrActions = (statements: readonly IamStatement[]) =>
+      statements.flatMap((statement) => statement.actions).filter((action) => action.startsWith('ecr:'));
+    expect(ecrActions(sweep).sort()).toEqual([
+      'ecr:DescribeRepositories',
+      'ecr:DescribeRepositoryCreationTemplates',
+      'ecr:GetRegistryPolicy',
+      'ecr:GetRepositoryPolicy',
+    ]);
+    expect(ecrActions(event)).toEqual([]);
+  });
+
   it('lists enabled Regions, scoped to the account, when eksRegions is empty', () => {
     const statement = bySid(event, 'ListEnabledRegions');
     expect(statement.actions).toEqual(['account:ListRegions']);
@@ -188,6 +206,14 @@ describe('read permissions', () => {
 describe('read permissions with eksRegions set', () => {
   const synth = synthGuardApp({ context: { eksRegions: 'eu-west-1,us-east-2' } });
   const event = guardRoleStatements(synth, 'eventFunction');
+
+  it('scopes the sweep ECR repository reads to the same Regions as EKS', () => {
+    const sweep = guardRoleStatements(synth, 'sweepFunction');
+    expect(resolveIntrinsics(bySid(sweep, 'ReadEcrRepositoryPolicies').resource)).toEqual([
+      `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*`,
+      `arn:aws:ecr:us-east-2:${ACCOUNT}:repository/*`,
+    ]);
+  });
 
   it('scopes EKS reads to the configured Regions', () => {
     expect(resolveIntrinsics(bySid(event, 'ReadEksClusters').resource)).toEqual([

@@ -157,6 +157,8 @@ describe('auditAccount on the demo sample account', () => {
       exempt: 1,
       exemptionsExpiringSoon: 0,
       danglingReferences: 0,
+      // The sample's repository policies grant "*" pulls only (and a CI role push): no any-principal write.
+      anyPrincipalWrites: 0,
     });
     expect(report).toMatchObject({ accountId: ACCOUNT, partition: 'aws', today: TODAY, dangling: [] });
   });
