@@ -1,10 +1,5 @@
 // Composition root shared by the Lambda handlers, the CLI and the demo: builds SDK clients, gateways, the account
 // view and the use cases from settings, and wires them into the event pipeline (use case handle-event).
-import { AccountClient } from '@aws-sdk/client-account';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { LiveAccountView } from './account/live';
 import {
   ECR_WRITE_MANAGED_POLICY_NAMES,
@@ -16,7 +11,7 @@ import {
   PULL_MANAGED_POLICY_NAMES,
 } from './contract';
 import { NODE_PULL_ACTIONS, pullAllowance, WRITE_ACTIONS } from './domain/catalogue';
-import type { AwsClients } from './gateways/aws-clients';
+import { type AwsClients, type ClientTarget, createAwsClients } from './gateways/aws-clients';
 import { EksGateway } from './gateways/eks-gateway';
 import { IamGateway } from './gateways/iam-gateway';
 import { RegionsGateway } from './gateways/regions-gateway';
@@ -32,47 +27,14 @@ export type { GuardLogger, GuardMetrics } from './usecases/telemetry';
 export { noMetrics, silentLogger } from './usecases/telemetry';
 
 /** Where the clients' credentials come from: the default chain, a named profile, or given credentials. */
-export interface ClientCredentials {
-  /** A profile of the shared config files (`--profile`). */
-  readonly profile?: string;
-  /** Temporary credentials (an assumed role's, for `audit --org`). */
-  readonly credentials?: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken?: string;
-    readonly expiration?: Date;
-  };
-}
+export type ClientCredentials = Omit<ClientTarget, 'region'>;
 
 /** Standard SDK retries in adaptive mode; endpoints from the standard settings (AWS_ENDPOINT_URL...). */
 export function defaultClients(
   region = process.env.AWS_REGION ?? 'us-east-1',
   from: ClientCredentials = {},
 ): AwsClients {
-  const common = { retryMode: 'adaptive', maxAttempts: 5, ...from } as const;
-  const eksClients = new Map<string, EKSClient>();
-  const ecrClients = new Map<string, ECRClient>();
-  return {
-    iam: new IAMClient({ ...common, region }),
-    eksFor: (eksRegion) => {
-      let client = eksClients.get(eksRegion);
-      if (client === undefined) {
-        client = new EKSClient({ ...common, region: eksRegion });
-        eksClients.set(eksRegion, client);
-      }
-      return client;
-    },
-    sns: new SNSClient({ ...common, region }),
-    account: new AccountClient({ ...common, region }),
-    ecrFor: (ecrRegion) => {
-      let client = ecrClients.get(ecrRegion);
-      if (client === undefined) {
-        client = new ECRClient({ ...common, region: ecrRegion });
-        ecrClients.set(ecrRegion, client);
-      }
-      return client;
-    },
-  };
+  return createAwsClients({ ...from, region });
 }
 
 export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);

@@ -31,7 +31,7 @@ import {
   rejectLiveOptions,
   terminalWidth,
 } from './options';
-import { refuseOrgOnlyFlags } from './org';
+import { ORG_OPTIONS, refuseOrgOnlyFlags } from './org';
 import { type OrgAuditDeps, runOrgAudit } from './org-audit-command';
 import { isDirectory } from './org-folder';
 import { snapshotView } from './views';
@@ -153,10 +153,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
           config: { type: 'string' },
           regions: { type: 'string' },
           ...LIVE_OPTIONS,
-          org: { type: 'boolean', default: false },
-          'role-name': { type: 'string' },
-          'external-id': { type: 'string' },
-          concurrency: { type: 'string' },
+          ...ORG_OPTIONS,
         },
         strict: true,
         allowPositionals: false,

@@ -70,6 +70,14 @@ export interface OrgFlags {
   readonly clientOptions: OrgClientOptions;
 }
 
+/** parseArgs options of the org paths (`audit --org`, `snapshot --org`). */
+export const ORG_OPTIONS = {
+  org: { type: 'boolean', default: false },
+  'role-name': { type: 'string' },
+  'external-id': { type: 'string' },
+  concurrency: { type: 'string' },
+} as const;
+
 const ROLE_NAME = /^[\w+=,.@/-]{1,512}$/;
 
 export function parseOrgFlags(values: {

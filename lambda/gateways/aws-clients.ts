@@ -6,10 +6,20 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 
-/** Where a command-line run takes its credentials and home region from (SDK client config `profile`, `region`). */
+/** Temporary credentials handed in (an assumed role's, for `audit --org`). */
+export interface GivenCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+/** Where the clients take their credentials and home region from (SDK client config `profile`, `credentials`). */
 export interface ClientTarget {
   /** A profile of the shared config and credentials files; undefined = the default credential chain. */
   readonly profile?: string | undefined;
+  /** Credentials to use instead of any chain. */
+  readonly credentials?: GivenCredentials | undefined;
   readonly region: string;
 }
 
@@ -35,6 +45,7 @@ export function createAwsClients(target: ClientTarget): AwsClients {
     retryMode: 'adaptive',
     maxAttempts: 5,
     ...(target.profile === undefined ? {} : { profile: target.profile }),
+    ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
   } as const;
   const eksClients = new Map<string, EKSClient>();
   const ecrClients = new Map<string, ECRClient>();
