@@ -1,11 +1,13 @@
 // Composition root shared by the Lambda handlers, the CLI and the demo: builds SDK clients, gateways, the account
 // view and the use cases from settings, and wires them into the event pipeline (use case handle-event).
 import { AccountClient } from '@aws-sdk/client-account';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { LiveAccountView } from './account/live';
 import {
+  ECR_EVENT_SOURCE,
   ECR_WRITE_MANAGED_POLICY_NAMES,
   EXEMPT_TAG_KEY,
   GUARD_POLICY_NAME,
@@ -16,6 +18,7 @@ import {
 } from './contract';
 import { NODE_PULL_ACTIONS, pullAllowance, WRITE_ACTIONS } from './domain/catalogue';
 import type { AwsClients } from './gateways/aws-clients';
+import { CloudTrailGateway } from './gateways/cloudtrail-gateway';
 import { EksGateway } from './gateways/eks-gateway';
 import { IamGateway } from './gateways/iam-gateway';
 import { RegionsGateway } from './gateways/regions-gateway';
@@ -25,6 +28,7 @@ import type { EventPipeline } from './usecases/handle-event';
 import { Notifier } from './usecases/notify';
 import { pullCoverage, Remediator } from './usecases/remediate';
 import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
+import { UsageLookup } from './usecases/usage-evidence';
 
 export type { AwsClients } from './gateways/aws-clients';
 export type { GuardLogger, GuardMetrics } from './usecases/telemetry';
@@ -34,6 +38,7 @@ export { noMetrics, silentLogger } from './usecases/telemetry';
 export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): AwsClients {
   const common = { retryMode: 'adaptive', maxAttempts: 5 } as const;
   const eksClients = new Map<string, EKSClient>();
+  const cloudtrailClients = new Map<string, CloudTrailClient>();
   return {
     iam: new IAMClient({ ...common, region }),
     eksFor: (eksRegion) => {
@@ -46,6 +51,15 @@ export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): 
     },
     sns: new SNSClient({ ...common, region }),
     account: new AccountClient({ ...common, region }),
+    cloudtrailFor: (trailRegion) => {
+      let client = cloudtrailClients.get(trailRegion);
+      if (client === undefined) {
+        // LookupEvents allows 2 requests per second: the use case spaces its calls, so fewer SDK retries.
+        client = new CloudTrailClient({ ...common, maxAttempts: 3, region: trailRegion });
+        cloudtrailClients.set(trailRegion, client);
+      }
+      return client;
+    },
   };
 }
 
@@ -85,6 +99,7 @@ export interface Dependencies extends EventPipeline {
   readonly logger: GuardLogger;
   readonly metrics: GuardMetrics;
   readonly now: () => number;
+  readonly usage: UsageLookup;
 }
 
 export interface BuildOptions {
@@ -140,7 +155,18 @@ export function buildDependencies(
     notifyExempt: config.notifyExempt,
     logger: options.logger ?? silentLogger,
   });
+  const usage = new UsageLookup({
+    source: new CloudTrailGateway(clients.cloudtrailFor),
+    regions,
+    windowDays: config.usageWindowDays,
+    budgetSeconds: config.usageLookupBudgetSeconds,
+    eventSource: ECR_EVENT_SOURCE,
+    writeEventNames: ecrWriteEventNames(evaluation.writeActionsToDeny),
+    now,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  });
   return {
+    usage,
     settings,
     config,
     guardRoleArn: settings.guardRoleArn,
@@ -153,4 +179,11 @@ export function buildDependencies(
     metrics: options.metrics ?? noMetrics,
     now,
   };
+}
+
+/** CloudTrail event names of the ECR write actions (ECR Public has its own event source and is left out). */
+export function ecrWriteEventNames(writeActions: readonly string[]): ReadonlySet<string> {
+  return new Set(
+    writeActions.filter((action) => action.startsWith('ecr:')).map((action) => action.slice('ecr:'.length)),
+  );
 }

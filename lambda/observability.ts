@@ -31,5 +31,6 @@ export function tracedClients(tracer: Tracer, clients: AwsClients): AwsClients {
     sns: capture(clients.sns),
     account: capture(clients.account),
     eksFor: (region) => capture(clients.eksFor(region)),
+    cloudtrailFor: (region) => capture(clients.cloudtrailFor(region)),
   };
 }

@@ -9,6 +9,12 @@ export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** Bounds of the node-role cache TTL in seconds (up to one day). */
 export const NODE_ROLE_CACHE_TTL_LIMITS = { min: 0, max: 86_400 } as const;
 
+/** Bounds of the CloudTrail usage-evidence window in days (LookupEvents keeps 90 days). */
+export const USAGE_WINDOW_DAYS_LIMITS = { min: 1, max: 90 } as const;
+
+/** Bounds of the time the usage lookup may take per role, in seconds. */
+export const USAGE_LOOKUP_BUDGET_LIMITS = { min: 1, max: 600 } as const;
+
 /** Defaults of the shared settings (the CDK app and the CLI start from the same ones). */
 export const GUARD_CONFIG_DEFAULTS = {
   mode: 'alert',
@@ -16,6 +22,9 @@ export const GUARD_CONFIG_DEFAULTS = {
   nodeRoleCacheTtlSeconds: 300,
   eksConcurrency: 4,
   notifyExempt: false,
+  usageWindowDays: 14,
+  usageLookupBudgetSeconds: 20,
+  fixWhenUsageUnknown: false,
 } as const;
 
 const stringList = z.array(z.string().min(1));
@@ -36,6 +45,22 @@ const guardConfigSchema = z.strictObject({
     .default(GUARD_CONFIG_DEFAULTS.nodeRoleCacheTtlSeconds),
   eksConcurrency: z.number().int().min(1).max(32).default(GUARD_CONFIG_DEFAULTS.eksConcurrency),
   notifyExempt: z.boolean().default(GUARD_CONFIG_DEFAULTS.notifyExempt),
+  /** How far back the CloudTrail lookup of the role's ECR writes goes before a fix. */
+  usageWindowDays: z
+    .number()
+    .int()
+    .min(USAGE_WINDOW_DAYS_LIMITS.min)
+    .max(USAGE_WINDOW_DAYS_LIMITS.max)
+    .default(GUARD_CONFIG_DEFAULTS.usageWindowDays),
+  /** The time the usage lookup of one role may take; past it the usage is `unknown`. */
+  usageLookupBudgetSeconds: z
+    .number()
+    .int()
+    .min(USAGE_LOOKUP_BUDGET_LIMITS.min)
+    .max(USAGE_LOOKUP_BUDGET_LIMITS.max)
+    .default(GUARD_CONFIG_DEFAULTS.usageLookupBudgetSeconds),
+  /** Fix a role whose usage could not be looked up (default: hold the fix and say why). */
+  fixWhenUsageUnknown: z.boolean().default(GUARD_CONFIG_DEFAULTS.fixWhenUsageUnknown),
 });
 
 /** The validated settings of the guard's runtime (Lambda functions and CLI), defaults applied. */

@@ -15,6 +15,9 @@ export const ENV = {
   nodeRoleCacheTtlSeconds: 'NODE_ROLE_CACHE_TTL_SECONDS',
   eksConcurrency: 'EKS_CONCURRENCY',
   notifyExempt: 'NOTIFY_EXEMPT',
+  usageWindowDays: 'USAGE_WINDOW_DAYS',
+  usageLookupBudgetSeconds: 'USAGE_LOOKUP_BUDGET_SECONDS',
+  fixWhenUsageUnknown: 'FIX_WHEN_USAGE_UNKNOWN',
   partition: 'GUARD_PARTITION',
   accountId: 'GUARD_ACCOUNT_ID',
   alertTopicArn: 'ALERT_TOPIC_ARN',
@@ -55,6 +58,9 @@ export interface ConfigEnvironmentInput {
     | 'eksRegions'
     | 'nodeRoleCacheTtlSeconds'
     | 'notifyExempt'
+    | 'usageWindowDays'
+    | 'usageLookupBudgetSeconds'
+    | 'fixWhenUsageUnknown'
   >;
   /** May be a deploy-time token (`AWS::Partition`). */
   readonly partition: string;
@@ -73,6 +79,9 @@ const CONFIG_KEY_NAMES: Readonly<Record<string, string>> = {
   nodeRoleCacheTtlSeconds: ENV.nodeRoleCacheTtlSeconds,
   eksConcurrency: ENV.eksConcurrency,
   notifyExempt: ENV.notifyExempt,
+  usageWindowDays: ENV.usageWindowDays,
+  usageLookupBudgetSeconds: ENV.usageLookupBudgetSeconds,
+  fixWhenUsageUnknown: ENV.fixWhenUsageUnknown,
 };
 
 /**
@@ -97,6 +106,9 @@ export function configEnvironment(
       [ENV.extraPullActions]: JSON.stringify(config.extraPullActions),
       [ENV.nodeRoleCacheTtlSeconds]: String(config.nodeRoleCacheTtlSeconds),
       [ENV.notifyExempt]: String(config.notifyExempt),
+      [ENV.usageWindowDays]: String(config.usageWindowDays),
+      [ENV.usageLookupBudgetSeconds]: String(config.usageLookupBudgetSeconds),
+      [ENV.fixWhenUsageUnknown]: String(config.fixWhenUsageUnknown),
     },
   };
 }
@@ -173,6 +185,9 @@ function read(env: Env): LambdaSettings {
       nodeRoleCacheTtlSeconds: number(env, ENV.nodeRoleCacheTtlSeconds),
       eksConcurrency: number(env, ENV.eksConcurrency),
       notifyExempt: boolean(env, ENV.notifyExempt),
+      usageWindowDays: number(env, ENV.usageWindowDays),
+      usageLookupBudgetSeconds: number(env, ENV.usageLookupBudgetSeconds),
+      fixWhenUsageUnknown: boolean(env, ENV.fixWhenUsageUnknown),
     },
     'environment',
     CONFIG_KEY_NAMES,

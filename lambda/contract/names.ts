@@ -41,3 +41,6 @@ export const PULL_BRIDGE_POLICY_NAME = 'eks-ecr-guard-pull-bridge';
  * and every IAM write statement of the guard requires it to be absent.
  */
 export const EXEMPT_TAG_KEY = 'eks-ecr-guard:exempt';
+
+/** CloudTrail's event source of Amazon ECR API calls (the usage-evidence lookup attribute). */
+export const ECR_EVENT_SOURCE = 'ecr.amazonaws.com';

@@ -1,6 +1,7 @@
 // Gateway inputs: the AWS SDK clients the gateways are built over, made once per container by the composition
 // root (or handed in by the tests, the demo and the CLI).
 import type { AccountClient } from '@aws-sdk/client-account';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -11,4 +12,6 @@ export interface AwsClients {
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
   readonly account: AccountClient;
+  /** CloudTrail per region, for the usage evidence looked up before a fix. */
+  readonly cloudtrailFor: (region: string) => CloudTrailClient;
 }

@@ -2,6 +2,7 @@
 // clients. A middleware answers each command before it is serialised, so production gateways run unchanged in
 // unit tests, the end-to-end test, the demo and the benchmark; every call is logged and faults can be injected.
 import { AccountClient } from '@aws-sdk/client-account';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -9,6 +10,7 @@ import { awsManagedPolicyArn } from '../domain/arn';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
 import { FakeAccount } from './account-api';
+import { type CloudTrailEventSeed, FakeCloudTrail } from './cloudtrail';
 import { parsedDocument } from './documents';
 import { FakeEks } from './eks';
 import type { FakeService } from './errors';
@@ -27,6 +29,7 @@ import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
 import { snapshotSeeds } from './snapshot-seeds';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
 
+export type { CloudTrailEventSeed } from './cloudtrail';
 export type { FakeErrorKind, FakeService } from './errors';
 export type { FaultRule } from './faults';
 export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './model';
@@ -48,6 +51,11 @@ export interface FakeAwsOptions {
   readonly homeRegion?: string;
   /** Wait this long (setTimeout) before answering each call; 0 answers at once. @default 0 */
   readonly latencyMs?: number;
+  /**
+   * Milliseconds clock for CloudTrail's rate limit (2 LookupEvents per second per region, beyond that a
+   * ThrottlingException); without it the fake does not throttle.
+   */
+  readonly clock?: () => number;
 }
 
 /** One call the fake received, whether it was answered or failed. `command` has no `Command` suffix. */
@@ -71,9 +79,10 @@ export interface FakeAwsClients {
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
   readonly account: AccountClient;
+  readonly cloudtrailFor: (region: string) => CloudTrailClient;
 }
 
-type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient;
+type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient | CloudTrailClient;
 
 const MIDDLEWARE_NAME = 'eksEcrGuardFakeAws';
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-access-key' };
@@ -85,6 +94,7 @@ export class FakeAws {
   private readonly eks: FakeEks;
   private readonly sns: FakeSns;
   private readonly account: FakeAccount;
+  private readonly cloudtrail: FakeCloudTrail;
   private readonly homeRegion: string;
   private readonly latencyMs: number;
   private readonly callLog: FakeCall[] = [];
@@ -93,6 +103,7 @@ export class FakeAws {
   private snsClientInstance: SNSClient | null = null;
   private accountClientInstance: AccountClient | null = null;
   private readonly eksClients = new Map<string, EKSClient>();
+  private readonly cloudtrailClients = new Map<string, CloudTrailClient>();
 
   constructor(options: FakeAwsOptions = {}) {
     this.state = new FakeState(
@@ -106,6 +117,7 @@ export class FakeAws {
     this.eks = new FakeEks(this.state);
     this.sns = new FakeSns(this.state);
     this.account = new FakeAccount(this.state);
+    this.cloudtrail = new FakeCloudTrail(options.clock ?? null);
     this.homeRegion = options.homeRegion ?? 'us-east-1';
     this.latencyMs = options.latencyMs ?? 0;
     for (const region of options.regions ?? ['us-east-1']) this.addRegion(region);
@@ -177,6 +189,11 @@ export class FakeAws {
 
   addFargateProfile(region: string, clusterName: string, profile: EksFargateProfileRecord): void {
     this.cluster(region, clusterName).fargateProfiles.push({ ...profile });
+  }
+
+  /** Adds an event to a region's CloudTrail Event history (what LookupEvents reads). */
+  addCloudTrailEvent(region: string, event: CloudTrailEventSeed): void {
+    this.cloudtrail.addEvent(region, event);
   }
 
   /** Sets a region's opt-in status; EKS answers only in ENABLED and ENABLED_BY_DEFAULT regions. */
@@ -288,18 +305,28 @@ export class FakeAws {
     return this.accountClientInstance;
   }
 
-  /** All four, in the shape the composition root takes. */
+  cloudtrailClientFor(region: string): CloudTrailClient {
+    let client = this.cloudtrailClients.get(region);
+    if (client === undefined) {
+      client = this.connect(new CloudTrailClient(this.clientConfig(region)));
+      this.cloudtrailClients.set(region, client);
+    }
+    return client;
+  }
+
+  /** Every client, in the shape the composition root takes. */
   clients(): FakeAwsClients {
     return {
       iam: this.iamClient(),
       eksFor: (region) => this.eksClientFor(region),
       sns: this.snsClient(),
       account: this.accountClient(),
+      cloudtrailFor: (region) => this.cloudtrailClientFor(region),
     };
   }
 
   /**
-   * Wires any IAM, EKS, SNS or Account client (e.g. one built by production code) to this fake: the
+   * Wires any IAM, EKS, SNS, Account or CloudTrail client (e.g. one built by production code) to this fake: the
    * middleware answers at the initialize step, so nothing is signed or sent. Returns the client.
    */
   connect<C extends AnyClient>(client: C): C {
@@ -313,6 +340,11 @@ export class FakeAws {
     } else if (client instanceof EKSClient) {
       client.middlewareStack.add(
         this.middleware('eks', region, (command, input, at) => this.eks.handle(command, input, at)),
+        options,
+      );
+    } else if (client instanceof CloudTrailClient) {
+      client.middlewareStack.add(
+        this.middleware('cloudtrail', region, (command, input, at) => this.cloudtrail.handle(command, input, at)),
         options,
       );
     } else if (client instanceof SNSClient) {

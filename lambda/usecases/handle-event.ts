@@ -2,12 +2,14 @@
 // remediate behind the gate → notify → count); the sweep remediates and counts through the same code.
 import { type GuardConfig, METRIC, VIOLATION_METRIC } from '../contract';
 import { ignoredDecision } from '../domain/decision';
+import { usageHold } from '../domain/usage';
 import type { Decision, RemediationOutcome } from '../domain/types';
 import { guardActorArn, parseRoleChangeEvent } from '../events/role-change';
 import type { ChangeEvaluator } from './evaluate-change';
 import type { Notifier } from './notify';
 import { type Remediator, shouldRemediate } from './remediate';
 import type { GuardLogger, GuardMetrics } from './telemetry';
+import type { UsageLookup } from './usage-evidence';
 
 /** What remediating a decision needs: the gate's config, the remediator, and where to report. */
 export interface RemediationPipeline {
@@ -17,6 +19,8 @@ export interface RemediationPipeline {
   readonly metrics: GuardMetrics;
   /** Milliseconds clock. */
   readonly now: () => number;
+  /** The CloudTrail usage lookup made before a fix; absent: no lookup (the gate then ignores usage). */
+  readonly usage?: UsageLookup;
 }
 
 /** What handling an event needs on top: the evaluator, the notifier, and the guard's own role (loop safety). */
@@ -103,10 +107,11 @@ export async function handleDecision(
   );
   if (unreadable.length > 0) metrics.addMetric(METRIC.accessEntriesUnreadable, 'Count', unreadable.length);
 
-  const outcome = await remediateDecision(pipeline, decision);
+  const looked = await withUsageEvidence(pipeline, decision);
+  const outcome = await remediateDecision(pipeline, looked);
   try {
-    const sent = await pipeline.notifier.notify(decision, outcome);
-    return { decision, outcome, alerted: sent.sent };
+    const sent = await pipeline.notifier.notify(looked, outcome);
+    return { decision: looked, outcome, alerted: sent.sent };
   } catch (error) {
     // The invocation fails and is retried, but a retry finds the role already fixed (compliant, no alert):
     // say here, where the Errors alarm leads, what the guard changed that nobody was told about.
@@ -121,6 +126,25 @@ export async function handleDecision(
     }
     throw error;
   }
+}
+
+/**
+ * Adds the CloudTrail usage evidence to a violation (before any fix) and what the gate makes of it
+ * (`usageHold`), so the alert and the decision JSON show both. The decision as it was when there is no lookup.
+ */
+export async function withUsageEvidence(pipeline: RemediationPipeline, decision: Decision): Promise<Decision> {
+  if (pipeline.usage === undefined) return decision;
+  const usage = await pipeline.usage.lookup(decision);
+  if (usage === null) return decision;
+  const withUsage = { ...decision, usage };
+  const hold = usageHold(withUsage, pipeline.config);
+  pipeline.logger.info('usage evidence', {
+    role: decision.role?.name ?? null,
+    usage: usage.status,
+    ...(usage.status === 'unknown' ? { why: usage.reason, detail: usage.detail } : {}),
+    hold,
+  });
+  return { ...withUsage, usageHold: hold };
 }
 
 /**
