@@ -54,7 +54,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const pick = (value: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), value);
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.length > 0 ? value : null;
 
 /** What makes a CloudTrail record a write call by the role. */
 export interface WriteCallMatch {

@@ -2,12 +2,12 @@
 // lookup attribute per call, StartTime/EndTime, MaxResults up to 50 with NextToken, newest first, and (given a
 // clock) ThrottlingException beyond 2 requests per second per region.
 import {
+  type ServiceOutputTypes as CloudTrailOutput,
   InvalidLookupAttributesException,
   InvalidMaxResultsException,
   InvalidNextTokenException,
   InvalidTimeRangeException,
   ThrottlingException,
-  type ServiceOutputTypes as CloudTrailOutput,
 } from '@aws-sdk/client-cloudtrail';
 import { pageOf } from './paging';
 import { FakeRequest } from './request';
@@ -85,7 +85,10 @@ export class FakeCloudTrail {
     const start = timeField(input, 'StartTime');
     const end = timeField(input, 'EndTime');
     if (start !== null && end !== null && start > end) {
-      throw new InvalidTimeRangeException({ message: 'Start time must be before end time.', $metadata: meta(400) });
+      throw new InvalidTimeRangeException({
+        message: 'Start time must be before end time.',
+        $metadata: meta(400),
+      });
     }
     const max = request.optionalNumber('MaxResults');
     const matching = (this.events.get(region) ?? [])

@@ -9,10 +9,10 @@ import {
   ValidationException as AccountValidationException,
 } from '@aws-sdk/client-account';
 import {
-  CloudTrailServiceException,
   AccessDeniedException as CloudTrailAccessDeniedException,
-  InvalidLookupAttributesException,
+  CloudTrailServiceException,
   ThrottlingException as CloudTrailThrottlingException,
+  InvalidLookupAttributesException,
 } from '@aws-sdk/client-cloudtrail';
 import {
   EKSServiceException,
@@ -139,7 +139,8 @@ const CLOUDTRAIL_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, E
   NoSuchEntity: (message) => cloudtrailGeneric('ResourceNotFoundException', 'client', 404, message),
   LimitExceeded: (message) => cloudtrailGeneric('LimitExceeded', 'client', 400, message),
   InvalidParameter: (message) => new InvalidLookupAttributesException({ message, $metadata: meta(400) }),
-  MalformedPolicyDocument: (message) => new InvalidLookupAttributesException({ message, $metadata: meta(400) }),
+  MalformedPolicyDocument: (message) =>
+    new InvalidLookupAttributesException({ message, $metadata: meta(400) }),
   UnrecognizedClient: (message) => cloudtrailGeneric('UnrecognizedClientException', 'client', 403, message),
 };
 

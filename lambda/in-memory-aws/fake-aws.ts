@@ -344,7 +344,9 @@ export class FakeAws {
       );
     } else if (client instanceof CloudTrailClient) {
       client.middlewareStack.add(
-        this.middleware('cloudtrail', region, (command, input, at) => this.cloudtrail.handle(command, input, at)),
+        this.middleware('cloudtrail', region, (command, input, at) =>
+          this.cloudtrail.handle(command, input, at),
+        ),
         options,
       );
     } else if (client instanceof SNSClient) {

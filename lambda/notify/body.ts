@@ -13,6 +13,7 @@ import {
 } from './alert-finding';
 import { type AlertInput, alertState } from './alert-input';
 import { type BodyOptions, paragraph } from './alert-layout';
+import { podRoleSection, usageSection } from './usage-section';
 
 const SHORTENED_NOTE =
   'NOTE: this alert was shortened to fit the SNS message size limit: lists and long values below are cut.';
@@ -28,9 +29,11 @@ export function alertText(input: AlertInput, options: BodyOptions): string {
     ...whoAndWhen(input),
     ...whereUsed(input, options),
     ...whatGrants(input, options),
+    ...usageSection(input, state),
     ...whyItMatters(state),
     ...guardAction(input, state),
     ...(state === 'indeterminate' ? checkByHand(input, options) : []),
+    ...podRoleSection(input, state),
     ...fixSection(input, state),
     ...rollbackSection(input, state),
     ...consoleSection(input),

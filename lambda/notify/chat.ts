@@ -68,6 +68,9 @@ const GUARD_STATUS: Record<AlertState, (input: AlertInput) => string> = {
   'already-fixed': () => 'nothing changed: already fixed',
   'fix-failed': () => 'fix not finished: image pulls still work, finish it by hand',
   'fix-failed-pulls-at-risk': () => 'fix failed and image pulls may be broken: act now',
+  'escalated-in-use': () =>
+    'not fixed: CloudTrail shows the role pushing to ECR; move the pushes to a pod role',
+  'held-usage-unknown': () => "not fixed: the role's ECR usage could not be looked up",
 };
 
 function description(input: AlertInput, state: AlertState): string {

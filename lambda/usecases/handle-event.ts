@@ -2,8 +2,8 @@
 // remediate behind the gate → notify → count); the sweep remediates and counts through the same code.
 import { type GuardConfig, METRIC, VIOLATION_METRIC } from '../contract';
 import { ignoredDecision } from '../domain/decision';
-import { usageHold } from '../domain/usage';
 import type { Decision, RemediationOutcome } from '../domain/types';
+import { usageHold } from '../domain/usage';
 import { guardActorArn, parseRoleChangeEvent } from '../events/role-change';
 import type { ChangeEvaluator } from './evaluate-change';
 import type { Notifier } from './notify';
@@ -132,7 +132,10 @@ export async function handleDecision(
  * Adds the CloudTrail usage evidence to a violation (before any fix) and what the gate makes of it
  * (`usageHold`), so the alert and the decision JSON show both. The decision as it was when there is no lookup.
  */
-export async function withUsageEvidence(pipeline: RemediationPipeline, decision: Decision): Promise<Decision> {
+export async function withUsageEvidence(
+  pipeline: RemediationPipeline,
+  decision: Decision,
+): Promise<Decision> {
   if (pipeline.usage === undefined) return decision;
   const usage = await pipeline.usage.lookup(decision);
   if (usage === null) return decision;

@@ -4,8 +4,8 @@ import type { AccountView } from '../account/account-view';
 import type { GuardMode } from '../contract';
 import { awsManagedPolicyArn } from '../domain/arn';
 import { decodePolicyDocument } from '../domain/policy-json';
-import { usageHold } from '../domain/usage';
 import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
+import { usageHold } from '../domain/usage';
 
 /** The IAM writes remediation may perform (implemented by the IAM gateway). */
 export interface IamWriter {

@@ -1,8 +1,15 @@
 // Use case "usage evidence": before a fix, looks up in CloudTrail (through the CloudTrail gateway) whether the
 // node role made ECR write calls lately, in the regions where it could push, within LookupEvents' rate (2 requests
 // per second per region) and a time budget; the answer goes on the decision, for the gate and the alert.
-import { type UsageCall, type UsageEvidence, type UsageSearch, roleWriteCall, usedEvidence } from '../domain/usage';
+
 import type { Decision } from '../domain/types';
+import {
+  roleWriteCall,
+  type UsageCall,
+  type UsageEvidence,
+  type UsageSearch,
+  usedEvidence,
+} from '../domain/usage';
 
 /** Reads one page of a region's ECR events (the CloudTrail gateway). */
 export interface EcrEventSource {
@@ -89,7 +96,10 @@ export class UsageLookup {
     for (const region of regions) {
       let token: string | undefined;
       do {
-        const waitUntil = Math.max(options.now(), (this.lastRequest.get(region) ?? -Infinity) + this.interval);
+        const waitUntil = Math.max(
+          options.now(),
+          (this.lastRequest.get(region) ?? -Infinity) + this.interval,
+        );
         if (waitUntil >= deadline) {
           if (calls.length > 0) return usedEvidence(search(), calls, false);
           return {
@@ -108,7 +118,11 @@ export class UsageLookup {
         } catch (error) {
           if (calls.length > 0) return usedEvidence(search(), calls, false);
           const name = errorName(error);
-          const reason = ACCESS_DENIED.has(name) ? 'access-denied' : THROTTLED.has(name) ? 'throttled' : 'error';
+          const reason = ACCESS_DENIED.has(name)
+            ? 'access-denied'
+            : THROTTLED.has(name)
+              ? 'throttled'
+              : 'error';
           return { ...search(), status: 'unknown', reason, detail: `${region}: ${errorText(error)}` };
         }
         for (const record of page.records) {
@@ -126,6 +140,8 @@ export class UsageLookup {
 
 /** The regions of the role's EKS evidence first (where its nodes run), then the rest of the watched regions. */
 function orderRegions(decision: Decision, watched: readonly string[]): string[] {
-  const own = decision.nodeRole.evidence.flatMap((evidence) => (evidence.region === null ? [] : [evidence.region]));
+  const own = decision.nodeRole.evidence.flatMap((evidence) =>
+    evidence.region === null ? [] : [evidence.region],
+  );
   return [...new Set([...own, ...watched])];
 }
