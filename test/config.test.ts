@@ -28,6 +28,9 @@ describe('settingsFromEnv', () => {
       NODE_ROLE_CACHE_TTL_SECONDS: '60',
       EKS_CONCURRENCY: '8',
       NOTIFY_EXEMPT: 'true',
+      USAGE_WINDOW_DAYS: '30',
+      USAGE_LOOKUP_BUDGET_SECONDS: '45',
+      FIX_WHEN_USAGE_UNKNOWN: 'true',
       CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
       IDEMPOTENCY_TABLE_NAME: 'idem',
     });
@@ -42,6 +45,9 @@ describe('settingsFromEnv', () => {
         nodeRoleCacheTtlSeconds: 60,
         eksConcurrency: 8,
         notifyExempt: true,
+        usageWindowDays: 30,
+        usageLookupBudgetSeconds: 45,
+        fixWhenUsageUnknown: true,
       },
       partition: 'aws-cn',
       accountId: '111122223333',
@@ -58,6 +64,10 @@ describe('settingsFromEnv', () => {
     [{ MANAGED_POLICY_QUOTA: 'ten' }, /MANAGED_POLICY_QUOTA: expected a number/],
     [{ EKS_REGIONS: 'eu-west-1' }, /EKS_REGIONS: expected a JSON array/],
     [{ NOTIFY_EXEMPT: 'yes' }, /NOTIFY_EXEMPT: expected true or false/],
+    [{ USAGE_WINDOW_DAYS: '91' }, /USAGE_WINDOW_DAYS/],
+    [{ USAGE_WINDOW_DAYS: '0' }, /USAGE_WINDOW_DAYS/],
+    [{ USAGE_LOOKUP_BUDGET_SECONDS: '0' }, /USAGE_LOOKUP_BUDGET_SECONDS/],
+    [{ FIX_WHEN_USAGE_UNKNOWN: 'maybe' }, /FIX_WHEN_USAGE_UNKNOWN: expected true or false/],
   ])('names the variable of a bad value: %j', (extra, message) => {
     expect(() => settingsFromEnv({ ...BASE, ...extra })).toThrow(message);
   });
