@@ -6,6 +6,8 @@ import {
   NODE_ROLE_CACHE_TTL_LIMITS,
   REPLACEMENT_POLICY_NAMES,
   type ReplacementPolicyName,
+  USAGE_LOOKUP_BUDGET_LIMITS,
+  USAGE_WINDOW_DAYS_LIMITS,
 } from '../lambda/contract';
 import { GUARD_DEFAULTS, LOG_RETENTION_DAYS, type LogRetentionDays } from './guard-defaults';
 
@@ -48,6 +50,12 @@ export interface GuardAppConfig {
   readonly createTrail: boolean;
   readonly notifyExempt: boolean;
   readonly nodeRoleCacheTtlSeconds: number;
+  /** Days of CloudTrail history searched for the node role's ECR writes before a fix. */
+  readonly usageWindowDays: number;
+  /** Seconds the usage lookup of one role may take. */
+  readonly usageLookupBudgetSeconds: number;
+  /** Fix a role whose ECR usage could not be looked up. */
+  readonly fixWhenUsageUnknown: boolean;
   readonly operationsEmails: readonly string[];
   /** Home region from context `region`; undefined = take it from the environment. */
   readonly region: string | undefined;
@@ -87,6 +95,19 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
       NODE_ROLE_CACHE_TTL_LIMITS,
       GUARD_DEFAULTS.nodeRoleCacheTtlSeconds,
     ),
+    usageWindowDays: parseInteger(
+      read,
+      'usageWindowDays',
+      USAGE_WINDOW_DAYS_LIMITS,
+      GUARD_DEFAULTS.usageWindowDays,
+    ),
+    usageLookupBudgetSeconds: parseInteger(
+      read,
+      'usageLookupBudgetSeconds',
+      USAGE_LOOKUP_BUDGET_LIMITS,
+      GUARD_DEFAULTS.usageLookupBudgetSeconds,
+    ),
+    fixWhenUsageUnknown: parseBoolean(read, 'fixWhenUsageUnknown', GUARD_DEFAULTS.fixWhenUsageUnknown),
     operationsEmails: parseList(read, 'operationsEmails', EMAIL),
     region: parseOptional(read, 'region', REGION),
   };

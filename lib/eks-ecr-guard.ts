@@ -88,6 +88,21 @@ export interface EksEcrGuardProps {
    * @default Duration.seconds(300)
    */
   readonly nodeRoleCacheTtl?: Duration;
+  /**
+   * Days of CloudTrail Event history searched for the node role's ECR writes before a fix (1 to 90).
+   * @default 14
+   */
+  readonly usageWindowDays?: number;
+  /**
+   * Seconds the usage lookup of one role may take (1 to 45); past it the usage is unknown.
+   * @default 20
+   */
+  readonly usageLookupBudgetSeconds?: number;
+  /**
+   * Fix a role whose ECR usage could not be looked up (AccessDenied, throttled, budget spent).
+   * @default false
+   */
+  readonly fixWhenUsageUnknown?: boolean;
 }
 
 interface ResolvedProps {
@@ -104,6 +119,9 @@ interface ResolvedProps {
   readonly logRetention: logs.RetentionDays;
   readonly notifyExempt: boolean;
   readonly nodeRoleCacheTtl: Duration;
+  readonly usageWindowDays: number;
+  readonly usageLookupBudgetSeconds: number;
+  readonly fixWhenUsageUnknown: boolean;
 }
 
 /** The one place where defaults are applied. */
@@ -122,6 +140,9 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     notifyExempt: props.notifyExempt ?? GUARD_DEFAULTS.notifyExempt,
     nodeRoleCacheTtl: props.nodeRoleCacheTtl ?? Duration.seconds(GUARD_DEFAULTS.nodeRoleCacheTtlSeconds),
+    usageWindowDays: props.usageWindowDays ?? GUARD_DEFAULTS.usageWindowDays,
+    usageLookupBudgetSeconds: props.usageLookupBudgetSeconds ?? GUARD_DEFAULTS.usageLookupBudgetSeconds,
+    fixWhenUsageUnknown: props.fixWhenUsageUnknown ?? GUARD_DEFAULTS.fixWhenUsageUnknown,
   };
 }
 
@@ -262,6 +283,9 @@ export class EksEcrGuard extends Construct {
         eksRegions: [...config.eksRegions],
         nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtl.toSeconds(),
         notifyExempt: config.notifyExempt,
+        usageWindowDays: config.usageWindowDays,
+        usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
+        fixWhenUsageUnknown: config.fixWhenUsageUnknown,
       },
       partition: Aws.PARTITION,
       accountId: Aws.ACCOUNT_ID,

@@ -47,6 +47,9 @@ export class EksEcrGuardStack extends Stack {
       logRetention: toRetentionDays(config.logRetentionDays),
       notifyExempt: config.notifyExempt,
       nodeRoleCacheTtl: Duration.seconds(config.nodeRoleCacheTtlSeconds),
+      usageWindowDays: config.usageWindowDays,
+      usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
+      fixWhenUsageUnknown: config.fixWhenUsageUnknown,
     };
   }
 }

@@ -12,8 +12,8 @@ export const NODE_ROLE_CACHE_TTL_LIMITS = { min: 0, max: 86_400 } as const;
 /** Bounds of the CloudTrail usage-evidence window in days (LookupEvents keeps 90 days). */
 export const USAGE_WINDOW_DAYS_LIMITS = { min: 1, max: 90 } as const;
 
-/** Bounds of the time the usage lookup may take per role, in seconds. */
-export const USAGE_LOOKUP_BUDGET_LIMITS = { min: 1, max: 600 } as const;
+/** Bounds of the time the usage lookup may take per role, in seconds (the event function times out at 60 s). */
+export const USAGE_LOOKUP_BUDGET_LIMITS = { min: 1, max: 45 } as const;
 
 /** Defaults of the shared settings (the CDK app and the CLI start from the same ones). */
 export const GUARD_CONFIG_DEFAULTS = {
