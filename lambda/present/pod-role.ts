@@ -1,7 +1,7 @@
 // Presenter helper (pure): the pod-role path for push access that a node role should not hold: an IAM role trusted
 // by EKS Pod Identity, a push policy scoped to the repositories written to, and the pod identity association, as
 // AWS CLI commands (argument lists) the alert and the audit output print.
-import type { NodeRoleEvidence } from '../domain/types';
+import type { Decision, NodeRoleEvidence } from '../domain/types';
 
 /** Placeholders where the guard cannot know the value. */
 export const POD_ROLE_PLACEHOLDERS = {
@@ -169,3 +169,28 @@ export function podRolePath(input: PodRoleInput): PodRolePath {
     placeholders,
   };
 }
+
+/**
+ * The pod-role path for a decision that needs one: a violation (push access that belongs to a workload), or a role
+ * CloudTrail shows pushing. Scoped to the repositories the usage evidence names. Null otherwise.
+ */
+export function podRolePathFor(
+  decision: Decision,
+  context: { readonly partition: string; readonly accountId: string | null },
+): PodRolePath | null {
+  const roleName = decision.role?.name ?? null;
+  const used = decision.usage?.status === 'used';
+  if (roleName === null || (decision.verdict !== 'violation' && !used)) return null;
+  return podRolePath({
+    partition: context.partition,
+    accountId: context.accountId,
+    nodeRoleName: roleName,
+    evidence: decision.nodeRole.evidence,
+    repositories: decision.usage?.status === 'used' ? decision.usage.repositories : [],
+  });
+}
+
+/** The hint the audit's table and SARIF give where push access should go. */
+export const POD_ROLE_HINT =
+  'If a workload pushes images with this node role, give it its own role through EKS Pod Identity (or IRSA) ' +
+  'first: the JSON output (podRole) has the commands, docs/usage-evidence.md explains them.';

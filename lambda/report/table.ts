@@ -9,6 +9,7 @@ import {
   type RenderExtras,
   wherePhrase,
 } from '../present/describe';
+import { POD_ROLE_HINT } from '../present/pod-role';
 import { singleLine, truncate } from '../present/text';
 
 /** Longest text one cell shows (a long role or cluster list is cut with an ellipsis). */
@@ -46,6 +47,7 @@ export function renderTable(report: AuditReport, extras: RenderExtras = {}): str
     );
   } else {
     lines.push(...table(findings));
+    if (violationsOf(report).length > 0) lines.push('', `Push access: ${POD_ROLE_HINT}`);
   }
   lines.push(
     ...danglingLines(report),
