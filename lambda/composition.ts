@@ -2,6 +2,7 @@
 // view and the use cases from settings, and wires them into the event pipeline (use case handle-event).
 import { LiveAccountView } from './account/live';
 import {
+  ECR_SERVICE_ENDPOINT,
   ECR_WRITE_MANAGED_POLICY_NAMES,
   EXEMPT_TAG_KEY,
   GUARD_POLICY_NAME,
@@ -12,6 +13,7 @@ import {
 } from './contract';
 import { NODE_PULL_ACTIONS, pullAllowance, WRITE_ACTIONS } from './domain/catalogue';
 import { type AwsClients, type ClientTarget, createAwsClients } from './gateways/aws-clients';
+import { CloudTrailGateway } from './gateways/cloudtrail-gateway';
 import { EksGateway } from './gateways/eks-gateway';
 import { IamGateway } from './gateways/iam-gateway';
 import { RegionsGateway } from './gateways/regions-gateway';
@@ -21,6 +23,7 @@ import type { EventPipeline } from './usecases/handle-event';
 import { Notifier } from './usecases/notify';
 import { pullCoverage, Remediator } from './usecases/remediate';
 import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
+import { UsageLookup } from './usecases/usage-evidence';
 
 export type { AwsClients } from './gateways/aws-clients';
 export type { GuardLogger, GuardMetrics } from './usecases/telemetry';
@@ -73,6 +76,7 @@ export interface Dependencies extends EventPipeline {
   readonly logger: GuardLogger;
   readonly metrics: GuardMetrics;
   readonly now: () => number;
+  readonly usage: UsageLookup;
 }
 
 export interface BuildOptions {
@@ -128,7 +132,18 @@ export function buildDependencies(
     notifyExempt: config.notifyExempt,
     logger: options.logger ?? silentLogger,
   });
+  const usage = new UsageLookup({
+    source: new CloudTrailGateway(clients.cloudtrailFor),
+    regions,
+    windowDays: config.usageWindowDays,
+    budgetSeconds: config.usageLookupBudgetSeconds,
+    eventSource: ECR_SERVICE_ENDPOINT,
+    writeEventNames: ecrWriteEventNames(evaluation.writeActionsToDeny),
+    now,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  });
   return {
+    usage,
     settings,
     config,
     guardRoleArn: settings.guardRoleArn,
@@ -141,4 +156,11 @@ export function buildDependencies(
     metrics: options.metrics ?? noMetrics,
     now,
   };
+}
+
+/** CloudTrail event names of the ECR write actions (ECR Public has its own event source and is left out). */
+export function ecrWriteEventNames(writeActions: readonly string[]): ReadonlySet<string> {
+  return new Set(
+    writeActions.filter((action) => action.startsWith('ecr:')).map((action) => action.slice('ecr:'.length)),
+  );
 }

@@ -33,5 +33,6 @@ export function tracedClients(tracer: Tracer, clients: AwsClients): AwsClients {
     account: capture(clients.account),
     eksFor: (region) => capture(clients.eksFor(region)),
     ...(ecrFor === undefined ? {} : { ecrFor: (region: string) => capture(ecrFor(region)) }),
+    cloudtrailFor: (region) => capture(clients.cloudtrailFor(region)),
   };
 }

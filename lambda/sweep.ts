@@ -26,7 +26,7 @@ import {
 } from './usecases/audit';
 import { type CollectionSources, collectSnapshot, liveCollectionSources } from './usecases/collect-snapshot';
 import { ChangeEvaluator } from './usecases/evaluate-change';
-import { errorText, remediateDecision } from './usecases/handle-event';
+import { errorText, remediateDecision, withUsageEvidence } from './usecases/handle-event';
 import type { Publisher } from './usecases/notify';
 import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
 
@@ -157,7 +157,11 @@ export class Sweep {
 
   private async remediateOne(decision: Decision): Promise<DigestRemediation | null> {
     try {
-      const outcome = await remediateDecision(this.deps, decision);
+      // Before any fix, the same CloudTrail usage lookup and hold as on the event path.
+      const looked = await withUsageEvidence(this.deps, decision);
+      const hold = looked.usageHold ?? null;
+      if (hold !== null) return { status: hold, error: usageNote(looked) };
+      const outcome = await remediateDecision(this.deps, looked);
       return outcome === null ? null : { status: outcome.status, error: outcome.error };
     } catch (error) {
       // The event path lets the invocation fail and be retried; the sweep records the role and carries on.
@@ -200,4 +204,14 @@ export class Sweep {
     if (digest.omitted > 0) this.logger.warn('digest shortened to fit SNS', { omitted: digest.omitted });
     return { sent: true, messageId, subject: digest.subject };
   }
+}
+
+/** The usage evidence of a held fix in a few words, for the digest line. */
+function usageNote(decision: Decision): string | null {
+  const usage = decision.usage;
+  if (usage === undefined) return null;
+  if (usage.status === 'used')
+    return `${usage.calls} write call(s), last ${usage.lastTime}, sessions ${usage.sessions.join(', ')}`;
+  if (usage.status === 'unknown') return `${usage.reason}: ${usage.detail}`;
+  return null;
 }

@@ -11,6 +11,8 @@ import {
   type ReplacementPolicyName,
   SILENCE_ALARM_DAYS_DEFAULT,
   SILENCE_ALARM_DAYS_LIMITS,
+  USAGE_LOOKUP_BUDGET_LIMITS,
+  USAGE_WINDOW_DAYS_LIMITS,
 } from '../lambda/contract';
 import { GUARD_DEFAULTS, LOG_RETENTION_DAYS, type LogRetentionDays } from './guard-defaults';
 
@@ -53,6 +55,12 @@ export interface GuardAppConfig {
   readonly createTrail: boolean;
   readonly notifyExempt: boolean;
   readonly nodeRoleCacheTtlSeconds: number;
+  /** Days of CloudTrail history searched for the node role's ECR writes before a fix. */
+  readonly usageWindowDays: number;
+  /** Seconds the usage lookup of one role may take. */
+  readonly usageLookupBudgetSeconds: number;
+  /** Fix a role whose ECR usage could not be looked up. */
+  readonly fixWhenUsageUnknown: boolean;
   readonly operationsEmails: readonly string[];
   /** When a clean sweep still publishes a short digest (proof of life); false = never. */
   readonly digestWhenClean: DigestWhenClean;
@@ -96,6 +104,19 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
       NODE_ROLE_CACHE_TTL_LIMITS,
       GUARD_DEFAULTS.nodeRoleCacheTtlSeconds,
     ),
+    usageWindowDays: parseInteger(
+      read,
+      'usageWindowDays',
+      USAGE_WINDOW_DAYS_LIMITS,
+      GUARD_DEFAULTS.usageWindowDays,
+    ),
+    usageLookupBudgetSeconds: parseInteger(
+      read,
+      'usageLookupBudgetSeconds',
+      USAGE_LOOKUP_BUDGET_LIMITS,
+      GUARD_DEFAULTS.usageLookupBudgetSeconds,
+    ),
+    fixWhenUsageUnknown: parseBoolean(read, 'fixWhenUsageUnknown', GUARD_DEFAULTS.fixWhenUsageUnknown),
     operationsEmails: parseList(read, 'operationsEmails', EMAIL),
     digestWhenClean: parseChoice(
       read,

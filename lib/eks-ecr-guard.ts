@@ -112,6 +112,21 @@ export interface EksEcrGuardProps {
    * @default 7
    */
   readonly silenceAlarmDays?: number;
+  /**
+   * Days of CloudTrail Event history searched for the node role's ECR writes before a fix (1 to 90).
+   * @default 14
+   */
+  readonly usageWindowDays?: number;
+  /**
+   * Seconds the usage lookup of one role may take (1 to 45); past it the usage is unknown.
+   * @default 20
+   */
+  readonly usageLookupBudgetSeconds?: number;
+  /**
+   * Fix a role whose ECR usage could not be looked up (AccessDenied, throttled, budget spent).
+   * @default false
+   */
+  readonly fixWhenUsageUnknown?: boolean;
 }
 
 interface ResolvedProps {
@@ -130,6 +145,9 @@ interface ResolvedProps {
   readonly nodeRoleCacheTtl: Duration;
   readonly digestWhenClean: DigestWhenClean;
   readonly silenceAlarmDays: number;
+  readonly usageWindowDays: number;
+  readonly usageLookupBudgetSeconds: number;
+  readonly fixWhenUsageUnknown: boolean;
 }
 
 /** The one place where defaults are applied. */
@@ -150,6 +168,9 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     nodeRoleCacheTtl: props.nodeRoleCacheTtl ?? Duration.seconds(GUARD_DEFAULTS.nodeRoleCacheTtlSeconds),
     digestWhenClean: props.digestWhenClean ?? GUARD_CONFIG_DEFAULTS.digestWhenClean,
     silenceAlarmDays: silenceAlarmDays(props.silenceAlarmDays ?? SILENCE_ALARM_DAYS_DEFAULT),
+    usageWindowDays: props.usageWindowDays ?? GUARD_DEFAULTS.usageWindowDays,
+    usageLookupBudgetSeconds: props.usageLookupBudgetSeconds ?? GUARD_DEFAULTS.usageLookupBudgetSeconds,
+    fixWhenUsageUnknown: props.fixWhenUsageUnknown ?? GUARD_DEFAULTS.fixWhenUsageUnknown,
   };
 }
 
@@ -325,6 +346,9 @@ export class EksEcrGuard extends Construct {
         nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtl.toSeconds(),
         notifyExempt: config.notifyExempt,
         digestWhenClean: config.digestWhenClean,
+        usageWindowDays: config.usageWindowDays,
+        usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
+        fixWhenUsageUnknown: config.fixWhenUsageUnknown,
       },
       partition: Aws.PARTITION,
       accountId: Aws.ACCOUNT_ID,

@@ -13,6 +13,9 @@ export const GUARD_DEFAULTS = {
   replacementPolicy: GUARD_CONFIG_DEFAULTS.replacementPolicy,
   notifyExempt: GUARD_CONFIG_DEFAULTS.notifyExempt,
   nodeRoleCacheTtlSeconds: GUARD_CONFIG_DEFAULTS.nodeRoleCacheTtlSeconds,
+  usageWindowDays: GUARD_CONFIG_DEFAULTS.usageWindowDays,
+  usageLookupBudgetSeconds: GUARD_CONFIG_DEFAULTS.usageLookupBudgetSeconds,
+  fixWhenUsageUnknown: GUARD_CONFIG_DEFAULTS.fixWhenUsageUnknown,
   sweepSchedule: 'cron(0 6 * * ? *)',
   logRetentionDays: 90,
   createTrail: false,
@@ -24,4 +27,7 @@ export const GUARD_DEFAULTS = {
   readonly createTrail: boolean;
   readonly notifyExempt: boolean;
   readonly nodeRoleCacheTtlSeconds: number;
+  readonly usageWindowDays: number;
+  readonly usageLookupBudgetSeconds: number;
+  readonly fixWhenUsageUnknown: boolean;
 };

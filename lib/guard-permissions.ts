@@ -33,7 +33,7 @@ function readsEcr(options: ReadPermissionsOptions): boolean {
   return options.includeEcrResourcePolicies ?? options.includeAccountAuthorizationDetails;
 }
 
-/** Read-only statements: IAM roles and policies, EKS node-role evidence, enabled Regions. */
+/** Read-only statements: IAM roles and policies, EKS node-role evidence, ECR usage in CloudTrail, enabled Regions. */
 export function readStatements(options: ReadPermissionsOptions): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
@@ -66,6 +66,13 @@ export function readStatements(options: ReadPermissionsOptions): iam.PolicyState
     }),
     ...eksReadStatements(options.eksRegions),
     ...(readsEcr(options) ? ecrReadStatements(options.eksRegions) : []),
+    new iam.PolicyStatement({
+      // Usage evidence before a fix: the node role's recent ECR write calls in Event history. LookupEvents has no
+      // resource type (it only accepts "*") and no condition key; it is read-only.
+      sid: 'LookUpEcrUsage',
+      actions: ['cloudtrail:LookupEvents'],
+      resources: ['*'],
+    }),
     ...(options.eksRegions.length === 0
       ? [
           new iam.PolicyStatement({
@@ -195,7 +202,7 @@ export function acknowledgeReadFindings(scope: IConstruct, options: ReadPermissi
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'iam:GetAccountSummary, iam:GetAccountAuthorizationDetails, eks:ListClusters, ecr:GetRegistryPolicy and ecr:DescribeRepositoryCreationTemplates have no resource type in IAM; they only accept "*". All are read-only.',
+        'iam:GetAccountSummary, iam:GetAccountAuthorizationDetails, eks:ListClusters, cloudtrail:LookupEvents, ecr:GetRegistryPolicy and ecr:DescribeRepositoryCreationTemplates have no resource type in IAM; they only accept "*". All are read-only.',
     },
     {
       id: wildcardResourceFinding(ALL_ROLES_ARN),

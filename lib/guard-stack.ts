@@ -49,6 +49,9 @@ export class EksEcrGuardStack extends Stack {
       nodeRoleCacheTtl: Duration.seconds(config.nodeRoleCacheTtlSeconds),
       digestWhenClean: config.digestWhenClean,
       silenceAlarmDays: config.silenceAlarmDays,
+      usageWindowDays: config.usageWindowDays,
+      usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
+      fixWhenUsageUnknown: config.fixWhenUsageUnknown,
     };
   }
 }

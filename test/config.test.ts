@@ -29,6 +29,9 @@ describe('settingsFromEnv', () => {
       EKS_CONCURRENCY: '8',
       NOTIFY_EXEMPT: 'true',
       DIGEST_WHEN_CLEAN: 'false',
+      USAGE_WINDOW_DAYS: '30',
+      USAGE_LOOKUP_BUDGET_SECONDS: '45',
+      FIX_WHEN_USAGE_UNKNOWN: 'true',
       CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
       IDEMPOTENCY_TABLE_NAME: 'idem',
     });
@@ -44,6 +47,9 @@ describe('settingsFromEnv', () => {
         eksConcurrency: 8,
         notifyExempt: true,
         digestWhenClean: false,
+        usageWindowDays: 30,
+        usageLookupBudgetSeconds: 45,
+        fixWhenUsageUnknown: true,
       },
       partition: 'aws-cn',
       accountId: '111122223333',
@@ -61,6 +67,10 @@ describe('settingsFromEnv', () => {
     [{ EKS_REGIONS: 'eu-west-1' }, /EKS_REGIONS: expected a JSON array/],
     [{ NOTIFY_EXEMPT: 'yes' }, /NOTIFY_EXEMPT: expected true or false/],
     [{ DIGEST_WHEN_CLEAN: 'monthly' }, /DIGEST_WHEN_CLEAN.*expected daily, weekly or false/],
+    [{ USAGE_WINDOW_DAYS: '91' }, /USAGE_WINDOW_DAYS/],
+    [{ USAGE_WINDOW_DAYS: '0' }, /USAGE_WINDOW_DAYS/],
+    [{ USAGE_LOOKUP_BUDGET_SECONDS: '0' }, /USAGE_LOOKUP_BUDGET_SECONDS/],
+    [{ FIX_WHEN_USAGE_UNKNOWN: 'maybe' }, /FIX_WHEN_USAGE_UNKNOWN: expected true or false/],
   ])('names the variable of a bad value: %j', (extra, message) => {
     expect(() => settingsFromEnv({ ...BASE, ...extra })).toThrow(message);
   });

@@ -7,6 +7,7 @@ import { type LambdaSettings, parseConfig } from '../lambda/config';
 import { FakeAws } from '../lambda/in-memory-aws/fake-aws';
 import { Sweep, type SweepOptions } from '../lambda/sweep';
 import type { GuardMetrics } from '../lambda/usecases/telemetry';
+import { ecrCall } from './support/cloudtrail-events';
 
 const SAMPLE = join(__dirname, '..', 'demo', 'sample-account.json');
 const POWER_USER = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser';
@@ -202,6 +203,27 @@ describe('the sweep in remediate mode', () => {
     expect(metrics.value('OpenViolationsHigh')).toBe(0);
     expect(metrics.value('NodeRolesCompliant')).toBe(7);
     expect(metrics.metrics.some((metric) => metric.name === 'TimeToRemediate')).toBe(false);
+  });
+
+  it('does not fix a role CloudTrail shows pushing (the usage gate), and says so in the digest', async () => {
+    const { fake, sweep } = setup('remediate', {}, (account) =>
+      account.addCloudTrailEvent(
+        'eu-west-1',
+        ecrCall({
+          id: 'push',
+          roleArn: 'arn:aws:iam::111122223333:role/prod-gpu-nodes',
+          session: 'i-0gpu',
+          region: 'eu-west-1',
+          time: '2026-11-21T18:00:00Z',
+        }),
+      ),
+    );
+    const result = await sweep.run();
+    expect(iamWrites(fake)).toEqual([]);
+    expect(result.remediations).toEqual([{ roleName: 'prod-gpu-nodes', status: 'escalated-in-use' }]);
+    expect(fake.published[0]?.message).toMatch(
+      /prod-gpu-nodes: .* => NOT FIXED: CloudTrail shows the role pushing to ECR.*i-0gpu/,
+    );
   });
 
   it('reports a failed fix (not finished) as still open, and carries on', async () => {

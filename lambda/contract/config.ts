@@ -24,6 +24,11 @@ export const CLEAN_DIGEST_WEEKDAY = 1;
  */
 export const SILENCE_ALARM_DAYS_LIMITS = { min: 0, max: 7 } as const;
 export const SILENCE_ALARM_DAYS_DEFAULT = 7;
+/** Bounds of the CloudTrail usage-evidence window in days (LookupEvents keeps 90 days). */
+export const USAGE_WINDOW_DAYS_LIMITS = { min: 1, max: 90 } as const;
+
+/** Bounds of the time the usage lookup may take per role, in seconds (the event function times out at 60 s). */
+export const USAGE_LOOKUP_BUDGET_LIMITS = { min: 1, max: 45 } as const;
 
 /** Defaults of the shared settings (the CDK app and the CLI start from the same ones). */
 export const GUARD_CONFIG_DEFAULTS = {
@@ -33,6 +38,9 @@ export const GUARD_CONFIG_DEFAULTS = {
   eksConcurrency: 4,
   notifyExempt: false,
   digestWhenClean: 'weekly',
+  usageWindowDays: 14,
+  usageLookupBudgetSeconds: 20,
+  fixWhenUsageUnknown: false,
 } as const satisfies { readonly digestWhenClean: DigestWhenClean } & Record<string, unknown>;
 
 const stringList = z.array(z.string().min(1));
@@ -58,6 +66,22 @@ const guardConfigSchema = z.strictObject({
       error: 'expected daily, weekly or false',
     })
     .default(GUARD_CONFIG_DEFAULTS.digestWhenClean),
+  /** How far back the CloudTrail lookup of the role's ECR writes goes before a fix. */
+  usageWindowDays: z
+    .number()
+    .int()
+    .min(USAGE_WINDOW_DAYS_LIMITS.min)
+    .max(USAGE_WINDOW_DAYS_LIMITS.max)
+    .default(GUARD_CONFIG_DEFAULTS.usageWindowDays),
+  /** The time the usage lookup of one role may take; past it the usage is `unknown`. */
+  usageLookupBudgetSeconds: z
+    .number()
+    .int()
+    .min(USAGE_LOOKUP_BUDGET_LIMITS.min)
+    .max(USAGE_LOOKUP_BUDGET_LIMITS.max)
+    .default(GUARD_CONFIG_DEFAULTS.usageLookupBudgetSeconds),
+  /** Fix a role whose usage could not be looked up (default: hold the fix and say why). */
+  fixWhenUsageUnknown: z.boolean().default(GUARD_CONFIG_DEFAULTS.fixWhenUsageUnknown),
 });
 
 /** The validated settings of the guard's runtime (Lambda functions and CLI), defaults applied. */

@@ -16,6 +16,9 @@ export const ENV = {
   eksConcurrency: 'EKS_CONCURRENCY',
   notifyExempt: 'NOTIFY_EXEMPT',
   digestWhenClean: 'DIGEST_WHEN_CLEAN',
+  usageWindowDays: 'USAGE_WINDOW_DAYS',
+  usageLookupBudgetSeconds: 'USAGE_LOOKUP_BUDGET_SECONDS',
+  fixWhenUsageUnknown: 'FIX_WHEN_USAGE_UNKNOWN',
   partition: 'GUARD_PARTITION',
   accountId: 'GUARD_ACCOUNT_ID',
   alertTopicArn: 'ALERT_TOPIC_ARN',
@@ -57,6 +60,9 @@ export interface ConfigEnvironmentInput {
     | 'nodeRoleCacheTtlSeconds'
     | 'notifyExempt'
     | 'digestWhenClean'
+    | 'usageWindowDays'
+    | 'usageLookupBudgetSeconds'
+    | 'fixWhenUsageUnknown'
   >;
   /** May be a deploy-time token (`AWS::Partition`). */
   readonly partition: string;
@@ -76,6 +82,9 @@ const CONFIG_KEY_NAMES: Readonly<Record<string, string>> = {
   eksConcurrency: ENV.eksConcurrency,
   notifyExempt: ENV.notifyExempt,
   digestWhenClean: ENV.digestWhenClean,
+  usageWindowDays: ENV.usageWindowDays,
+  usageLookupBudgetSeconds: ENV.usageLookupBudgetSeconds,
+  fixWhenUsageUnknown: ENV.fixWhenUsageUnknown,
 };
 
 /**
@@ -101,6 +110,9 @@ export function configEnvironment(
       [ENV.nodeRoleCacheTtlSeconds]: String(config.nodeRoleCacheTtlSeconds),
       [ENV.notifyExempt]: String(config.notifyExempt),
       [ENV.digestWhenClean]: String(config.digestWhenClean),
+      [ENV.usageWindowDays]: String(config.usageWindowDays),
+      [ENV.usageLookupBudgetSeconds]: String(config.usageLookupBudgetSeconds),
+      [ENV.fixWhenUsageUnknown]: String(config.fixWhenUsageUnknown),
     },
   };
 }
@@ -184,6 +196,9 @@ function read(env: Env): LambdaSettings {
       eksConcurrency: number(env, ENV.eksConcurrency),
       notifyExempt: boolean(env, ENV.notifyExempt),
       digestWhenClean: digestSchedule(env, ENV.digestWhenClean),
+      usageWindowDays: number(env, ENV.usageWindowDays),
+      usageLookupBudgetSeconds: number(env, ENV.usageLookupBudgetSeconds),
+      fixWhenUsageUnknown: boolean(env, ENV.fixWhenUsageUnknown),
     },
     'environment',
     CONFIG_KEY_NAMES,

@@ -1,4 +1,5 @@
 // Domain types shared by every layer: policies, analysis results, EKS evidence, decisions. Pure data, no I/O.
+import type { UsageEvidence, UsageHold } from './usage';
 
 /**
  * Where a policy document comes from. `arn` is null for inline policies. The last three are ECR resource-based
@@ -373,6 +374,10 @@ export interface Decision {
   readonly expiredExemption?: Exemption | null;
   /** The image-pull actions the role is allowed (used to verify a fix never breaks pulls). */
   readonly pullActionsAllowed?: readonly string[];
+  /** CloudTrail evidence of the role's recent ECR writes; absent when no lookup was made. */
+  readonly usage?: UsageEvidence;
+  /** What the usage evidence did to the fix in remediate mode (the gate's answer); absent or null: nothing. */
+  readonly usageHold?: UsageHold | null;
 }
 
 // ---- Remediation --------------------------------------------------------------------------------

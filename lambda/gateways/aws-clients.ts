@@ -1,6 +1,7 @@
 // Gateway inputs: the AWS SDK clients the gateways are built over, made once per container by the composition
 // root (or handed in by the tests, the demo and the CLI).
 import { AccountClient } from '@aws-sdk/client-account';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -34,11 +35,13 @@ export interface AwsClients {
    * @default - no ECR reads: the snapshot has no `ecr` section
    */
   readonly ecrFor?: (region: string) => ECRClient;
+  /** CloudTrail per region, for the usage evidence looked up before a fix. */
+  readonly cloudtrailFor: (region: string) => CloudTrailClient;
 }
 
 /**
  * The clients for a target: standard SDK retries in adaptive mode, the profile (when given) from the shared config
- * and credentials files, one EKS and one ECR client per region, made on first use.
+ * and credentials files, one EKS, one ECR and one CloudTrail client per region, made on first use.
  */
 export function createAwsClients(target: ClientTarget): AwsClients {
   const common = {
@@ -49,6 +52,7 @@ export function createAwsClients(target: ClientTarget): AwsClients {
   } as const;
   const eksClients = new Map<string, EKSClient>();
   const ecrClients = new Map<string, ECRClient>();
+  const cloudtrailClients = new Map<string, CloudTrailClient>();
   return {
     iam: new IAMClient({ ...common, region: target.region }),
     eksFor: (eksRegion) => {
@@ -66,6 +70,15 @@ export function createAwsClients(target: ClientTarget): AwsClients {
       if (client === undefined) {
         client = new ECRClient({ ...common, region: ecrRegion });
         ecrClients.set(ecrRegion, client);
+      }
+      return client;
+    },
+    cloudtrailFor: (trailRegion) => {
+      let client = cloudtrailClients.get(trailRegion);
+      if (client === undefined) {
+        // LookupEvents allows 2 requests per second: the use case spaces its calls, so fewer SDK retries.
+        client = new CloudTrailClient({ ...common, maxAttempts: 3, region: trailRegion });
+        cloudtrailClients.set(trailRegion, client);
       }
       return client;
     },

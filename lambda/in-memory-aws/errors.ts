@@ -9,6 +9,12 @@ import {
   ValidationException as AccountValidationException,
 } from '@aws-sdk/client-account';
 import {
+  AccessDeniedException as CloudTrailAccessDeniedException,
+  CloudTrailServiceException,
+  ThrottlingException as CloudTrailThrottlingException,
+  InvalidLookupAttributesException,
+} from '@aws-sdk/client-cloudtrail';
+import {
   ECRServiceException,
   InvalidParameterException as EcrInvalidParameterException,
   LimitExceededException as EcrLimitExceededException,
@@ -41,7 +47,7 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 
-export type FakeService = 'iam' | 'eks' | 'sns' | 'account' | 'ecr';
+export type FakeService = 'iam' | 'eks' | 'sns' | 'account' | 'ecr' | 'cloudtrail';
 
 /**
  * What can go wrong, named once for every service and translated to each service's own error:
@@ -144,12 +150,29 @@ const ECR_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFac
   UnrecognizedClient: (message) => ecrGeneric('UnrecognizedClientException', 'client', 403, message),
 };
 
+const cloudtrailGeneric: GenericFactory = (name, fault, status, message) =>
+  new CloudTrailServiceException({ name, $fault: fault, $metadata: meta(status), message });
+
+const CLOUDTRAIL_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory> = {
+  AccessDenied: (message) => new CloudTrailAccessDeniedException({ message, $metadata: meta(403) }),
+  Throttling: (message) => throttled(new CloudTrailThrottlingException({ message, $metadata: meta(400) })),
+  ServiceFailure: (message) => cloudtrailGeneric('InternalFailure', 'server', 500, message),
+  NotFound: (message) => cloudtrailGeneric('ResourceNotFoundException', 'client', 404, message),
+  NoSuchEntity: (message) => cloudtrailGeneric('ResourceNotFoundException', 'client', 404, message),
+  LimitExceeded: (message) => cloudtrailGeneric('LimitExceeded', 'client', 400, message),
+  InvalidParameter: (message) => new InvalidLookupAttributesException({ message, $metadata: meta(400) }),
+  MalformedPolicyDocument: (message) =>
+    new InvalidLookupAttributesException({ message, $metadata: meta(400) }),
+  UnrecognizedClient: (message) => cloudtrailGeneric('UnrecognizedClientException', 'client', 403, message),
+};
+
 const BY_SERVICE: Record<FakeService, Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory>> = {
   iam: IAM_ERRORS,
   eks: EKS_ERRORS,
   sns: SNS_ERRORS,
   account: ACCOUNT_ERRORS,
   ecr: ECR_ERRORS,
+  cloudtrail: CLOUDTRAIL_ERRORS,
 };
 
 /** The error `service` would raise for `kind`, with a default message when none is given. */

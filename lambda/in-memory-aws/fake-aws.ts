@@ -2,6 +2,7 @@
 // clients. A middleware answers each command before it is serialised, so production gateways run unchanged in
 // unit tests, the end-to-end test, the demo and the benchmark; every call is logged and faults can be injected.
 import { AccountClient } from '@aws-sdk/client-account';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -10,6 +11,7 @@ import { awsManagedPolicyArn } from '../domain/arn';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
 import { FakeAccount } from './account-api';
+import { type CloudTrailEventSeed, FakeCloudTrail } from './cloudtrail';
 import { parsedDocument } from './documents';
 import { type EcrSeed, FakeEcr, seedEcr } from './ecr';
 import { FakeEks } from './eks';
@@ -29,6 +31,7 @@ import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
 import { snapshotSeeds } from './snapshot-seeds';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
 
+export type { CloudTrailEventSeed } from './cloudtrail';
 export type { EcrSeed } from './ecr';
 export type { FakeErrorKind, FakeService } from './errors';
 export type { FaultRule } from './faults';
@@ -51,6 +54,11 @@ export interface FakeAwsOptions {
   readonly homeRegion?: string;
   /** Wait this long (setTimeout) before answering each call; 0 answers at once. @default 0 */
   readonly latencyMs?: number;
+  /**
+   * Milliseconds clock for CloudTrail's rate limit (2 LookupEvents per second per region, beyond that a
+   * ThrottlingException); without it the fake does not throttle.
+   */
+  readonly clock?: () => number;
 }
 
 /** One call the fake received, whether it was answered or failed. `command` has no `Command` suffix. */
@@ -75,9 +83,10 @@ export interface FakeAwsClients {
   readonly sns: SNSClient;
   readonly account: AccountClient;
   readonly ecrFor: (region: string) => ECRClient;
+  readonly cloudtrailFor: (region: string) => CloudTrailClient;
 }
 
-type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient | ECRClient;
+type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient | ECRClient | CloudTrailClient;
 
 const MIDDLEWARE_NAME = 'eksEcrGuardFakeAws';
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-access-key' };
@@ -90,6 +99,7 @@ export class FakeAws {
   private readonly sns: FakeSns;
   private readonly account: FakeAccount;
   private readonly ecr: FakeEcr;
+  private readonly cloudtrail: FakeCloudTrail;
   private readonly homeRegion: string;
   private readonly latencyMs: number;
   private readonly callLog: FakeCall[] = [];
@@ -99,6 +109,7 @@ export class FakeAws {
   private accountClientInstance: AccountClient | null = null;
   private readonly eksClients = new Map<string, EKSClient>();
   private readonly ecrClients = new Map<string, ECRClient>();
+  private readonly cloudtrailClients = new Map<string, CloudTrailClient>();
 
   constructor(options: FakeAwsOptions = {}) {
     this.state = new FakeState(
@@ -113,6 +124,7 @@ export class FakeAws {
     this.sns = new FakeSns(this.state);
     this.account = new FakeAccount(this.state);
     this.ecr = new FakeEcr(this.state);
+    this.cloudtrail = new FakeCloudTrail(options.clock ?? null);
     this.homeRegion = options.homeRegion ?? 'us-east-1';
     this.latencyMs = options.latencyMs ?? 0;
     for (const region of options.regions ?? ['us-east-1']) this.addRegion(region);
@@ -190,6 +202,11 @@ export class FakeAws {
   /** Adds repositories (with their policies), the registry policy and creation templates to a region's registry. */
   addEcr(region: string, seed: EcrSeed): void {
     seedEcr(this.state, region, seed);
+  }
+
+  /** Adds an event to a region's CloudTrail Event history (what LookupEvents reads). */
+  addCloudTrailEvent(region: string, event: CloudTrailEventSeed): void {
+    this.cloudtrail.addEvent(region, event);
   }
 
   /** Sets a region's opt-in status; EKS answers only in ENABLED and ENABLED_BY_DEFAULT regions. */
@@ -310,7 +327,16 @@ export class FakeAws {
     return this.accountClientInstance;
   }
 
-  /** All of them, in the shape the composition root takes. */
+  cloudtrailClientFor(region: string): CloudTrailClient {
+    let client = this.cloudtrailClients.get(region);
+    if (client === undefined) {
+      client = this.connect(new CloudTrailClient(this.clientConfig(region)));
+      this.cloudtrailClients.set(region, client);
+    }
+    return client;
+  }
+
+  /** Every client, in the shape the composition root takes. */
   clients(): FakeAwsClients {
     return {
       iam: this.iamClient(),
@@ -318,11 +344,12 @@ export class FakeAws {
       sns: this.snsClient(),
       account: this.accountClient(),
       ecrFor: (region) => this.ecrClientFor(region),
+      cloudtrailFor: (region) => this.cloudtrailClientFor(region),
     };
   }
 
   /**
-   * Wires any IAM, EKS, SNS or Account client (e.g. one built by production code) to this fake: the
+   * Wires any IAM, EKS, SNS, Account or CloudTrail client (e.g. one built by production code) to this fake: the
    * middleware answers at the initialize step, so nothing is signed or sent. Returns the client.
    */
   connect<C extends AnyClient>(client: C): C {
@@ -341,6 +368,13 @@ export class FakeAws {
     } else if (client instanceof ECRClient) {
       client.middlewareStack.add(
         this.middleware('ecr', region, (command, input, at) => this.ecr.handle(command, input, at)),
+        options,
+      );
+    } else if (client instanceof CloudTrailClient) {
+      client.middlewareStack.add(
+        this.middleware('cloudtrail', region, (command, input, at) =>
+          this.cloudtrail.handle(command, input, at),
+        ),
         options,
       );
     } else if (client instanceof SNSClient) {

@@ -113,6 +113,13 @@ export function guardAction(input: AlertInput, state: AlertState): string[] {
         : 'Nothing was changed: no remediation ran for this decision.';
     return section('WHAT THE GUARD WOULD DO', plannedChange(input, lead));
   }
+  if (state === 'escalated-in-use' || state === 'held-usage-unknown') {
+    const why =
+      state === 'escalated-in-use'
+        ? 'Nothing was changed: CloudTrail shows the role pushing to ECR, and a fix would break those pushes.'
+        : "Nothing was changed: the role's recent ECR use could not be looked up.";
+    return section('WHAT THE GUARD WOULD DO', plannedChange(input, why));
+  }
   if (state === 'indeterminate') {
     return section(
       'WHAT THE GUARD DID',

@@ -62,14 +62,17 @@ export function fixSection(input: AlertInput, state: AlertState): string[] {
         )
       : [];
   if (commands.length === 0) return bridgeNote.length === 0 ? [] : section('IMAGE PULLS', bridgeNote);
+  const held = state === 'escalated-in-use' || state === 'held-usage-unknown';
   const title =
-    state === 'violation'
-      ? 'HOW TO FIX (AWS CLI)'
+    state === 'violation' || held
+      ? held
+        ? 'HOW TO FIX, ONCE NOTHING PUSHES WITH THE NODE ROLE (AWS CLI)'
+        : 'HOW TO FIX (AWS CLI)'
       : state === 'fixed'
         ? 'TO FINISH (AWS CLI)'
         : 'HOW TO FIX BY HAND (AWS CLI)';
   const note =
-    state === 'violation'
+    state === 'violation' || held
       ? 'Run in this order.'
       : 'Run in this order; a step that is in effect by now may fail with NoSuchEntity or change nothing.';
   return section(title, [...paragraph(note), ...commandLines(commands), ...bridgeNote]);

@@ -18,6 +18,7 @@ import {
   TEXT_LIST_LIMITS,
 } from './alert-layout';
 import { actionImpact, mostHarmfulFirst } from './ecr-impact';
+import { usageLine } from './usage-section';
 
 // ---- summary ------------------------------------------------------------------------------------
 
@@ -51,6 +52,10 @@ function headline(state: AlertState, role: string, input: AlertInput): string {
       return `The guard could not finish the fix of EKS node role ${role}. Image pulls still work; finish it by hand.`;
     case 'fix-failed-pulls-at-risk':
       return `ACT NOW: the guard's fix of EKS node role ${role} failed and image pulls may be broken.`;
+    case 'escalated-in-use':
+      return `ESCALATED: EKS node role ${role} can write to Amazon ECR and CloudTrail shows it pushing; the guard did not fix it, so the pushes do not break. Move them to a pod role first (USAGE EVIDENCE and PUSH ACCESS below).`;
+    case 'held-usage-unknown':
+      return `EKS node role ${role} can write to Amazon ECR; the guard did not fix it because its recent ECR use could not be looked up (USAGE EVIDENCE below).`;
   }
 }
 
@@ -68,6 +73,7 @@ export function summary(input: AlertInput, state: AlertState): string[] {
     ...labelled('Severity', severity),
     ...labelled('Verdict', verdictWords(decision)),
     ...labelled('Mode', modeLabel(input)),
+    ...usageLine(input),
   ];
 }
 
@@ -262,6 +268,8 @@ export function whyItMatters(state: AlertState): string[] {
     'fix-failed',
     'fix-failed-pulls-at-risk',
     'fixed',
+    'escalated-in-use',
+    'held-usage-unknown',
   ];
   return relevant.includes(state) ? section('WHY IT MATTERS', paragraph(WHY_IT_MATTERS)) : [];
 }

@@ -37,6 +37,10 @@ export function guardStatus(input: AlertInput, state: AlertState): string {
       return 'fix not finished: image pulls still work, finish it by hand';
     case 'fix-failed-pulls-at-risk':
       return 'fix failed and image pulls may be broken: act now';
+    case 'escalated-in-use':
+      return 'not fixed: CloudTrail shows the role pushing to ECR; move the pushes to a pod role';
+    case 'held-usage-unknown':
+      return "not fixed: the role's ECR usage could not be looked up";
   }
 }
 
@@ -51,6 +55,8 @@ const STATE_TAG: Record<AlertState, string> = {
   'already-fixed': '[INFO]',
   'fix-failed': '[ACTION NEEDED]',
   'fix-failed-pulls-at-risk': '[ACT NOW]',
+  'escalated-in-use': '[ESCALATED]',
+  'held-usage-unknown': '[CHECK]',
 };
 
 function headline(input: AlertInput, state: AlertState): string {
@@ -68,6 +74,8 @@ function headline(input: AlertInput, state: AlertState): string {
     'already-fixed': 'node role was already fixed',
     'fix-failed': 'fix not finished',
     'fix-failed-pulls-at-risk': 'pulls at risk',
+    'escalated-in-use': 'in use, not fixed',
+    'held-usage-unknown': 'not fixed, ECR usage unknown',
   };
   const severity = input.decision.severity === null ? '' : `[${input.decision.severity.toUpperCase()}]`;
   const tags = [STATE_TAG[state], severity].filter((tag) => tag.length > 0).join(' ') || '[ALERT]';

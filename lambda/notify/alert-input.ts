@@ -26,10 +26,14 @@ export type AlertState =
   | 'fixed'
   | 'already-fixed'
   | 'fix-failed'
-  | 'fix-failed-pulls-at-risk';
+  | 'fix-failed-pulls-at-risk'
+  /** Remediate mode, not fixed: CloudTrail shows the role pushing (usage evidence `used`). */
+  | 'escalated-in-use'
+  /** Remediate mode, not fixed: the usage lookup could not finish (and `fixWhenUsageUnknown` is off). */
+  | 'held-usage-unknown';
 
 export function alertState(decision: Decision, outcome: RemediationOutcome | null): AlertState {
-  if (outcome === null) return decision.verdict;
+  if (outcome === null) return decision.usageHold ?? decision.verdict;
   switch (outcome.status) {
     case 'applied':
       return 'fixed';

@@ -16,6 +16,7 @@ import { firstScreen } from './alert-first-screen';
 import { type AlertInput, alertState } from './alert-input';
 import { type BodyOptions, paragraph, section } from './alert-layout';
 import { resourcePolicySection } from './alert-resource-policies';
+import { podRoleSection, usageSection } from './usage-section';
 
 const SHORTENED_NOTE =
   'NOTE: this alert was shortened to fit the SNS message size limit: lists and long values below are cut.';
@@ -32,9 +33,11 @@ export function alertText(input: AlertInput, options: BodyOptions): string {
     ...whoAndWhen(input),
     ...whereUsed(input, options),
     ...whatGrants(input, options),
+    ...usageSection(input, state),
     ...whyItMatters(state),
     ...guardAction(input, state),
     ...(state === 'indeterminate' ? checkByHand(input, options) : []),
+    ...podRoleSection(input, state),
     ...fixSection(input, state),
     ...resourcePolicySection(input, options),
     ...rollbackSection(input, state),

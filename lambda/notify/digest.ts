@@ -9,6 +9,7 @@ import {
   violationsOf,
 } from '../domain/audit-report';
 import type { EksRegionWarning, RemediationStatus, Severity } from '../domain/types';
+import type { UsageHold } from '../domain/usage';
 import {
   exemptionPhrase,
   grantSources,
@@ -22,7 +23,8 @@ import { MAX_SUBJECT_LENGTH } from './subject';
 
 /** What the sweep did about one violation in remediate mode (`error`: the remediation threw). */
 export interface DigestRemediation {
-  readonly status: RemediationStatus | 'error';
+  /** What the fix did, or the usage hold that kept the sweep from fixing (CloudTrail shows the role pushing...). */
+  readonly status: RemediationStatus | UsageHold | 'error';
   readonly error: string | null;
 }
 
@@ -211,6 +213,10 @@ function statusPhrase(role: RoleAudit, input: DigestInput): string {
       return `FIX FAILED AND IMAGE PULLS MAY BE BROKEN, needs a human now${error}`;
     case 'error':
       return `FIX ERROR, check the role${error}`;
+    case 'escalated-in-use':
+      return `NOT FIXED: CloudTrail shows the role pushing to ECR, move the push to a pod role first${error}`;
+    case 'held-usage-unknown':
+      return `NOT FIXED: its ECR usage could not be looked up${error}`;
   }
 }
 

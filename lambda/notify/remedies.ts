@@ -22,6 +22,8 @@ const SIMULATED_ACTIONS = [
 export function stepsToFix(state: AlertState, input: AlertInput): readonly PlanStep[] {
   switch (state) {
     case 'violation':
+    case 'escalated-in-use':
+    case 'held-usage-unknown':
       return input.decision.plan;
     case 'fix-failed':
       return input.outcome?.notDone ?? [];

@@ -54,6 +54,18 @@ function subjectParts(state: AlertState, decision: Decision): SubjectParts {
       return { tags: tags('[ACTION NEEDED]', severity), before: 'Fix failed on EKS node role ', after: '' };
     case 'fix-failed-pulls-at-risk':
       return { tags: tags('[ACTION NEEDED]', severity), before: 'Pulls at risk, node role ', after: '' };
+    case 'escalated-in-use':
+      return {
+        tags: tags('[ESCALATED]', severity),
+        before: 'In use, not fixed: EKS node role ',
+        after: ' pushes to ECR',
+      };
+    case 'held-usage-unknown':
+      return {
+        tags: tags('[CHECK]', severity),
+        before: 'Not fixed, ECR usage unknown: EKS node role ',
+        after: '',
+      };
   }
 }
 

@@ -3,6 +3,7 @@ import packageJson from '../../package.json';
 import type { AuditReport, RoleAudit } from '../domain/audit-report';
 import { clusterNoteText } from '../domain/node-roles';
 import type { RenderExtras } from '../present/describe';
+import { podRolePathFor } from '../present/pod-role';
 
 export const TOOL_NAME = 'eks-ecr-guard';
 export const TOOL_VERSION: string = packageJson.version;
@@ -18,7 +19,7 @@ export function auditJson(report: AuditReport, extras: RenderExtras = {}) {
     partition: report.partition,
     date: report.today,
     summary: report.summary,
-    roles: report.roles.map(roleJson),
+    roles: report.roles.map((role) => roleJson(role, report)),
     dangling: report.dangling,
     eksWarnings: extras.eksWarnings ?? [],
     clusterNotes: (report.clusterNotes ?? []).map((note) => ({ ...note, message: clusterNoteText(note) })),
@@ -30,8 +31,9 @@ export function renderJson(report: AuditReport, extras: RenderExtras = {}): stri
   return `${JSON.stringify(auditJson(report, extras), null, 2)}\n`;
 }
 
-function roleJson(role: RoleAudit) {
+function roleJson(role: RoleAudit, report: AuditReport) {
   const { decision } = role;
+  const podRole = podRolePathFor(decision, report);
   return {
     roleName: role.roleName,
     roleArn: role.roleArn,
@@ -51,5 +53,20 @@ function roleJson(role: RoleAudit) {
     unknownPolicies: decision.unknownPolicies,
     plan: decision.plan,
     warnings: decision.warnings,
+    /** CloudTrail usage evidence, when it was looked up; null otherwise. */
+    usage: decision.usage ?? null,
+    /** Where push access belongs (EKS Pod Identity role) and the commands, for violations; null otherwise. */
+    podRole:
+      podRole === null
+        ? null
+        : {
+            roleName: podRole.roleName,
+            roleArn: podRole.roleArn,
+            trustPolicy: podRole.trustPolicy,
+            pushPolicyName: podRole.pushPolicyName,
+            pushPolicy: podRole.pushPolicy,
+            commands: podRole.commands,
+            placeholders: podRole.placeholders,
+          },
   };
 }

@@ -7,6 +7,7 @@ import { clusterNoteText } from '../domain/node-roles';
 import type { Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
 import { grantSources, listWithMore, wherePhrase, writeActionsPhrase } from '../present/describe';
+import { POD_ROLE_HINT } from '../present/pod-role';
 import { TOOL_NAME, TOOL_VERSION } from './json';
 
 export const SARIF_SCHEMA =
@@ -196,7 +197,7 @@ function toResult(role: RoleAudit): SarifResult {
   const sources = grantSources(role);
   const message =
     `EKS node role ${role.roleName} can write to Amazon ECR: ${writeActionsPhrase(role)}, ` +
-    `granted by ${listWithMore(sources, 3)}. Used by ${wherePhrase(role)}.`;
+    `granted by ${listWithMore(sources, 3)}. Used by ${wherePhrase(role)}. ${POD_ROLE_HINT}`;
   return {
     ruleId: spec.id,
     ruleIndex: SEVERITY_ORDER.indexOf(severity),

@@ -10,6 +10,7 @@ import {
   type RenderExtras,
   wherePhrase,
 } from '../present/describe';
+import { POD_ROLE_HINT } from '../present/pod-role';
 import { singleLine, truncate, wrap } from '../present/text';
 
 /** Longest text one cell shows (a long role or cluster list is cut with an ellipsis). */
@@ -61,6 +62,7 @@ export function renderTable(
     );
   } else {
     lines.push(...table(findings, width));
+    if (violationsOf(report).length > 0) lines.push('', `Push access: ${POD_ROLE_HINT}`);
   }
   lines.push(
     ...resourceGrantLines(report),

@@ -3,12 +3,14 @@
 import { type GuardConfig, METRIC, VIOLATION_METRIC } from '../contract';
 import { ignoredDecision } from '../domain/decision';
 import type { Decision, RemediationOutcome } from '../domain/types';
+import { usageHold } from '../domain/usage';
 import { guardActorArn, parseRoleChangeEvent } from '../events/role-change';
 import type { ChangeEvaluator } from './evaluate-change';
 import type { Notifier } from './notify';
 import { type PendingOutcome, type PendingOutcomeStore, pendingOutcomeKey } from './pending-outcomes';
 import { type Remediator, shouldRemediate } from './remediate';
 import type { GuardLogger, GuardMetrics } from './telemetry';
+import type { UsageLookup } from './usage-evidence';
 
 /** What remediating a decision needs: the gate's config, the remediator, and where to report. */
 export interface RemediationPipeline {
@@ -18,6 +20,8 @@ export interface RemediationPipeline {
   readonly metrics: GuardMetrics;
   /** Milliseconds clock. */
   readonly now: () => number;
+  /** The CloudTrail usage lookup made before a fix; absent: no lookup (the gate then ignores usage). */
+  readonly usage?: UsageLookup;
 }
 
 /** What handling an event needs on top: the evaluator, the notifier, and the guard's own role (loop safety). */
@@ -123,10 +127,11 @@ export async function handleDecision(
   );
   if (unreadable.length > 0) metrics.addMetric(METRIC.accessEntriesUnreadable, 'Count', unreadable.length);
 
-  const outcome = await remediateDecision(pipeline, decision);
+  const looked = await withUsageEvidence(pipeline, decision);
+  const outcome = await remediateDecision(pipeline, looked);
   try {
-    const sent = await pipeline.notifier.notify(decision, outcome);
-    return { decision, outcome, alerted: sent.sent };
+    const sent = await pipeline.notifier.notify(looked, outcome);
+    return { decision: looked, outcome, alerted: sent.sent };
   } catch (error) {
     // The invocation fails and is retried, but a retry finds the role already fixed (compliant, no alert): keep
     // the outcome for the retry to publish, and say here, where the Errors alarm leads, what the guard changed.
@@ -197,6 +202,28 @@ async function republishPending(
     roles: done.map((entry) => entry.decision.role?.name ?? null),
   });
   return done;
+}
+
+/**
+ * Adds the CloudTrail usage evidence to a violation (before any fix) and what the gate makes of it
+ * (`usageHold`), so the alert and the decision JSON show both. The decision as it was when there is no lookup.
+ */
+export async function withUsageEvidence(
+  pipeline: RemediationPipeline,
+  decision: Decision,
+): Promise<Decision> {
+  if (pipeline.usage === undefined) return decision;
+  const usage = await pipeline.usage.lookup(decision);
+  if (usage === null) return decision;
+  const withUsage = { ...decision, usage };
+  const hold = usageHold(withUsage, pipeline.config);
+  pipeline.logger.info('usage evidence', {
+    role: decision.role?.name ?? null,
+    usage: usage.status,
+    ...(usage.status === 'unknown' ? { why: usage.reason, detail: usage.detail } : {}),
+    hold,
+  });
+  return { ...withUsage, usageHold: hold };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { GuardMode } from '../contract';
 import { awsManagedPolicyArn } from '../domain/arn';
 import { decodePolicyDocument } from '../domain/policy-json';
 import type { Decision, PlanStep, RemediationOutcome } from '../domain/types';
+import { usageHold } from '../domain/usage';
 
 /** The IAM writes remediation may perform (implemented by the IAM gateway). */
 export interface IamWriter {
@@ -21,11 +22,16 @@ export interface RoleReevaluator {
 
 /**
  * The gate in front of every IAM write: remediate mode, a violation evaluated on the whole role, a non-empty
- * plan, and no exemption tag (valid or expired). Alert-only is the default everywhere.
+ * plan, no exemption tag (valid or expired), and no usage hold (CloudTrail shows the role pushing, or its usage
+ * is unknown and `fixWhenUsageUnknown` is not set; see `usageHold`). Alert-only is the default everywhere.
  */
-export function shouldRemediate(decision: Decision, config: { readonly mode: GuardMode }): boolean {
+export function shouldRemediate(
+  decision: Decision,
+  config: { readonly mode: GuardMode; readonly fixWhenUsageUnknown?: boolean },
+): boolean {
   return (
     config.mode === 'remediate' &&
+    usageHold(decision, config) === null &&
     decision.verdict === 'violation' &&
     decision.scope === 'role' &&
     decision.exemption === null &&

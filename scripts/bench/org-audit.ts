@@ -112,6 +112,7 @@ function simulatedOrganization(
       },
       sns: member.connect(new SNSClient({ region: 'us-east-1' })),
       account: member.connect(new AccountClient({ region: 'us-east-1' })),
+      cloudtrailFor: (region) => member.cloudtrailClientFor(region),
     };
   };
   return {

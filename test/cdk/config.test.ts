@@ -44,6 +44,9 @@ describe('defaults', () => {
       createTrail: false,
       notifyExempt: false,
       nodeRoleCacheTtlSeconds: 300,
+      usageWindowDays: 14,
+      usageLookupBudgetSeconds: 20,
+      fixWhenUsageUnknown: false,
       operationsEmails: [],
       digestWhenClean: 'weekly',
       silenceAlarmDays: 7,
@@ -176,6 +179,10 @@ describe('errors name the bad key and what it accepts', () => {
     [{ nodeRoleCacheTtlSeconds: '-5' }, 'nodeRoleCacheTtlSeconds', /whole number from 0 to 86400/],
     [{ nodeRoleCacheTtlSeconds: 1.5 }, 'nodeRoleCacheTtlSeconds', /whole number/],
     [{ nodeRoleCacheTtlSeconds: 90000 }, 'nodeRoleCacheTtlSeconds', /whole number/],
+    [{ usageWindowDays: '91' }, 'usageWindowDays', /whole number from 1 to 90/],
+    [{ usageWindowDays: 0 }, 'usageWindowDays', /whole number from 1 to 90/],
+    [{ usageLookupBudgetSeconds: 46 }, 'usageLookupBudgetSeconds', /whole number from 1 to 45/],
+    [{ fixWhenUsageUnknown: 'yes' }, 'fixWhenUsageUnknown', /true \| false/],
     [{ region: 'eu-west' }, 'region', /Region codes/],
   ])('%j', (context, key, message) => {
     const error = errorFor(context);

@@ -176,8 +176,21 @@ describe('read permissions', () => {
         'eks:ListFargateProfiles',
         'eks:DescribeFargateProfile',
         'account:ListRegions',
+        'cloudtrail:LookupEvents',
       ].sort(),
     );
+  });
+
+  it('looks up ECR usage in CloudTrail (LookupEvents, which only accepts "*"), from the event and sweep functions', () => {
+    for (const statements of [event, sweep]) {
+      const statement = bySid(statements, 'LookUpEcrUsage');
+      expect(statement.actions).toEqual(['cloudtrail:LookupEvents']);
+      expect(statement.resource).toBe('*');
+    }
+    const cloudtrail = [...event, ...sweep]
+      .flatMap((statement) => statement.actions)
+      .filter((a) => a.startsWith('cloudtrail:'));
+    expect(new Set(cloudtrail)).toEqual(new Set(['cloudtrail:LookupEvents']));
   });
 
   it('names every statement it writes with a Sid (X-Ray is the one statement CDK adds itself)', () => {

@@ -39,6 +39,7 @@ describe('formatAlert: a violation in alert mode', () => {
       'WHAT GRANTS ECR WRITE ACCESS',
       'WHY IT MATTERS',
       'WHAT THE GUARD WOULD DO',
+      'PUSH ACCESS: GIVE IT TO THE WORKLOAD, NOT THE NODE',
       'HOW TO FIX (AWS CLI)',
       'HOW TO ROLL BACK (AWS CLI)',
       'IN THE CONSOLE',

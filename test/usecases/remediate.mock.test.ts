@@ -2,6 +2,7 @@
 // sent; in remediate mode exactly the planned commands are sent, in order, and nothing else is written.
 
 import { AccountClient } from '@aws-sdk/client-account';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   DescribeClusterCommand,
   DescribeNodegroupCommand,
@@ -74,6 +75,9 @@ function setup(mode: GuardMode) {
   const iamMock = mockClient(iam);
   const eksMock = mockClient(eks);
   const snsMock = mockClient(sns);
+  const cloudtrail = new CloudTrailClient({ region: 'eu-west-1' });
+  // CloudTrail shows no ECR write by the role: the usage lookup lets the fix go ahead.
+  mockClient(cloudtrail).on(LookupEventsCommand).resolves({ Events: [] });
 
   // A tiny stateful role so the verification re-read sees the writes.
   const attached = new Set([WORKER, FULL]);
@@ -131,7 +135,13 @@ function setup(mode: GuardMode) {
       idempotencyTableName: null,
       guardRoleArn: `arn:aws:iam::${ACCOUNT}:role/guard`,
     },
-    { iam, eksFor: () => eks, sns, account: new AccountClient({ region: 'us-east-1' }) },
+    {
+      iam,
+      eksFor: () => eks,
+      sns,
+      account: new AccountClient({ region: 'us-east-1' }),
+      cloudtrailFor: () => cloudtrail,
+    },
     { sleep: async () => undefined },
   );
   return { deps, iamMock, snsMock, attached };
