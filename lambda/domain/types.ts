@@ -223,7 +223,8 @@ export type SupportedEventName =
   | 'SetDefaultPolicyVersion'
   | 'PutRolePermissionsBoundary'
   | 'DeleteRolePermissionsBoundary'
-  | 'DeleteRolePolicy';
+  | 'DeleteRolePolicy'
+  | 'UpdateAssumeRolePolicy';
 
 export interface EventSummary {
   readonly id: string | null;

@@ -3,7 +3,13 @@
 import { parse } from '@aws-lambda-powertools/parser';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { z } from 'zod';
-import { CLOUDTRAIL_DETAIL_TYPE, IAM_EVENT_SOURCE, IAM_SERVICE_ENDPOINT, WATCHED_EVENTS } from '../contract';
+import {
+  CLOUDTRAIL_DETAIL_TYPE,
+  EKS_EVENT_SOURCE,
+  IAM_EVENT_SOURCE,
+  IAM_SERVICE_ENDPOINT,
+  WATCHED_EVENTS,
+} from '../contract';
 import type { EventSummary, SupportedEventName } from '../domain/types';
 import {
   AttachRolePolicyParams,
@@ -16,6 +22,7 @@ import {
   PutRolePolicyParams,
   SetDefaultPolicyVersionParams,
 } from './cloudtrail-schemas';
+import { type EksOrTrustChange, parseEksEvent, parseUpdateAssumeRolePolicy } from './eks-change';
 import { describeIssues, describeValueType, type SchemaIssue } from './validation-message';
 
 /** The IAM calls that can give a role new permissions: the contract's watched names, each parsed below. */
@@ -76,7 +83,8 @@ export type ParsedChange =
   | RolePolicyAttached
   | PolicyVersionChange
   | BoundaryPut
-  | BoundaryDeleted;
+  | BoundaryDeleted
+  | EksOrTrustChange;
 
 /** Longest text copied from the event into a summary or a reason (the rest is cut, with an ellipsis). */
 const MAX_TEXT = 1024;
@@ -123,6 +131,7 @@ const PARSERS: Readonly<Record<SupportedEventName, EventParser>> = {
   PutRolePermissionsBoundary: parsePutRolePermissionsBoundary,
   DeleteRolePermissionsBoundary: parseDeleteRolePermissionsBoundary,
   DeleteRolePolicy: parseDeleteRolePolicy,
+  UpdateAssumeRolePolicy: parseUpdateAssumeRolePolicy,
 };
 
 function parseEvent(raw: unknown): ParsedChange {
@@ -134,6 +143,7 @@ function parseEvent(raw: unknown): ParsedChange {
     return ignored(event, `not an EventBridge event: ${describeIssues(issuesOf(envelope.error), raw)}`);
   }
   const { source, 'detail-type': detailType, detail } = envelope.data;
+  if (source === EKS_EVENT_SOURCE) return parseEksEvent(envelope.data, event);
   if (source !== IAM_EVENT_SOURCE)
     return ignored(event, `unsupported source ${quote(source)} (expected "aws.iam")`);
   if (detailType !== CLOUDTRAIL_DETAIL_TYPE) {

@@ -17,6 +17,7 @@ import {
   type NodeRoleIndex,
   nodeRoleEvidence,
   withClusterNotes,
+  withEventEvidence,
 } from '../domain/node-roles';
 import type {
   Decision,
@@ -30,6 +31,7 @@ import type {
   RoleRecord,
 } from '../domain/types';
 import type { ParsedChange } from '../events/role-change';
+import { evaluateEksOrTrustChange } from './evaluate-eks-change';
 
 /** Everything the evaluation needs from configuration, resolved once by the composition root. */
 export interface EvaluationSettings {
@@ -134,6 +136,9 @@ export class ChangeEvaluator {
             { name: change.roleName, arn: null },
           ),
         ];
+      case 'eks-node-role':
+      case 'trust-policy-updated':
+        return [await evaluateEksOrTrustChange(change, this.view, this)];
     }
   }
 
@@ -218,8 +223,15 @@ export class ChangeEvaluator {
     return this.indexFor;
   }
 
-  /** The whole-role evaluation: node-role evidence first, then the role's policy set. */
-  async evaluateRole(roleName: string, event: EventSummary): Promise<Decision> {
+  /**
+   * The whole-role evaluation: node-role evidence first, then the role's policy set. `fromEvent` is what the
+   * change itself says of the role (an EKS call naming it a node role), added to the inventory's evidence.
+   */
+  async evaluateRole(
+    roleName: string,
+    event: EventSummary,
+    fromEvent: NodeRoleEvidence | null = null,
+  ): Promise<Decision> {
     const roleRef: RoleRef = { name: roleName, arn: null };
     let index: NodeRoleIndex;
     let notes: readonly EksClusterNote[];
@@ -238,7 +250,9 @@ export class ChangeEvaluator {
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
     // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
-    return withClusterNotes(await this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event), notes);
+    const known = nodeRoleEvidence(role, index);
+    const evidence = fromEvent === null ? known : withEventEvidence(known, fromEvent);
+    return withClusterNotes(await this.evaluateKnownRole(role, evidence, event), notes);
   }
 
   /** Evaluates a role already read (the audit reads roles itself, and adds the cluster notes itself). */

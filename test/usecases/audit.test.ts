@@ -103,6 +103,7 @@ function viewWith(
     getPolicyVersion: (arn, versionId) => inner.getPolicyVersion(arn, versionId),
     rolesForPolicy: (arn) => inner.rolesForPolicy(arn),
     eksInventory: overrides.eksInventory ?? (() => inner.eksInventory()),
+    invalidateNodeRoles: () => inner.invalidateNodeRoles(),
     managedPolicyQuota: () => inner.managedPolicyQuota(),
     listRoleNames: () => inner.listRoleNames(),
   };
