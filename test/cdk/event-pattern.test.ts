@@ -16,7 +16,11 @@ function homeRulePattern(options: SynthOptions = {}): {
   homeRegion: string;
 } {
   const { home, stacks } = synthGuardApp(options);
-  const rules = resources(home, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventPattern);
+  // The IAM rule (the regional EKS/ECR rule is tested in regional-delivery.test.ts).
+  const rules = resources(home, 'AWS::Events::Rule').filter(([, rule]) => {
+    const eventPattern = rule.Properties?.EventPattern;
+    return isRecord(eventPattern) && JSON.stringify(eventPattern.source) === '["aws.iam"]';
+  });
   expect(rules).toHaveLength(1);
   const pattern = resolveIntrinsics(rules[0]?.[1].Properties?.EventPattern);
   if (!isRecord(pattern)) throw new Error('no event pattern');
