@@ -82,7 +82,7 @@ export async function runDemoMode(
   const runs: DemoRun[] = [];
   for (const file of files) {
     const raw = readJsonFile(file, 'event');
-    const call = await replayRecordedCall(fake.iamClient(), raw);
+    const call = await replayRecordedCall(fake.iamClient(), raw, (region) => fake.eksClientFor(region));
     const roleName = roleNameOf(raw);
     const stateOf = (name: string | null) => {
       if (name === null) return null;
