@@ -137,9 +137,14 @@ describe('demo/events', () => {
       kind: 'ignored',
       reason: /not set the new version as default/,
     },
+    '11-create-nodegroup-poweruser-role.json': { kind: 'eks-node-role', role: 'prod-gpu-nodes' },
+    '12-create-access-entry-karpenter-poweruser.json': {
+      kind: 'eks-node-role',
+      role: 'KarpenterNodeRole-staging',
+    },
   };
 
-  it('holds 8-10 events, in numbered order, with distinct event ids', () => {
+  it('holds the 12 events, in numbered order, with distinct event ids', () => {
     expect(eventFiles).toEqual(Object.keys(expected));
     const ids = eventFiles.map((file) => parseRoleChangeEvent(readJson(join(EVENTS_DIR, file))).event.id);
     expect(new Set(ids).size).toBe(ids.length);

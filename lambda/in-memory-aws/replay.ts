@@ -6,6 +6,7 @@ import {
   CreateFargateProfileCommand,
   CreateNodegroupCommand,
   type EKSClient,
+  ResourceInUseException,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import {
@@ -93,7 +94,15 @@ export async function replayRecordedCall(
       );
       return `update the trust policy of ${change.roleName}`;
     case 'eks-node-role':
-      return eksFor === undefined ? null : replayEksCall(eksFor, change, raw);
+      if (eksFor === undefined) return null;
+      try {
+        return await replayEksCall(eksFor, change, raw);
+      } catch (error) {
+        // EKS answers a duplicate with ResourceInUseException: the account already holds what the call created.
+        if (error instanceof ResourceInUseException)
+          return `nothing to replay: ${error.message} (already in place)`;
+        throw error;
+      }
   }
 }
 

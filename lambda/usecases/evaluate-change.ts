@@ -66,8 +66,13 @@ interface RoleRef {
   readonly arn: string | null;
 }
 
+/** How many event-named node roles the evaluator remembers (for the re-reads of the same event's remediation). */
+const REMEMBERED_EVENT_EVIDENCE = 16;
+
 export class ChangeEvaluator {
   private indexFor: IndexedInventory | null = null;
+  /** Event id + role name → what that event said of the role, so a later re-read of the same event keeps it. */
+  private readonly eventEvidence = new Map<string, NodeRoleEvidence>();
 
   constructor(
     private readonly view: AccountView,
@@ -233,6 +238,7 @@ export class ChangeEvaluator {
     fromEvent: NodeRoleEvidence | null = null,
   ): Promise<Decision> {
     const roleRef: RoleRef = { name: roleName, arn: null };
+    const extra = this.rememberEventEvidence(roleName, event, fromEvent);
     let index: NodeRoleIndex;
     let notes: readonly EksClusterNote[];
     let role: RoleRecord | null;
@@ -251,8 +257,29 @@ export class ChangeEvaluator {
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
     // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
     const known = nodeRoleEvidence(role, index);
-    const evidence = fromEvent === null ? known : withEventEvidence(known, fromEvent);
+    const evidence = extra === null ? known : withEventEvidence(known, extra);
     return withClusterNotes(await this.evaluateKnownRole(role, evidence, event), notes);
+  }
+
+  /**
+   * The event's own evidence for the role: given, or remembered from an earlier evaluation of the same event (the
+   * remediation's verification re-reads the role for the event, before EKS may list the new node group).
+   */
+  private rememberEventEvidence(
+    roleName: string,
+    event: EventSummary,
+    fromEvent: NodeRoleEvidence | null,
+  ): NodeRoleEvidence | null {
+    if (event.id === null) return fromEvent;
+    const key = `${event.id}\u0000${roleName.toLowerCase()}`;
+    if (fromEvent === null) return this.eventEvidence.get(key) ?? null;
+    this.eventEvidence.delete(key);
+    this.eventEvidence.set(key, fromEvent);
+    for (const oldest of this.eventEvidence.keys()) {
+      if (this.eventEvidence.size <= REMEMBERED_EVENT_EVIDENCE) break;
+      this.eventEvidence.delete(oldest);
+    }
+    return fromEvent;
   }
 
   /** Evaluates a role already read (the audit reads roles itself, and adds the cluster notes itself). */

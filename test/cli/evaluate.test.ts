@@ -232,7 +232,7 @@ describe('eks-ecr-guard demo', () => {
     expect(stdout).toMatch(/\[HIGH\] EKS node role KarpenterNodeRole-prod can now write to ECR/);
     expect(stdout).toMatch(/\[FIXED\]/);
     expect(stdout).toMatch(/before: +managed: .*AmazonEC2ContainerRegistryFullAccess/);
-    expect(stdout).toContain('10 events, 5 alerts published in alert mode.');
+    expect(stdout).toContain('12 events, 7 alerts published in alert mode.');
     // Both modes show the role's policies around the guard: unchanged in alert mode, swapped in remediate.
     const [alertPart = '', remediatePart = ''] = stdout.split('mode: remediate');
     const karpenter = (part: string) => {

@@ -147,9 +147,9 @@ describe('auditAccount on the demo sample account', () => {
     ]);
   });
 
-  it('summarises: 8 node roles of 10, 6 compliant (75.0%), one high violation, one exemption', () => {
+  it('summarises: 8 node roles of 12, 6 compliant (75.0%), one high violation, one exemption', () => {
     expect(report.summary).toEqual({
-      rolesScanned: 10,
+      rolesScanned: 12,
       nodeRolesTotal: 8,
       nodeRolesCompliant: 6,
       compliancePercent: 75,
@@ -306,7 +306,7 @@ describe('auditAccount edge cases', () => {
     });
     await audit(view);
     expect(reads.inventory).toBe(1);
-    expect(reads.roles.size).toBe(10);
+    expect(reads.roles.size).toBe(12);
     expect([...reads.roles.values()].every((count) => count === 1)).toBe(true);
   });
 
@@ -368,7 +368,7 @@ describe('collectSnapshot (live collection) over the fake AWS', () => {
       capturedAt: '2026-11-22T06:00:00.000Z',
       quotas: { attachedPoliciesPerRole: 10 },
     });
-    expect(collected.iam.RoleDetailList).toHaveLength(10);
+    expect(collected.iam.RoleDetailList).toHaveLength(12);
   });
 
   it('audits to the same result as the snapshot file it was seeded from, in memory and once written', async () => {
