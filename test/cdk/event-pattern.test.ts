@@ -115,7 +115,7 @@ describe('IAM change rule pattern, field by field', () => {
     expect(detail.eventSource).toEqual(['iam.amazonaws.com']);
   });
 
-  it('watches exactly the seven calls that can widen what a role may do', () => {
+  it('watches exactly the eight calls that can widen what a role may do (or make it a node role)', () => {
     expect(detail.eventName).toEqual([
       'AttachRolePolicy',
       'PutRolePolicy',
@@ -124,6 +124,7 @@ describe('IAM change rule pattern, field by field', () => {
       'PutRolePermissionsBoundary',
       'DeleteRolePermissionsBoundary',
       'DeleteRolePolicy',
+      'UpdateAssumeRolePolicy',
     ]);
   });
 
