@@ -49,6 +49,11 @@ export interface GuardAppConfig {
   readonly extraPullActions: readonly string[];
   /** Regions to look for EKS clusters in; empty = every enabled region. */
   readonly eksRegions: readonly string[];
+  /**
+   * Regions whose EKS/ECR events reach the guard in real time (a forwarding rule in each); empty = the default,
+   * resolved with the home Region (see `watchedRegions`): `eksRegions` when set, else the home Region alone.
+   */
+  readonly watchRegions: readonly string[];
   /** EventBridge schedule expression; undefined = no scheduled sweep. */
   readonly sweepSchedule: string | undefined;
   readonly logRetentionDays: LogRetentionDays;
@@ -89,6 +94,7 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
     exemptRoles: parseList(read, 'exemptRoles', ROLE_NAME_OR_ARN),
     extraPullActions: parseList(read, 'extraPullActions', ECR_ACTION),
     eksRegions: parseList(read, 'eksRegions', REGION),
+    watchRegions: parseList(read, 'watchRegions', REGION),
     sweepSchedule: parseSweepSchedule(read),
     logRetentionDays: parseChoice(
       read,

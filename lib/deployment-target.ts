@@ -11,6 +11,11 @@ export interface DeploymentTarget {
   readonly homeRegion: string;
   /** Region whose default bus receives IAM's CloudTrail events (global service, one home per partition). */
   readonly iamEventRegion: string;
+  /**
+   * Regions whose EKS/ECR events reach the guard in real time, the home Region first (its own rule matches them);
+   * every other one gets a forwarding rule. Config `watchRegions`, else `eksRegions`, else the home Region alone.
+   */
+  readonly watchRegions: readonly string[];
 }
 
 /** Where IAM (a global service) delivers its CloudTrail events, per partition. */
@@ -46,7 +51,36 @@ export function resolveDeploymentTarget({ config, env }: TargetSources): Deploym
       `${iamEventRegion} (where IAM events arrive in this partition)`,
     );
   }
-  return { account: nonEmpty(env.CDK_DEFAULT_ACCOUNT), homeRegion, iamEventRegion };
+  const watchRegions = resolveWatchRegions(config, homeRegion);
+  return { account: nonEmpty(env.CDK_DEFAULT_ACCOUNT), homeRegion, iamEventRegion, watchRegions };
+}
+
+/** The watched Regions, home first; each must be able to forward to the home Region's bus. */
+function resolveWatchRegions(config: GuardAppConfig, homeRegion: string): string[] {
+  const chosen = config.watchRegions.length > 0 ? config.watchRegions : config.eksRegions;
+  const others = chosen.filter((region) => region !== homeRegion);
+  const unreachable = others.find(
+    (region) =>
+      !supportsCrossRegionBusTargets(region) ||
+      !supportsCrossRegionBusTargets(homeRegion) ||
+      iamEventRegionFor(region) !== iamEventRegionFor(homeRegion),
+  );
+  if (unreachable !== undefined) {
+    throw new GuardConfigError(
+      config.watchRegions.length > 0 ? 'watchRegions' : 'eksRegions',
+      `"${unreachable}" cannot forward events to ${homeRegion}: EventBridge forwards across Regions only between commercial Regions`,
+      `commercial Region codes (or only the home Region ${homeRegion}); set watchRegions to narrow the list`,
+    );
+  }
+  return [homeRegion, ...others];
+}
+
+/** Whether a Region needs a forwarder stack: the IAM event Region (when not home), and every other watched one. */
+export function forwarderRegions(target: DeploymentTarget): string[] {
+  const regions = target.watchRegions.filter((region) => region !== target.homeRegion);
+  return needsForwarder(target) && !regions.includes(target.iamEventRegion)
+    ? [target.iamEventRegion, ...regions]
+    : regions;
 }
 
 export function needsForwarder(target: DeploymentTarget): boolean {

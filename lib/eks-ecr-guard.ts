@@ -32,6 +32,7 @@ import {
   remediationStatements,
 } from './guard-permissions';
 import { iamPolicyChangePattern } from './iam-event-pattern';
+import { regionalChangePattern } from './regional-event-pattern';
 
 export interface EksEcrGuardProps {
   /**
@@ -196,6 +197,8 @@ export class EksEcrGuard extends Construct {
   readonly operationsTopic: sns.ITopic;
   readonly idempotencyTable: dynamodb.Table;
   readonly eventRule: events.Rule;
+  /** EKS/ECR changes: made in this Region, or forwarded from a watched one (same target, same DLQ). */
+  readonly regionalEventRule: events.Rule;
   readonly sweepRule: events.Rule | undefined;
   readonly failureQueue: DeadLetterQueue;
   readonly ruleDeadLetterQueue: DeadLetterQueue;
@@ -274,13 +277,19 @@ export class EksEcrGuard extends Construct {
         excludedRoleArns: [this.eventFunction.role.roleArn, this.sweepFunction.role.roleArn],
       }),
     });
-    this.eventRule.addTarget(
-      new targets.LambdaFunction(this.eventFunction.function, {
-        deadLetterQueue: this.ruleDeadLetterQueue,
-        retryAttempts: 10,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
+    this.regionalEventRule = new events.Rule(this, 'RegionalChangeRule', {
+      description: 'eks-ecr-guard: EKS/ECR changes that can make a node role or grant one ECR write access',
+      eventPattern: regionalChangePattern(),
+    });
+    for (const rule of [this.eventRule, this.regionalEventRule]) {
+      rule.addTarget(
+        new targets.LambdaFunction(this.eventFunction.function, {
+          deadLetterQueue: this.ruleDeadLetterQueue,
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(24),
+        }),
+      );
+    }
 
     this.sweepRule = config.sweepSchedule === false ? undefined : this.scheduleSweep(config.sweepSchedule);
 

@@ -29,6 +29,7 @@ function main(): void {
         account: undefined,
         homeRegion: 'us-east-1',
         iamEventRegion: 'us-east-1',
+        watchRegions: ['us-east-1'],
       },
     );
     const assembly = app.synth();

@@ -138,9 +138,15 @@ describe('demo/events', () => {
       reason: /not set the new version as default/,
     },
     '11-set-repository-policy-putimage-node-role.json': { kind: 'ecr-repository-policy' },
+
+    '12-create-nodegroup-poweruser-role.json': { kind: 'eks-node-role', role: 'prod-gpu-nodes' },
+    '13-create-access-entry-karpenter-poweruser.json': {
+      kind: 'eks-node-role',
+      role: 'KarpenterNodeRole-staging',
+    },
   };
 
-  it('holds the demo events (8-10 IAM, then ECR), in numbered order, with distinct event ids', () => {
+  it('holds the 13 events (1-10 IAM, 11 ECR, 12-13 EKS), in numbered order, with distinct event ids', () => {
     expect(eventFiles).toEqual(Object.keys(expected));
     const ids = eventFiles.map((file) => parseRoleChangeEvent(readJson(join(EVENTS_DIR, file))).event.id);
     expect(new Set(ids).size).toBe(ids.length);

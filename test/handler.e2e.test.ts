@@ -3,6 +3,7 @@
 // remediation and failure paths. Assertions are on the final IAM state, the AWS calls sent, and the alerts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AttachRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { Context } from 'aws-lambda';
 import { demoEventFiles } from '../lambda/cli/demo';
 import { buildDependencies, type Dependencies } from '../lambda/composition';
@@ -100,7 +101,7 @@ function harness(config: Partial<GuardConfig> = {}, fakeOptions: FakeAwsOptions 
     async run(raw) {
       // A recorded detach/delete implies the policy was there: the sample account may not hold it.
       await seedRecordedPrecondition(fake.iamClient(), raw);
-      await replayRecordedCall(fake.iamClient(), raw);
+      await replayRecordedCall(fake.iamClient(), raw, { eksFor: (region) => fake.eksClientFor(region) });
       fake.resetCalls();
       return handler(raw, context);
     },
@@ -662,5 +663,57 @@ describe('remediate mode', () => {
       [NODE_ROLE, 'applied'],
     ]);
     expect(h.fake.published).toHaveLength(2);
+  });
+});
+
+describe('EKS events end to end over the in-memory AWS', () => {
+  const POWER_USER = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser';
+
+  it('CreateAccessEntry (EC2_LINUX) for a Karpenter role with PowerUser: violation, alert, and the entry in EKS', async () => {
+    const h = harness({ mode: 'alert' });
+    const raw = readJson(join(ROOT, 'demo', 'events', '13-create-access-entry-karpenter-poweruser.json'));
+    const result = await h.run(raw);
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ verdict: 'violation', role: 'KarpenterNodeRole-staging', alerted: true }),
+    ]);
+    expect(h.fake.roleState('KarpenterNodeRole-staging').attached).toContain(POWER_USER);
+    const alert = alertJson(h.fake.published[0]?.message ?? '');
+    expect(alert.decision.verdict).toBe('violation');
+    // The replay created the entry, and the guard read the inventory again (the warm cache was forgotten).
+    expect(
+      h.fake.calls.filter((c) => c.service === 'eks' && c.command === 'ListClusters').length,
+    ).toBeGreaterThan(0);
+    expect(h.iamWrites()).toEqual([]);
+  });
+
+  it('CreateCluster with Auto Mode whose node role holds FullAccess: violation with auto-mode evidence, fixed in remediate', async () => {
+    const h = harness({ mode: 'remediate' });
+    await h.fake
+      .iamClient()
+      .send(new AttachRolePolicyCommand({ RoleName: 'AmazonEKSAutoNodeRole', PolicyArn: FULL }));
+    const result = await h.run(readJson(join(FIXTURES, 'eks-CreateCluster.json')));
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({
+        verdict: 'violation',
+        role: 'AmazonEKSAutoNodeRole',
+        remediation: 'applied',
+      }),
+    ]);
+    expect(h.fake.roleState('AmazonEKSAutoNodeRole').attached).not.toContain(FULL);
+    const alert = alertJson(h.fake.published[0]?.message ?? '') as unknown as {
+      decision: { nodeRole: { evidence: { kind: string; cluster: string | null }[] } };
+    };
+    expect(alert.decision.nodeRole.evidence).toContainEqual(
+      expect.objectContaining({ kind: 'auto-mode', cluster: 'auto' }),
+    );
+  });
+
+  it('a failed CreateNodegroup is ignored, with no read', async () => {
+    const h = harness({ mode: 'remediate' });
+    const raw = readJson(join(FIXTURES, 'eks-CreateNodegroup.json')) as { detail: Record<string, unknown> };
+    raw.detail.errorCode = 'ResourceInUseException';
+    const result = await h.run(raw);
+    expect(result.outcomes).toEqual([expect.objectContaining({ verdict: 'ignored', alerted: false })]);
+    expect(h.fake.calls).toEqual([]);
   });
 });

@@ -20,6 +20,11 @@ export interface AccountView {
   rolesForPolicy(policyArn: string): Promise<readonly string[]>;
   /** Clusters, node groups, access entries, Fargate profiles and Auto Mode node roles, per region. */
   eksInventory(): Promise<EksInventory>;
+  /**
+   * Forgets any cached EKS inventory (the node-role index), so the next `eksInventory()` reads EKS again: an
+   * EKS or trust change may have made a new node role. A view without a cache has nothing to forget.
+   */
+  invalidateNodeRoles(): void;
   /** The managed-policies-per-role quota (AttachedPoliciesPerRoleQuota), 10 when unknown. */
   managedPolicyQuota(): Promise<number>;
   /**

@@ -104,6 +104,16 @@ export function applyChange(snapshot: Snapshot, change: ParsedChange): Snapshot 
           { prefix: change.prefix, repositoryPolicy: change.repositoryPolicy },
         ],
       }));
+    case 'trust-policy-updated':
+      return isDocumentShaped(change.document)
+        ? updateRole(snapshot, change.roleName, (role) => ({
+            ...role,
+            AssumeRolePolicyDocument: change.document,
+          }))
+        : snapshot;
+    case 'eks-node-role':
+      // The snapshot's EKS section stays as captured: the evaluation takes the event itself as node-role evidence.
+      return snapshot;
   }
 }
 

@@ -144,6 +144,11 @@ export class LiveAccountView implements AccountView {
     return this.inventoryCache.get(() => this.loadInventory());
   }
 
+  /** Drops the cached inventory; a load already running is not reused by later callers either. */
+  invalidateNodeRoles(): void {
+    this.inventoryCache.clear();
+  }
+
   /** The regions left out of the last inventory load (only with `skipUnavailableRegions`). */
   eksWarnings(): readonly EksRegionWarning[] {
     return this.lastWarnings;
@@ -204,6 +209,8 @@ export class LiveAccountView implements AccountView {
 class TtlCache<T> {
   private cached: Cached<T> | null = null;
   private loading: Promise<T> | null = null;
+  /** Bumped by `clear()`, so a load that started before it is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -216,13 +223,21 @@ class TtlCache<T> {
     return this.loading;
   }
 
+  /** Forgets the value; a load started before still answers its own callers but is not kept. */
+  clear(): void {
+    this.cached = null;
+    this.loading = null;
+    this.generation += 1;
+  }
+
   private async refresh(load: () => Promise<T>): Promise<T> {
+    const generation = this.generation;
     try {
       const value = await load();
-      this.cached = { value, expiresAt: this.now() + this.ttlMs };
+      if (generation === this.generation) this.cached = { value, expiresAt: this.now() + this.ttlMs };
       return value;
     } finally {
-      this.loading = null;
+      if (generation === this.generation) this.loading = null;
     }
   }
 }

@@ -115,6 +115,9 @@ export class SnapshotAccountView implements EnumerableAccountView {
     return this.inventory;
   }
 
+  /** A snapshot is read once and never goes stale: there is no cache to forget. */
+  invalidateNodeRoles(): void {}
+
   async managedPolicyQuota(): Promise<number> {
     return this.quota;
   }

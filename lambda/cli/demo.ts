@@ -87,7 +87,10 @@ export async function runDemoMode(
   const runs: DemoRun[] = [];
   for (const file of files) {
     const raw = readJsonFile(file, 'event');
-    const call = await replayRecordedCall(fake.iamClient(), raw, (region) => fake.ecrClientFor(region));
+    const call = await replayRecordedCall(fake.iamClient(), raw, {
+      ecrFor: (region) => fake.ecrClientFor(region),
+      eksFor: (region) => fake.eksClientFor(region),
+    });
     const notReplayed = call === null ? whyNotReplayed(raw) : null;
     const roleName = roleNameOf(raw);
     const stateOf = (name: string | null) => {

@@ -22,6 +22,8 @@ export const WATCHED_IAM_EVENT_NAMES = [
   'DeleteRolePermissionsBoundary',
   // Deleting an inline policy can widen a role when it held a Deny (any policy, not only the guard's own).
   'DeleteRolePolicy',
+  // A new trust policy can make a role that already holds ECR write a node role (EC2 or Fargate may assume it).
+  'UpdateAssumeRolePolicy',
 ] as const;
 
 export type WatchedIamEventName = (typeof WATCHED_IAM_EVENT_NAMES)[number];
@@ -42,8 +44,33 @@ export const WATCHED_ECR_EVENT_NAMES = [
 
 export type WatchedEcrEventName = (typeof WATCHED_ECR_EVENT_NAMES)[number];
 
+/** EventBridge `source` of EKS's CloudTrail events (delivered in the Region of the call only). */
+export const EKS_EVENT_SOURCE = 'aws.eks';
+
+/** `detail.eventSource` of EKS's CloudTrail records. */
+export const EKS_SERVICE_ENDPOINT = 'eks.amazonaws.com';
+
+/** EKS API calls that can make a role an EKS node role (each names the role in its request). */
+export const WATCHED_EKS_EVENT_NAMES = [
+  'CreateNodegroup',
+  'CreateAccessEntry',
+  'CreateCluster',
+  // Auto Mode: `computeConfig.nodeRoleArn`.
+  'UpdateClusterConfig',
+  'CreateFargateProfile',
+] as const;
+
+export type WatchedEksEventName = (typeof WATCHED_EKS_EVENT_NAMES)[number];
+
 /** Every watched event source with its endpoint and event names (adding an event type starts here). */
 export const WATCHED_EVENTS = {
   [IAM_EVENT_SOURCE]: { serviceEndpoint: IAM_SERVICE_ENDPOINT, eventNames: WATCHED_IAM_EVENT_NAMES },
   [ECR_EVENT_SOURCE]: { serviceEndpoint: ECR_SERVICE_ENDPOINT, eventNames: WATCHED_ECR_EVENT_NAMES },
+  [EKS_EVENT_SOURCE]: { serviceEndpoint: EKS_SERVICE_ENDPOINT, eventNames: WATCHED_EKS_EVENT_NAMES },
 } as const;
+
+/**
+ * IAM is global: its events arrive in one Region per partition (us-east-1 in `aws`). Every other watched source is
+ * regional: its events reach only the default bus of the Region of the call.
+ */
+export const GLOBAL_EVENT_SOURCES: readonly string[] = [IAM_EVENT_SOURCE];

@@ -76,6 +76,35 @@ export function nodeRoleEvidence(role: NodeRoleCandidate, index: NodeRoleIndex):
   return evidence;
 }
 
+/**
+ * The evidence with what an EKS call itself says (CreateNodegroup & co. name the role before DescribeNodegroup
+ * shows it: the resource is CREATING). Added unless the inventory already holds the same tie (same kind, region,
+ * cluster and node group, access-entry type or Fargate profile), so a role is not listed twice once EKS shows it.
+ */
+export function withEventEvidence(
+  evidence: readonly NodeRoleEvidence[],
+  fromEvent: NodeRoleEvidence,
+): NodeRoleEvidence[] {
+  const known = evidence.some((item) => sameTie(item, fromEvent));
+  return known ? [...evidence] : [...evidence, fromEvent];
+}
+
+/** Services whose principal a node role trusts: EC2 (nodes) and EKS Fargate (pod execution roles). */
+const NODE_TRUST_SERVICES: ReadonlySet<string> = new Set([
+  ...EC2_SERVICE_PRINCIPALS,
+  'eks-fargate-pods.amazonaws.com',
+]);
+
+/**
+ * Whether a trust policy lets EC2 or EKS Fargate assume the role: only then can a new trust policy make the
+ * role an EKS node role. An unreadable document counts as yes (the role is then re-read, never guessed).
+ */
+export function trustMakesNodeRoleCandidate(trustPolicy: unknown): boolean {
+  const document = decodeDocument(trustPolicy);
+  if (document === null) return true;
+  return trustAllowsServices(document, NODE_TRUST_SERVICES);
+}
+
 export function isNodeRole(evidence: readonly NodeRoleEvidence[]): boolean {
   return evidence.length > 0;
 }
@@ -241,13 +270,14 @@ function attachedWorkerPolicy(attached: readonly AttachedPolicy[]): string | nul
 
 /** An Allow statement whose Principal.Service names EC2 and whose Action covers sts:AssumeRole. */
 export function trustAllowsEc2(trustPolicy: unknown): boolean {
-  const document = decodeDocument(trustPolicy);
+  return trustAllowsServices(decodeDocument(trustPolicy), EC2_SERVICE_PRINCIPALS);
+}
+
+function trustAllowsServices(document: unknown, services: ReadonlySet<string>): boolean {
   return statementsOf(document).some(
     (statement) =>
       field(statement, 'Effect') === 'Allow' &&
-      servicePrincipals(field(statement, 'Principal')).some((service) =>
-        EC2_SERVICE_PRINCIPALS.has(service),
-      ) &&
+      servicePrincipals(field(statement, 'Principal')).some((service) => services.has(service)) &&
       coversAssumeRole(statement),
   );
 }
@@ -288,6 +318,17 @@ function sameEvidence(a: NodeRoleEvidence, b: NodeRoleEvidence): boolean {
     a.fargateProfile === b.fargateProfile &&
     a.roleArn === b.roleArn &&
     a.detail === b.detail
+  );
+}
+
+function sameTie(a: NodeRoleEvidence, b: NodeRoleEvidence): boolean {
+  return (
+    a.kind === b.kind &&
+    a.region === b.region &&
+    a.cluster === b.cluster &&
+    a.nodegroup === b.nodegroup &&
+    a.accessEntryType === b.accessEntryType &&
+    a.fargateProfile === b.fargateProfile
   );
 }
 

@@ -291,7 +291,8 @@ export type SupportedEventName =
   | 'SetDefaultPolicyVersion'
   | 'PutRolePermissionsBoundary'
   | 'DeleteRolePermissionsBoundary'
-  | 'DeleteRolePolicy';
+  | 'DeleteRolePolicy'
+  | 'UpdateAssumeRolePolicy';
 
 export type SupportedEcrEventName =
   | 'SetRepositoryPolicy'

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
   ECR_EVENT_SOURCE,
+  EKS_EVENT_SOURCE,
   IAM_EVENT_SOURCE,
   IAM_SERVICE_ENDPOINT,
   WATCHED_EVENTS,
@@ -24,6 +25,7 @@ import {
   SetDefaultPolicyVersionParams,
 } from './cloudtrail-schemas';
 import { type EcrChange, parseEcrChangeEvent } from './ecr-change';
+import { type EksOrTrustChange, parseEksEvent, parseUpdateAssumeRolePolicy } from './eks-change';
 import { describeIssues, describeValueType, type SchemaIssue } from './validation-message';
 
 /** The IAM calls that can give a role new permissions: the contract's watched names, each parsed below. */
@@ -92,7 +94,8 @@ export type ParsedChange =
   | RolePolicyDetached
   | PolicyVersionChange
   | BoundaryPut
-  | BoundaryDeleted;
+  | BoundaryDeleted
+  | EksOrTrustChange;
 
 /** Longest text copied from the event into a summary or a reason (the rest is cut, with an ellipsis). */
 const MAX_TEXT = 1024;
@@ -140,6 +143,7 @@ const PARSERS: Readonly<Record<SupportedEventName, EventParser>> = {
   PutRolePermissionsBoundary: parsePutRolePermissionsBoundary,
   DeleteRolePermissionsBoundary: parseDeleteRolePermissionsBoundary,
   DeleteRolePolicy: parseDeleteRolePolicy,
+  UpdateAssumeRolePolicy: parseUpdateAssumeRolePolicy,
 };
 
 function parseEvent(raw: unknown): ParsedChange {
@@ -153,6 +157,7 @@ function parseEvent(raw: unknown): ParsedChange {
   const { source, 'detail-type': detailType, detail } = envelope.data;
   // ECR resource-policy calls have their own parser (./ecr-change).
   if (source === ECR_EVENT_SOURCE) return parseEcrChangeEvent(detailType, detail, event);
+  if (source === EKS_EVENT_SOURCE) return parseEksEvent(envelope.data, event);
   if (source !== IAM_EVENT_SOURCE)
     return ignored(event, `unsupported source ${quote(source)} (expected "aws.iam")`);
   if (detailType !== CLOUDTRAIL_DETAIL_TYPE) {

@@ -1,7 +1,9 @@
-// In-memory AWS: answers the EKS read commands of the inventory for one region, over
+// In-memory AWS: answers the EKS read commands of the inventory (and, through eks-writes.ts, the write calls the
+// demo replays) for one region, over
 // FakeState, with EKS pagination (maxResults/nextToken), ResourceNotFoundException and the InvalidRequestException
 // of access-entry calls on CONFIG_MAP clusters.
 import { type ServiceOutputTypes as EksOutput, InvalidRequestException } from '@aws-sdk/client-eks';
+import { eksWriteHandlers } from './eks-writes';
 import { type FakeErrorKind, fakeServiceError } from './errors';
 import type { FakeCluster, FakeState } from './model';
 import { type PageOf, pageOf } from './paging';
@@ -31,12 +33,15 @@ export class FakeEks {
     ListFargateProfiles: (r, region) => this.listFargateProfiles(r, region),
     DescribeFargateProfile: (r, region) => this.describeFargateProfile(r, region),
   };
+  private readonly writes: Readonly<Record<string, Handler>>;
 
-  constructor(private readonly state: FakeState) {}
+  constructor(private readonly state: FakeState) {
+    this.writes = eksWriteHandlers(state, (region, name) => this.cluster(region, name));
+  }
 
   /** A region that is not enabled answers every call like an opt-in region would: UnrecognizedClient. */
   handle(command: string, input: unknown, region: string): EksOutput {
-    const handler = this.handlers[command];
+    const handler = this.handlers[command] ?? this.writes[command];
     if (handler === undefined) throw new Error(`FakeAws: EKS ${command} is not implemented`);
     if (!this.state.isRegionEnabled(region)) {
       throw this.error('UnrecognizedClient', 'The security token included in the request is invalid.');

@@ -46,6 +46,7 @@ export class FakeIam {
     SetDefaultPolicyVersion: (r) => this.setDefaultPolicyVersion(r),
     PutRolePermissionsBoundary: (r) => this.putRolePermissionsBoundary(r),
     DeleteRolePermissionsBoundary: (r) => this.deleteRolePermissionsBoundary(r),
+    UpdateAssumeRolePolicy: (r) => this.updateAssumeRolePolicy(r),
   };
 
   constructor(private readonly state: FakeState) {}
@@ -272,6 +273,19 @@ export class FakeIam {
 
   private deleteRolePermissionsBoundary(request: FakeRequest): IamOutput {
     this.role(request.string('RoleName')).permissionsBoundaryArn = null;
+    return { $metadata: metadata() };
+  }
+
+  /** The document must be JSON (IAM answers MalformedPolicyDocument otherwise). */
+  private updateAssumeRolePolicy(request: FakeRequest): IamOutput {
+    const role = this.role(request.string('RoleName'));
+    const text = request.string('PolicyDocument');
+    try {
+      JSON.parse(text);
+    } catch {
+      throw this.error('MalformedPolicyDocument', 'Syntax errors in policy.');
+    }
+    role.trustPolicyText = text;
     return { $metadata: metadata() };
   }
 

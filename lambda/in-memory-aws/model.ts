@@ -67,7 +67,8 @@ export interface FakeRole {
   readonly path: string;
   readonly roleId: string;
   readonly createDate: Date;
-  readonly trustPolicyText: string;
+  /** Changed by UpdateAssumeRolePolicy. */
+  trustPolicyText: string;
   readonly tags: Map<string, string>;
   permissionsBoundaryArn: string | null;
   readonly attached: string[];

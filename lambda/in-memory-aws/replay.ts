@@ -1,6 +1,5 @@
-// In-memory AWS: performs the IAM (or ECR) call a CloudTrail event records (after seeding the state a recorded
+// In-memory AWS: performs the IAM (ECR, EKS) call a CloudTrail event records (after seeding the state a recorded
 // removal implies), so an account (fake or snapshot) is in the state the guard would see when the event arrives.
-
 import {
   CreateRepositoryCreationTemplateCommand,
   type ECRClient,
@@ -8,6 +7,15 @@ import {
   SetRepositoryPolicyCommand,
   UpdateRepositoryCreationTemplateCommand,
 } from '@aws-sdk/client-ecr';
+import {
+  CreateAccessEntryCommand,
+  CreateClusterCommand,
+  CreateFargateProfileCommand,
+  CreateNodegroupCommand,
+  type EKSClient,
+  ResourceInUseException,
+  UpdateClusterConfigCommand,
+} from '@aws-sdk/client-eks';
 import {
   AttachRolePolicyCommand,
   CreatePolicyVersionCommand,
@@ -21,7 +29,9 @@ import {
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   SetDefaultPolicyVersionCommand,
+  UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import type { EksNodeRoleNamed } from '../events/eks-change';
 import { parseRoleChangeEvent } from '../events/role-change';
 
 /** The document seeded for an inline policy a recorded DeleteRolePolicy removes (the event does not carry it). */
@@ -65,16 +75,24 @@ export async function seedRecordedPrecondition(iam: IAMClient, raw: unknown): Pr
   return null;
 }
 
+/** The regional clients a recorded ECR or EKS call goes to; without one, such calls are not replayed. */
+export interface RegionalClients {
+  readonly ecrFor?: (region: string) => ECRClient;
+  readonly eksFor?: (region: string) => EKSClient;
+}
+
 /**
  * Sends the recorded call (successful, supported events only) and returns a short description of it, or null
- * when the event records nothing to replay (failed call, unsupported event, version not made default).
+ * when the event records nothing to replay (failed call, unsupported event, version not made default). ECR and EKS
+ * calls need the client of the call's Region (`regional`); without it they are not replayed.
  */
 export async function replayRecordedCall(
   iam: IAMClient,
   raw: unknown,
-  ecrFor?: (region: string) => ECRClient,
+  regional: RegionalClients = {},
 ): Promise<string | null> {
   const change = parseRoleChangeEvent(raw);
+  const { ecrFor, eksFor } = regional;
   switch (change.kind) {
     case 'ignored':
       return null;
@@ -158,7 +176,94 @@ export async function replayRecordedCall(
       await client.send(new UpdateRepositoryCreationTemplateCommand({ prefix: change.prefix, ...policy }));
       return `update the repository creation template ${change.prefix} (${change.region})`;
     }
+    case 'trust-policy-updated':
+      await iam.send(
+        new UpdateAssumeRolePolicyCommand({
+          RoleName: change.roleName,
+          PolicyDocument:
+            typeof change.document === 'string' ? change.document : JSON.stringify(change.document),
+        }),
+      );
+      return `update the trust policy of ${change.roleName}`;
+    case 'eks-node-role':
+      if (eksFor === undefined) return null;
+      try {
+        return await replayEksCall(eksFor, change, raw);
+      } catch (error) {
+        // EKS answers a duplicate with ResourceInUseException: the account already holds what the call created.
+        if (error instanceof ResourceInUseException)
+          return `nothing to replay: ${error.message} (already in place)`;
+        throw error;
+      }
   }
+}
+
+/** The EKS call behind the event's evidence, with the fields the evidence keeps (the fake needs no more). */
+async function replayEksCall(
+  eksFor: (region: string) => EKSClient,
+  change: EksNodeRoleNamed,
+  raw: unknown,
+): Promise<string | null> {
+  const { evidence, roleArn, roleName } = change;
+  if (evidence.region === null || evidence.cluster === null) return null;
+  const eks = eksFor(evidence.region);
+  const clusterName = evidence.cluster;
+  const where = `${evidence.region}/${clusterName}`;
+  switch (evidence.kind) {
+    case 'managed-nodegroup': {
+      const nodegroupName = evidence.nodegroup ?? 'nodegroup';
+      await eks.send(
+        new CreateNodegroupCommand({ clusterName, nodegroupName, nodeRole: roleArn, subnets: [] }),
+      );
+      return `create node group ${nodegroupName} in ${where} with node role ${roleName}`;
+    }
+    case 'access-entry':
+      await eks.send(
+        new CreateAccessEntryCommand({ clusterName, principalArn: roleArn, type: evidence.accessEntryType }),
+      );
+      return `create a ${evidence.accessEntryType ?? 'STANDARD'} access entry for ${roleName} in ${where}`;
+    case 'fargate-profile': {
+      const fargateProfileName = evidence.fargateProfile ?? 'profile';
+      await eks.send(
+        new CreateFargateProfileCommand({ clusterName, fargateProfileName, podExecutionRoleArn: roleArn }),
+      );
+      return `create Fargate profile ${fargateProfileName} in ${where} with pod execution role ${roleName}`;
+    }
+    case 'auto-mode': {
+      const computeConfig = { enabled: true, nodeRoleArn: roleArn };
+      if (change.event.name === 'CreateCluster') {
+        const clusterRoleArn = recordedString(raw, 'roleArn') ?? '';
+        await eks.send(
+          new CreateClusterCommand({
+            name: clusterName,
+            roleArn: clusterRoleArn,
+            resourcesVpcConfig: {},
+            computeConfig,
+          }),
+        );
+        return `create Auto Mode cluster ${where} with node role ${roleName}`;
+      }
+      await eks.send(new UpdateClusterConfigCommand({ name: clusterName, computeConfig }));
+      return `set the Auto Mode node role of ${where} to ${roleName}`;
+    }
+    case 'heuristic':
+      return null;
+  }
+}
+
+/** A string request parameter of the recorded call (the cluster role: not something the guard parses). */
+function recordedString(raw: unknown, key: string): string | null {
+  const params = path(raw, ['detail', 'requestParameters', key]);
+  return typeof params === 'string' ? params : null;
+}
+
+function path(value: unknown, keys: readonly string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+    current = Reflect.get(current, key);
+  }
+  return current;
 }
 
 async function isAttached(iam: IAMClient, roleName: string, policyArn: string): Promise<boolean> {

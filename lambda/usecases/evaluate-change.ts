@@ -17,6 +17,7 @@ import {
   type NodeRoleIndex,
   nodeRoleEvidence,
   withClusterNotes,
+  withEventEvidence,
 } from '../domain/node-roles';
 import { resourceGrantsForRole, resourcePolicySources } from '../domain/resource-policies';
 import type {
@@ -33,6 +34,7 @@ import type {
 } from '../domain/types';
 import type { ParsedChange } from '../events/role-change';
 import { evaluateEcrChange } from './evaluate-ecr-change';
+import { evaluateEksOrTrustChange } from './evaluate-eks-change';
 
 /** Everything the evaluation needs from configuration, resolved once by the composition root. */
 export interface EvaluationSettings {
@@ -62,15 +64,28 @@ interface IndexedInventory {
   readonly notes: readonly EksClusterNote[];
 }
 
+/** What a whole-role evaluation may take besides the account view. */
+export interface RoleEvaluationOptions {
+  /** The ECR resource policies to judge with (an ECR event's after-state), instead of the view's. */
+  readonly ecr?: EcrInventory;
+  /** What the change itself says of the role (an EKS call naming it a node role). */
+  readonly fromEvent?: NodeRoleEvidence | null;
+}
+
 interface RoleRef {
   readonly name: string;
   readonly arn: string | null;
 }
 
+/** How many event-named node roles the evaluator remembers (for the re-reads of the same event's remediation). */
+const REMEMBERED_EVENT_EVIDENCE = 16;
+
 export class ChangeEvaluator {
   private indexFor: IndexedInventory | null = null;
   private sourcesFor: { inventory: EcrInventory; sources: ReturnType<typeof resourcePolicySources> } | null =
     null;
+  /** Event id + role name → what that event said of the role, so a later re-read of the same event keeps it. */
+  private readonly eventEvidence = new Map<string, NodeRoleEvidence>();
 
   constructor(
     private readonly view: AccountView,
@@ -139,8 +154,11 @@ export class ChangeEvaluator {
           partition: this.settings.partition,
           pullAllowance: this.settings.pullAllowance,
           nodeRoleNames: async () => [...(await this.inventoryIndex()).index.keys()],
-          evaluateRole: (roleName, event, ecr) => this.evaluateRole(roleName, event, ecr),
+          evaluateRole: (roleName, event, ecr) => this.evaluateRole(roleName, event, { ecr }),
         });
+      case 'eks-node-role':
+      case 'trust-policy-updated':
+        return [await evaluateEksOrTrustChange(change, this.view, this)];
     }
   }
 
@@ -215,9 +233,18 @@ export class ChangeEvaluator {
     return this.indexFor;
   }
 
-  /** The whole-role evaluation: node-role evidence first, then the role's policy set. */
-  async evaluateRole(roleName: string, event: EventSummary, ecr?: EcrInventory): Promise<Decision> {
+  /**
+   * The whole-role evaluation: node-role evidence first, then the role's policy set. `fromEvent` is what the
+   * change itself says of the role (an EKS call naming it a node role), added to the inventory's evidence.
+   */
+  async evaluateRole(
+    roleName: string,
+    event: EventSummary,
+    options: RoleEvaluationOptions = {},
+  ): Promise<Decision> {
+    const fromEvent = options.fromEvent ?? null;
     const roleRef: RoleRef = { name: roleName, arn: null };
+    const extra = this.rememberEventEvidence(roleName, event, fromEvent);
     let index: NodeRoleIndex;
     let notes: readonly EksClusterNote[];
     let role: RoleRecord | null;
@@ -235,10 +262,30 @@ export class ChangeEvaluator {
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
     // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
-    return withClusterNotes(
-      await this.evaluateKnownRole(role, nodeRoleEvidence(role, index), event, ecr),
-      notes,
-    );
+    const known = nodeRoleEvidence(role, index);
+    const evidence = extra === null ? known : withEventEvidence(known, extra);
+    return withClusterNotes(await this.evaluateKnownRole(role, evidence, event, options.ecr), notes);
+  }
+
+  /**
+   * The event's own evidence for the role: given, or remembered from an earlier evaluation of the same event (the
+   * remediation's verification re-reads the role for the event, before EKS may list the new node group).
+   */
+  private rememberEventEvidence(
+    roleName: string,
+    event: EventSummary,
+    fromEvent: NodeRoleEvidence | null,
+  ): NodeRoleEvidence | null {
+    if (event.id === null) return fromEvent;
+    const key = `${event.id}\u0000${roleName.toLowerCase()}`;
+    if (fromEvent === null) return this.eventEvidence.get(key) ?? null;
+    this.eventEvidence.delete(key);
+    this.eventEvidence.set(key, fromEvent);
+    for (const oldest of this.eventEvidence.keys()) {
+      if (this.eventEvidence.size <= REMEMBERED_EVENT_EVIDENCE) break;
+      this.eventEvidence.delete(oldest);
+    }
+    return fromEvent;
   }
 
   /** Evaluates a role already read (the audit reads roles itself, and adds the cluster notes itself). */

@@ -135,7 +135,10 @@ function benchAccount(sample: unknown): { fake: FakeAws; deps: Dependencies } {
  */
 async function replay(fake: FakeAws, raw: unknown): Promise<string | null> {
   const seeded = await seedRecordedPrecondition(fake.iamClient(), raw);
-  await replayRecordedCall(fake.iamClient(), raw);
+  await replayRecordedCall(fake.iamClient(), raw, {
+    ecrFor: (region) => fake.ecrClientFor(region),
+    eksFor: (region) => fake.eksClientFor(region),
+  });
   fake.resetCalls();
   return seeded;
 }

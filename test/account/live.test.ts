@@ -131,6 +131,39 @@ describe('LiveAccountView.eksInventory (warm cache)', () => {
     expect(reloaded['eu-west-1']?.clusters[0]?.nodegroups.map((n) => n.nodegroupName)).toEqual(['late']);
   });
 
+  it('invalidateNodeRoles forgets the cached inventory: the next call reads EKS again, within the TTL', async () => {
+    const { fake, view, advance } = setup();
+    const first = await view.eksInventory();
+    fake.addNodegroup('eu-west-1', 'dr', {
+      nodegroupName: 'new',
+      nodeRole: 'arn:aws:iam::111122223333:role/nodes',
+    });
+    advance(10);
+    await expect(view.eksInventory()).resolves.toBe(first);
+    fake.resetCalls();
+    view.invalidateNodeRoles();
+    const reloaded = await view.eksInventory();
+    expect(fake.callCount('eks', 'ListClusters')).toBe(2);
+    expect(reloaded['eu-west-1']?.clusters[0]?.nodegroups.map((n) => n.nodegroupName)).toEqual(['new']);
+    // The reloaded inventory is cached again for the TTL.
+    fake.resetCalls();
+    await expect(view.eksInventory()).resolves.toBe(reloaded);
+    expect(fake.callCount('eks')).toBe(0);
+  });
+
+  it('does not keep a load that was running when the cache was invalidated', async () => {
+    const { fake, view } = setup();
+    const stale = view.eksInventory();
+    view.invalidateNodeRoles();
+    fake.addNodegroup('eu-west-1', 'dr', {
+      nodegroupName: 'new',
+      nodeRole: 'arn:aws:iam::111122223333:role/nodes',
+    });
+    await stale;
+    const fresh = await view.eksInventory();
+    expect(fresh['eu-west-1']?.clusters[0]?.nodegroups.map((n) => n.nodegroupName)).toEqual(['new']);
+  });
+
   it('lets concurrent callers share one in-flight load', async () => {
     const { fake, view } = setup();
     fake.resetCalls();

@@ -39,6 +39,7 @@ describe('defaults', () => {
       exemptRoles: [],
       extraPullActions: [],
       eksRegions: [],
+      watchRegions: [],
       sweepSchedule: 'cron(0 6 * * ? *)',
       logRetentionDays: 90,
       createTrail: false,

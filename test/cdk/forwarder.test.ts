@@ -58,6 +58,7 @@ describe('home Region eu-west-1', () => {
           'PutRolePermissionsBoundary',
           'DeleteRolePermissionsBoundary',
           'DeleteRolePolicy',
+          'UpdateAssumeRolePolicy',
         ],
         errorCode: [{ exists: false }],
       },

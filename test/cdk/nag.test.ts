@@ -9,12 +9,13 @@ import { synthGuardApp } from './support/synth-app';
 /** Unacknowledged findings of every stack of the app, as "rule @ construct path". */
 function nagFindings(context: Record<string, unknown>): string[] {
   const { stacks } = synthGuardApp({ context });
-  return [stacks.home, ...(stacks.forwarder ? [stacks.forwarder] : [])].flatMap((stack) =>
-    new AwsSolutionsChecks()
-      .validateScope(stack)
-      .violations.flatMap((violation) =>
-        violation.violatingResources.map((resource) => `${violation.ruleName} @ ${resource.constructPath}`),
-      ),
+  return [stacks.home, ...(stacks.forwarder ? [stacks.forwarder] : []), ...stacks.regionalForwarders].flatMap(
+    (stack) =>
+      new AwsSolutionsChecks()
+        .validateScope(stack)
+        .violations.flatMap((violation) =>
+          violation.violatingResources.map((resource) => `${violation.ruleName} @ ${resource.constructPath}`),
+        ),
   );
 }
 
@@ -33,6 +34,10 @@ describe('cdk-nag AwsSolutions', () => {
     ['defaults (alert, home us-east-1)', {}],
     ['remediate mode', { mode: 'remediate' }],
     ['home eu-west-1 (with forwarder), remediate', { region: 'eu-west-1', mode: 'remediate' }],
+    [
+      'watched Regions (IAM + regional forwarders)',
+      { region: 'eu-west-1', watchRegions: 'eu-west-1,us-east-1,us-west-2' },
+    ],
     [
       'every option',
       {

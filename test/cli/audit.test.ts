@@ -235,8 +235,8 @@ describe('the live path over the fake AWS', () => {
     const io = capture();
     const code = await createSnapshotCommand({ clients: () => fake.clients() }).run(['--out', out], io);
     expect(code).toBe(0);
-    expect(io.err()).toContain(`wrote ${out}: 10 roles,`);
-    expect(readSnapshotFile(out).iam.RoleDetailList).toHaveLength(10);
+    expect(io.err()).toContain(`wrote ${out}: 12 roles,`);
+    expect(readSnapshotFile(out).iam.RoleDetailList).toHaveLength(12);
 
     const audit = (path: string) => {
       const captured = capture();

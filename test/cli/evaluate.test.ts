@@ -309,7 +309,7 @@ describe('eks-ecr-guard demo', () => {
     expect(stdout).toMatch(/\[HIGH\] EKS node role KarpenterNodeRole-prod can now write to ECR/);
     expect(stdout).toMatch(/\[FIXED\]/);
     expect(stdout).toMatch(/before: +managed: .*AmazonEC2ContainerRegistryFullAccess/);
-    expect(stdout).toContain('11 events, 6 alerts published in alert mode.');
+    expect(stdout).toContain('13 events, 8 alerts published in alert mode.');
     // The ReadOnly attach is decided from the change alone: it reads as such, never as "compliant".
     expect(stdout).toMatch(/decision: this change adds no ECR write access \(to KarpenterNodeRole-prod\)/);
     expect(stdout).not.toMatch(/decision: compliant \(to /);

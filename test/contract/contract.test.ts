@@ -18,7 +18,7 @@ import {
 } from '../../lambda/contract';
 import { awsManagedPolicyArn } from '../../lambda/domain/arn';
 import { findExemption } from '../../lambda/domain/exemptions';
-import { SUPPORTED_EVENT_NAMES } from '../../lambda/events/role-change';
+import { parseRoleChangeEvent, SUPPORTED_EVENT_NAMES } from '../../lambda/events/role-change';
 import { loadGuardConfig } from '../../lib/config';
 import {
   asList,
@@ -262,14 +262,67 @@ describe('the IAM conditions allow exactly what the runtime would change', () =>
 
 describe('the rules watch exactly the events the parser accepts', () => {
   const { home } = synthGuardApp();
+  const rules = resources(home, 'AWS::Events::Rule')
+    .map(([, rule]) => rule.Properties?.EventPattern)
+    .filter(isRecord);
+
+  /** Every (source, endpoint, name) triple the home rules match. */
+  const matched = rules.flatMap((pattern) => {
+    const detail = isRecord(pattern.detail) ? pattern.detail : {};
+    const branches =
+      Array.isArray(detail.$or) && isRecord(detail.$or[0]) && 'eventName' in detail.$or[0]
+        ? detail.$or.filter(isRecord)
+        : [detail];
+    return asList(pattern.source).flatMap((source) =>
+      branches.flatMap((branch) =>
+        asList(branch.eventSource).flatMap((endpoint) =>
+          asList(branch.eventName).map((name) => `${String(source)} ${String(endpoint)} ${String(name)}`),
+        ),
+      ),
+    );
+  });
 
   it('matches every watched IAM event name and nothing else', () => {
-    const rules = resources(home, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventPattern);
-    expect(rules).toHaveLength(1);
-    const pattern = rules[0]?.[1].Properties?.EventPattern;
-    const detail = isRecord(pattern) && isRecord(pattern.detail) ? pattern.detail : {};
+    const iam = rules.filter((pattern) => JSON.stringify(pattern.source) === '["aws.iam"]');
+    expect(iam).toHaveLength(1);
+    const detail = isRecord(iam[0]?.detail) ? iam[0].detail : {};
     expect(detail.eventName).toEqual([...SUPPORTED_EVENT_NAMES]);
     expect(detail.eventSource).toEqual([WATCHED_EVENTS['aws.iam'].serviceEndpoint]);
+  });
+
+  it('matches every name of every watched source with its endpoint, and the parser accepts each', () => {
+    const expected = Object.entries(WATCHED_EVENTS).flatMap(([source, { serviceEndpoint, eventNames }]) =>
+      eventNames.map((name) => `${source} ${serviceEndpoint} ${name}`),
+    );
+    for (const triple of expected) expect(matched).toContain(triple);
+    // A rule may not pair a source with another source's endpoint in a way the contract does not list.
+    const endpoints = new Map(
+      Object.entries(WATCHED_EVENTS).map(([source, { serviceEndpoint }]) => [source, serviceEndpoint]),
+    );
+    const paired = matched.filter((triple) => {
+      const [source, endpoint] = triple.split(' ');
+      return endpoints.get(source ?? '') === endpoint;
+    });
+    expect(new Set(paired)).toEqual(new Set(expected));
+    for (const [source, { serviceEndpoint, eventNames }] of Object.entries(WATCHED_EVENTS)) {
+      for (const eventName of eventNames) {
+        const change = parseRoleChangeEvent({
+          version: '0',
+          id: 'contract',
+          'detail-type': 'AWS API Call via CloudTrail',
+          source,
+          account: ACCOUNT,
+          time: '2026-11-20T08:00:00Z',
+          region: REGION,
+          resources: [],
+          detail: { eventSource: serviceEndpoint, eventName, requestParameters: {} },
+        });
+        // Routed to the call's own parser: the empty parameters are what it refuses, not the name.
+        expect(change.kind === 'ignored' ? change.reason : '').not.toMatch(
+          /not one the guard evaluates|unsupported/,
+        );
+      }
+    }
   });
 });
 

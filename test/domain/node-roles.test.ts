@@ -7,6 +7,8 @@ import {
   type NodeRoleCandidate,
   nodeRoleEvidence,
   trustAllowsEc2,
+  trustMakesNodeRoleCandidate,
+  withEventEvidence,
 } from '../../lambda/domain/node-roles';
 import type { EksClusterRecord, EksInventory, NodeRoleEvidence } from '../../lambda/domain/types';
 
@@ -335,5 +337,60 @@ describe('exposedClusters', () => {
   it('is empty for no evidence, and isNodeRole is false', () => {
     expect(exposedClusters([])).toEqual([]);
     expect(isNodeRole([])).toBe(false);
+  });
+});
+
+describe('event evidence and trust changes', () => {
+  const fromEvent = {
+    kind: 'managed-nodegroup',
+    region: 'eu-west-1',
+    cluster: 'prod',
+    nodegroup: 'ng-1',
+    roleArn: 'arn:aws:iam::111122223333:role/nodes',
+    detail: 'named as the node role by CreateNodegroup (the node group may still be CREATING)',
+  } as const;
+
+  it('adds what the event says unless the inventory already shows the same tie', () => {
+    expect(withEventEvidence([], fromEvent)).toEqual([fromEvent]);
+    const listed = { ...fromEvent, detail: undefined };
+    expect(withEventEvidence([listed], fromEvent)).toEqual([listed]);
+    const otherGroup = { ...fromEvent, nodegroup: 'ng-2' };
+    expect(withEventEvidence([otherGroup], fromEvent)).toEqual([otherGroup, fromEvent]);
+  });
+
+  it.each([
+    ['EC2', { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }, true],
+    [
+      'EC2 in China',
+      { Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com.cn'] }, Action: 'sts:*' },
+      true,
+    ],
+    [
+      'EKS Fargate',
+      { Effect: 'Allow', Principal: { Service: 'eks-fargate-pods.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      true,
+    ],
+    [
+      'EKS Pod Identity',
+      { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      false,
+    ],
+    [
+      'a Deny',
+      { Effect: 'Deny', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      false,
+    ],
+    [
+      'TagSession only',
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:TagSession' },
+      false,
+    ],
+  ])('a trust policy for %s makes a node-role candidate: %s', (_name, statement, expected) => {
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+    expect(trustMakesNodeRoleCandidate(document)).toBe(expected);
+  });
+
+  it('counts an unreadable trust document as a candidate (the role is re-read, never guessed)', () => {
+    expect(trustMakesNodeRoleCandidate('{not json')).toBe(true);
   });
 });

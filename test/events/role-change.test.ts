@@ -111,10 +111,9 @@ describe('reference samples', () => {
   });
 
   it.each(['eks-CreateNodegroup.json', 'eks-CreateAccessEntry.json'])(
-    '%s → ignored as an unsupported source',
+    '%s → an EKS node-role change (parsed in eks-change.ts)',
     (file) => {
-      const change = expectKind(parseRoleChangeEvent(readReference(file)), 'ignored');
-      expect(change.reason).toContain('aws.eks');
+      expectKind(parseRoleChangeEvent(readReference(file)), 'eks-node-role');
     },
   );
 
@@ -281,6 +280,7 @@ describe('the other supported calls', () => {
         'PutRolePermissionsBoundary',
         'PutRolePolicy',
         'SetDefaultPolicyVersion',
+        'UpdateAssumeRolePolicy',
       ].sort(),
     );
   });
@@ -307,7 +307,7 @@ describe('malformed and out-of-scope input → ignored with a specific reason, n
     ['detail a string', { ...base(), detail: 'AttachRolePolicy' }, /detail is string/],
     ['envelope id a number', { ...base(), id: 7 }, /id: expected string, got number/],
     ['resources not an array', { ...base(), resources: 'none' }, /resources/],
-    ['source aws.eks', { ...base(), source: 'aws.eks' }, /unsupported source "aws.eks"/],
+    ['source aws.ecs', { ...base(), source: 'aws.ecs' }, /unsupported source "aws.ecs"/],
     ['source 1 MB long', { ...base(), source: mega }, /unsupported source/],
     [
       'another detail-type',

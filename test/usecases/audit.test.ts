@@ -103,6 +103,7 @@ function viewWith(
     getPolicyVersion: (arn, versionId) => inner.getPolicyVersion(arn, versionId),
     rolesForPolicy: (arn) => inner.rolesForPolicy(arn),
     eksInventory: overrides.eksInventory ?? (() => inner.eksInventory()),
+    invalidateNodeRoles: () => inner.invalidateNodeRoles(),
     managedPolicyQuota: () => inner.managedPolicyQuota(),
     listRoleNames: () => inner.listRoleNames(),
   };
@@ -146,9 +147,9 @@ describe('auditAccount on the demo sample account', () => {
     ]);
   });
 
-  it('summarises: 8 node roles of 10, 6 compliant (75.0%), one high violation, one exemption', () => {
+  it('summarises: 8 node roles of 12, 6 compliant (75.0%), one high violation, one exemption', () => {
     expect(report.summary).toEqual({
-      rolesScanned: 10,
+      rolesScanned: 12,
       nodeRolesTotal: 8,
       nodeRolesCompliant: 6,
       compliancePercent: 75,
@@ -307,7 +308,7 @@ describe('auditAccount edge cases', () => {
     });
     await audit(view);
     expect(reads.inventory).toBe(1);
-    expect(reads.roles.size).toBe(10);
+    expect(reads.roles.size).toBe(12);
     expect([...reads.roles.values()].every((count) => count === 1)).toBe(true);
   });
 
@@ -369,7 +370,7 @@ describe('collectSnapshot (live collection) over the fake AWS', () => {
       capturedAt: '2026-11-22T06:00:00.000Z',
       quotas: { attachedPoliciesPerRole: 10 },
     });
-    expect(collected.iam.RoleDetailList).toHaveLength(10);
+    expect(collected.iam.RoleDetailList).toHaveLength(12);
   });
 
   it('audits to the same result as the snapshot file it was seeded from, in memory and once written', async () => {

@@ -66,8 +66,9 @@ describe('the reference sample events (../shared/reference/events)', () => {
         ['compliant', null, NODE_ROLE],
       ],
     ],
-    ['eks-CreateNodegroup.json', [['ignored', null, null]]],
-    ['eks-CreateAccessEntry.json', [['ignored', null, null]]],
+    // The sample's node roles of these calls hold only pull access (FullAccess cases: evaluate-eks-change.test.ts).
+    ['eks-CreateNodegroup.json', [['compliant', null, NODE_ROLE]]],
+    ['eks-CreateAccessEntry.json', [['compliant', null, 'KarpenterNodeRole-prod']]],
   ])('%s', async (file, expected) => {
     const decisions = await evaluateOnSample(readJson(join(FIXTURES, file)));
     expect(decisions.map((d) => [d.verdict, d.severity, d.role?.name ?? null])).toEqual(expected);
