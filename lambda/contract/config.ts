@@ -16,6 +16,7 @@ export const GUARD_CONFIG_DEFAULTS = {
   nodeRoleCacheTtlSeconds: 300,
   eksConcurrency: 4,
   notifyExempt: false,
+  securityHub: false,
 } as const;
 
 const stringList = z.array(z.string().min(1));
@@ -36,6 +37,8 @@ const guardConfigSchema = z.strictObject({
     .default(GUARD_CONFIG_DEFAULTS.nodeRoleCacheTtlSeconds),
   eksConcurrency: z.number().int().min(1).max(32).default(GUARD_CONFIG_DEFAULTS.eksConcurrency),
   notifyExempt: z.boolean().default(GUARD_CONFIG_DEFAULTS.notifyExempt),
+  /** Import each node-role decision into the account's own Security Hub as an ASFF finding (docs/security-hub.md). */
+  securityHub: z.boolean().default(GUARD_CONFIG_DEFAULTS.securityHub),
 });
 
 /** The validated settings of the guard's runtime (Lambda functions and CLI), defaults applied. */

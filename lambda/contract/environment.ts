@@ -15,12 +15,15 @@ export const ENV = {
   nodeRoleCacheTtlSeconds: 'NODE_ROLE_CACHE_TTL_SECONDS',
   eksConcurrency: 'EKS_CONCURRENCY',
   notifyExempt: 'NOTIFY_EXEMPT',
+  securityHub: 'SECURITY_HUB_FINDINGS',
   partition: 'GUARD_PARTITION',
   accountId: 'GUARD_ACCOUNT_ID',
   alertTopicArn: 'ALERT_TOPIC_ARN',
   chatTopicArn: 'CHAT_TOPIC_ARN',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   guardRoleArn: 'GUARD_ROLE_ARN',
+  /** Set by Lambda itself (never written by the construct): the Region whose Security Hub gets the findings. */
+  region: 'AWS_REGION',
 } as const;
 
 export type EnvironmentVariable = (typeof ENV)[keyof typeof ENV];
@@ -42,6 +45,8 @@ export interface LambdaSettings {
   readonly chatTopicArn: string | null;
   readonly idempotencyTableName: string | null;
   readonly guardRoleArn: string | null;
+  /** The function's Region (Lambda's `AWS_REGION`); null or absent when unset. */
+  readonly region?: string | null;
 }
 
 /** The settings the construct writes as values (resource names are written by the bind methods). */
@@ -55,6 +60,7 @@ export interface ConfigEnvironmentInput {
     | 'eksRegions'
     | 'nodeRoleCacheTtlSeconds'
     | 'notifyExempt'
+    | 'securityHub'
   >;
   /** May be a deploy-time token (`AWS::Partition`). */
   readonly partition: string;
@@ -73,6 +79,7 @@ const CONFIG_KEY_NAMES: Readonly<Record<string, string>> = {
   nodeRoleCacheTtlSeconds: ENV.nodeRoleCacheTtlSeconds,
   eksConcurrency: ENV.eksConcurrency,
   notifyExempt: ENV.notifyExempt,
+  securityHub: ENV.securityHub,
 };
 
 /**
@@ -97,6 +104,7 @@ export function configEnvironment(
       [ENV.extraPullActions]: JSON.stringify(config.extraPullActions),
       [ENV.nodeRoleCacheTtlSeconds]: String(config.nodeRoleCacheTtlSeconds),
       [ENV.notifyExempt]: String(config.notifyExempt),
+      [ENV.securityHub]: String(config.securityHub),
     },
   };
 }
@@ -173,6 +181,7 @@ function read(env: Env): LambdaSettings {
       nodeRoleCacheTtlSeconds: number(env, ENV.nodeRoleCacheTtlSeconds),
       eksConcurrency: number(env, ENV.eksConcurrency),
       notifyExempt: boolean(env, ENV.notifyExempt),
+      securityHub: boolean(env, ENV.securityHub),
     },
     'environment',
     CONFIG_KEY_NAMES,
@@ -193,5 +202,6 @@ function read(env: Env): LambdaSettings {
     chatTopicArn: optional(env, ENV.chatTopicArn),
     idempotencyTableName: optional(env, ENV.idempotencyTableName),
     guardRoleArn,
+    region: optional(env, ENV.region),
   };
 }

@@ -3,6 +3,7 @@
 import type { AccountClient } from '@aws-sdk/client-account';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 
 /** The SDK clients the guard uses; built once per container (or handed in by tests and the demo). */
@@ -11,4 +12,6 @@ export interface AwsClients {
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
   readonly account: AccountClient;
+  /** Only used with `securityHub` on; absent means no findings are imported. */
+  readonly securityHub?: SecurityHubClient;
 }

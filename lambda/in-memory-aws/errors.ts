@@ -26,6 +26,14 @@ import {
   ServiceFailureException,
 } from '@aws-sdk/client-iam';
 import {
+  InternalException as SecurityHubInternalException,
+  InvalidAccessException as SecurityHubInvalidAccessException,
+  InvalidInputException as SecurityHubInvalidInputException,
+  LimitExceededException as SecurityHubLimitExceededException,
+  ResourceNotFoundException as SecurityHubResourceNotFoundException,
+  SecurityHubServiceException,
+} from '@aws-sdk/client-securityhub';
+import {
   AuthorizationErrorException,
   InternalErrorException,
   SNSServiceException,
@@ -34,7 +42,7 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 
-export type FakeService = 'iam' | 'eks' | 'sns' | 'account';
+export type FakeService = 'iam' | 'eks' | 'sns' | 'account' | 'securityhub';
 
 /**
  * What can go wrong, named once for every service and translated to each service's own error:
@@ -69,6 +77,9 @@ const snsGeneric: GenericFactory = (name, fault, status, message) =>
   new SNSServiceException({ name, $fault: fault, $metadata: meta(status), message });
 const accountGeneric: GenericFactory = (name, fault, status, message) =>
   new AccountServiceException({ name, $fault: fault, $metadata: meta(status), message });
+
+const securityHubGeneric: GenericFactory = (name, fault, status, message) =>
+  new SecurityHubServiceException({ name, $fault: fault, $metadata: meta(status), message });
 
 const throttled = <E extends Error>(error: E): E =>
   Object.assign(error, { $retryable: { throttling: true } });
@@ -122,11 +133,31 @@ const ACCOUNT_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, Erro
   UnrecognizedClient: (message) => accountGeneric('UnrecognizedClientException', 'client', 403, message),
 };
 
+const SECURITY_HUB_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory> = {
+  AccessDenied: (message) => securityHubGeneric('AccessDeniedException', 'client', 403, message),
+  // Security Hub answers throttling with LimitExceededException (HTTP 429).
+  Throttling: (message) => throttled(new SecurityHubLimitExceededException({ message, $metadata: meta(429) })),
+  ServiceFailure: (message) => new SecurityHubInternalException({ message, $metadata: meta(500) }),
+  NotFound: (message) => new SecurityHubResourceNotFoundException({ message, $metadata: meta(404) }),
+  NoSuchEntity: (message) => new SecurityHubResourceNotFoundException({ message, $metadata: meta(404) }),
+  LimitExceeded: (message) => new SecurityHubLimitExceededException({ message, $metadata: meta(429) }),
+  InvalidParameter: (message) => new SecurityHubInvalidInputException({ message, $metadata: meta(400) }),
+  MalformedPolicyDocument: (message) =>
+    new SecurityHubInvalidInputException({ message, $metadata: meta(400) }),
+  UnrecognizedClient: (message) => securityHubGeneric('UnrecognizedClientException', 'client', 403, message),
+};
+
+/** Security Hub's "not subscribed" error (the account or Region has Security Hub off). */
+export function securityHubNotEnabledError(message: string): Error {
+  return new SecurityHubInvalidAccessException({ message, $metadata: meta(401) });
+}
+
 const BY_SERVICE: Record<FakeService, Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory>> = {
   iam: IAM_ERRORS,
   eks: EKS_ERRORS,
   sns: SNS_ERRORS,
   account: ACCOUNT_ERRORS,
+  securityhub: SECURITY_HUB_ERRORS,
 };
 
 /** The error `service` would raise for `kind`, with a default message when none is given. */

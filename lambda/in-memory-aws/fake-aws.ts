@@ -4,6 +4,7 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { awsManagedPolicyArn } from '../domain/arn';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
@@ -24,12 +25,14 @@ import {
   type RoleSeed,
 } from './model';
 import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
+import { FakeSecurityHub, type StoredFinding } from './securityhub';
 import { snapshotSeeds } from './snapshot-seeds';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
 
 export type { FakeErrorKind, FakeService } from './errors';
 export type { FaultRule } from './faults';
 export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './model';
+export type { StoredFinding } from './securityhub';
 
 export interface FakeAwsOptions {
   /** @default '111122223333' */
@@ -71,9 +74,10 @@ export interface FakeAwsClients {
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
   readonly account: AccountClient;
+  readonly securityHub: SecurityHubClient;
 }
 
-type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient;
+type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient | SecurityHubClient;
 
 const MIDDLEWARE_NAME = 'eksEcrGuardFakeAws';
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-access-key' };
@@ -85,6 +89,7 @@ export class FakeAws {
   private readonly eks: FakeEks;
   private readonly sns: FakeSns;
   private readonly account: FakeAccount;
+  private readonly securityHub: FakeSecurityHub;
   private readonly homeRegion: string;
   private readonly latencyMs: number;
   private readonly callLog: FakeCall[] = [];
@@ -92,6 +97,7 @@ export class FakeAws {
   private iamClientInstance: IAMClient | null = null;
   private snsClientInstance: SNSClient | null = null;
   private accountClientInstance: AccountClient | null = null;
+  private securityHubClientInstance: SecurityHubClient | null = null;
   private readonly eksClients = new Map<string, EKSClient>();
 
   constructor(options: FakeAwsOptions = {}) {
@@ -106,6 +112,7 @@ export class FakeAws {
     this.eks = new FakeEks(this.state);
     this.sns = new FakeSns(this.state);
     this.account = new FakeAccount(this.state);
+    this.securityHub = new FakeSecurityHub(this.state.accountId, this.state.pageSize);
     this.homeRegion = options.homeRegion ?? 'us-east-1';
     this.latencyMs = options.latencyMs ?? 0;
     for (const region of options.regions ?? ['us-east-1']) this.addRegion(region);
@@ -239,6 +246,21 @@ export class FakeAws {
     return this.state.published;
   }
 
+  /** Every Security Hub finding stored in the Region (the home Region by default), in import order. */
+  securityHubFindings(region: string = this.homeRegion): StoredFinding[] {
+    return this.securityHub.findingsIn(region);
+  }
+
+  /** Switches Security Hub on or off in a Region (on everywhere by default); off refuses imports (InvalidAccess). */
+  setSecurityHubEnabled(enabled: boolean, region: string = this.homeRegion): void {
+    this.securityHub.setEnabled(region, enabled);
+  }
+
+  /** Deletes a role (as DeleteRole would, without IAM's preconditions); true when it existed. */
+  deleteRole(roleName: string): boolean {
+    return this.state.roles.delete(roleName);
+  }
+
   /** The role's attached policies and inline documents now (a copy); throws for an unknown role. */
   roleState(roleName: string): RoleState {
     const role = this.state.roles.get(roleName);
@@ -288,18 +310,24 @@ export class FakeAws {
     return this.accountClientInstance;
   }
 
-  /** All four, in the shape the composition root takes. */
+  securityHubClient(): SecurityHubClient {
+    this.securityHubClientInstance ??= this.connect(new SecurityHubClient(this.clientConfig(this.homeRegion)));
+    return this.securityHubClientInstance;
+  }
+
+  /** Every client, in the shape the composition root takes. */
   clients(): FakeAwsClients {
     return {
       iam: this.iamClient(),
       eksFor: (region) => this.eksClientFor(region),
       sns: this.snsClient(),
       account: this.accountClient(),
+      securityHub: this.securityHubClient(),
     };
   }
 
   /**
-   * Wires any IAM, EKS, SNS or Account client (e.g. one built by production code) to this fake: the
+   * Wires any IAM, EKS, SNS, Account or Security Hub client (e.g. one built by production code) to this fake: the
    * middleware answers at the initialize step, so nothing is signed or sent. Returns the client.
    */
   connect<C extends AnyClient>(client: C): C {
@@ -318,6 +346,11 @@ export class FakeAws {
     } else if (client instanceof SNSClient) {
       client.middlewareStack.add(
         this.middleware('sns', region, (command, input) => this.sns.handle(command, input)),
+        options,
+      );
+    } else if (client instanceof SecurityHubClient) {
+      client.middlewareStack.add(
+        this.middleware('securityhub', region, (command, input, at) => this.securityHub.handle(command, input, at)),
         options,
       );
     } else {
