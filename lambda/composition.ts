@@ -3,6 +3,7 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { LiveAccountView } from './account/live';
 import {
@@ -19,10 +20,12 @@ import type { AwsClients } from './gateways/aws-clients';
 import { EksGateway } from './gateways/eks-gateway';
 import { IamGateway } from './gateways/iam-gateway';
 import { RegionsGateway } from './gateways/regions-gateway';
+import { SecurityHubGateway } from './gateways/securityhub-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
 import { ChangeEvaluator, type EvaluationSettings } from './usecases/evaluate-change';
 import type { EventPipeline } from './usecases/handle-event';
 import { Notifier } from './usecases/notify';
+import { FindingsPublisher } from './usecases/publish-findings';
 import { pullCoverage, Remediator } from './usecases/remediate';
 import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
 
@@ -46,6 +49,7 @@ export function defaultClients(region = process.env.AWS_REGION ?? 'us-east-1'): 
     },
     sns: new SNSClient({ ...common, region }),
     account: new AccountClient({ ...common, region }),
+    securityHub: new SecurityHubClient({ ...common, region }),
   };
 }
 
@@ -82,6 +86,7 @@ export interface Dependencies extends EventPipeline {
   readonly evaluator: ChangeEvaluator;
   readonly remediator: Remediator;
   readonly notifier: Notifier;
+  readonly findings: FindingsPublisher | null;
   readonly logger: GuardLogger;
   readonly metrics: GuardMetrics;
   readonly now: () => number;
@@ -129,6 +134,9 @@ export function buildDependencies(
     PULL_BRIDGE_POLICY_NAME,
   );
   const remediator = new Remediator(iam, view, evaluator, pulls, remediatorOptions);
+  const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noMetrics;
+  const findings = findingsPublisher(settings, clients, { logger, metrics, now });
   const notifier = new Notifier({
     publisher: new SnsGateway(clients.sns),
     alertTopicArn: settings.alertTopicArn,
@@ -149,8 +157,35 @@ export function buildDependencies(
     evaluator,
     remediator,
     notifier,
-    logger: options.logger ?? silentLogger,
-    metrics: options.metrics ?? noMetrics,
+    findings,
+    logger,
+    metrics,
     now,
   };
+}
+
+/**
+ * The Security Hub publisher when `securityHub` is on: findings go to the function's own account and Region (the
+ * account's default product). Null when it is off, or when the account, the Region or the client is unknown.
+ */
+function findingsPublisher(
+  settings: LambdaSettings,
+  clients: AwsClients,
+  telemetry: { readonly logger: GuardLogger; readonly metrics: GuardMetrics; readonly now: () => number },
+): FindingsPublisher | null {
+  if (!settings.config.securityHub) return null;
+  const region = settings.region ?? null;
+  if (settings.accountId === null || region === null || clients.securityHub === undefined) {
+    telemetry.logger.warn('securityHub is on but findings cannot be addressed; none will be imported', {
+      accountId: settings.accountId,
+      region,
+      client: clients.securityHub !== undefined,
+    });
+    return null;
+  }
+  return new FindingsPublisher({
+    store: new SecurityHubGateway(clients.securityHub),
+    target: { accountId: settings.accountId, region, partition: settings.partition },
+    ...telemetry,
+  });
 }

@@ -100,6 +100,8 @@ export class Sweep {
     const started = this.now();
     const { report, eksWarnings } = await this.audit();
     const remediations = await this.remediate(report);
+    // Security Hub (opt-in): every node role's finding, and the findings of roles gone from the audit closed.
+    if (this.deps.findings) await this.deps.findings.reconcile(report, remediations);
     const kpis = sweepKpis(report, remediations);
     this.emitKpis(kpis);
     const digest = await this.publishDigest(report, remediations, eksWarnings);

@@ -8,6 +8,7 @@ import { type GuardConfig, parseConfig } from '../config';
 import { type AuditReport, SEVERITIES, severityAtLeast } from '../domain/audit-report';
 import type { EksRegionWarning, Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
+import { type FindingTarget, renderAsff } from '../report/asff';
 import { renderJson } from '../report/json';
 import { renderSarif } from '../report/sarif';
 import { renderTable } from '../report/table';
@@ -22,11 +23,12 @@ import { ChangeEvaluator } from '../usecases/evaluate-change';
 import { type CliIo, readJsonFile, UsageError } from './io';
 import { snapshotView } from './views';
 
-export const AUDIT_FORMATS = ['table', 'json', 'sarif'] as const;
+export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'asff'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif]
+export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif|asff]
                            [--fail-on critical|high|medium] [--config C.json] [--regions r1,r2]
+                           [--region REGION]
 
 Audits every EKS node role (managed node groups, access entries, Auto Mode, Fargate profiles, and roles that EC2
 may assume with a worker-node policy attached) and reports the ones that can write to Amazon ECR.
@@ -35,7 +37,10 @@ may assume with a worker-node policy attached) and reports the ones that can wri
   --live              read the account of the default credential chain (read-only): one paginated
                       GetAccountAuthorizationDetails pass and the EKS inventory of every enabled region
                       (or --regions / the config's eksRegions); progress goes to stderr
-  --format            table (default, for people), json (for tools), sarif (SARIF 2.1.0, for code scanning)
+  --format            table (default, for people), json (for tools), sarif (SARIF 2.1.0, for code scanning),
+                      asff (a JSON array of Security Hub findings, one per node role; docs/security-hub.md)
+  --region REGION     with --format asff: the Security Hub Region the findings are addressed to (default: the
+                      snapshot's one EKS Region, else us-east-1)
   --fail-on LEVEL     exit 1 when a violation of LEVEL or above is found (critical > high > medium);
                       without it the exit code does not depend on findings
   --config C.json     exemptRoles, extraPullActions, replacementPolicy, eksRegions, eksConcurrency
@@ -48,6 +53,8 @@ unreadable input.`;
 export interface AuditCommandDeps {
   readonly clients?: () => AwsClients;
   readonly today?: () => string;
+  /** Milliseconds clock for the ASFF timestamps of a live audit (a snapshot uses its `capturedAt`). */
+  readonly now?: () => number;
 }
 
 export function loadCliConfig(path: string | undefined): GuardConfig {
@@ -126,6 +133,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
           'fail-on': { type: 'string' },
           config: { type: 'string' },
           regions: { type: 'string' },
+          region: { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -154,7 +162,8 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         evaluationSettings(config, view.partition, () => today),
       );
       const report = await auditAccount(view, evaluator, { today });
-      io.stdout.write(render(format, report, { eksWarnings: eksWarningsOf(view.snapshot) }));
+      const asff = () => asffTarget(view, report, values.region, (deps.now ?? Date.now)());
+      io.stdout.write(render(format, report, { eksWarnings: eksWarningsOf(view.snapshot) }, asff));
       return failOn !== undefined && hasViolationAtLeast(report, failOn) ? 1 : 0;
     },
   };
@@ -168,7 +177,48 @@ export function hasViolationAtLeast(report: AuditReport, threshold: Severity): b
   );
 }
 
-function render(format: AuditFormat, report: AuditReport, extras: RenderExtras): string {
+/** Where `--format asff` addresses its findings, and their time (the snapshot's capture time when it has one). */
+interface AsffTarget {
+  readonly target: FindingTarget;
+  readonly time: string;
+}
+
+/** The ASFF default for the findings' Region when neither --region nor a single-Region snapshot says. */
+export const ASFF_DEFAULT_REGION = 'us-east-1';
+
+function asffTarget(
+  view: SnapshotAccountView,
+  report: AuditReport,
+  region: string | undefined,
+  nowMs: number,
+): AsffTarget {
+  if (region !== undefined && !REGION_NAME.test(region)) {
+    throw new UsageError(`--region expects a region name, got ${JSON.stringify(region)}`);
+  }
+  const accountId = report.accountId;
+  if (accountId === null) {
+    throw new UsageError('--format asff needs the account id: the snapshot has no accountId and no role ARN');
+  }
+  const snapshotRegions = Object.keys(view.snapshot.eks ?? {});
+  const [only] = snapshotRegions;
+  const captured: unknown = Reflect.get(view.snapshot, 'capturedAt');
+  const capturedMs = typeof captured === 'string' ? Date.parse(captured) : Number.NaN;
+  return {
+    target: {
+      accountId,
+      partition: report.partition,
+      region: region ?? (snapshotRegions.length === 1 && only !== undefined ? only : ASFF_DEFAULT_REGION),
+    },
+    time: new Date(Number.isFinite(capturedMs) ? capturedMs : nowMs).toISOString(),
+  };
+}
+
+function render(
+  format: AuditFormat,
+  report: AuditReport,
+  extras: RenderExtras,
+  asff: () => AsffTarget,
+): string {
   switch (format) {
     case 'table':
       return renderTable(report, extras);
@@ -176,6 +226,10 @@ function render(format: AuditFormat, report: AuditReport, extras: RenderExtras):
       return renderJson(report, extras);
     case 'sarif':
       return renderSarif(report, extras);
+    case 'asff': {
+      const { target, time } = asff();
+      return renderAsff(report, target, time);
+    }
   }
 }
 

@@ -101,7 +101,17 @@ interface Status {
   readonly reasonCode: string;
 }
 
-function statusOf(decision: Decision): Status | null {
+function statusOf(decision: Decision, remediated: boolean): Status | null {
+  // The guard removed the write access and verified it: the violation is now a pass.
+  if (decision.verdict === 'violation' && remediated) {
+    return {
+      compliance: 'PASSED',
+      label: 'INFORMATIONAL',
+      original: 'remediated',
+      recordState: 'ARCHIVED',
+      reasonCode: 'REMEDIATED',
+    };
+  }
   switch (decision.verdict) {
     case 'violation': {
       const severity = decision.severity ?? 'medium';
@@ -142,8 +152,14 @@ function statusOf(decision: Decision): Status | null {
  * node role, ignored, no role ARN, or only the change was evaluated (`scope: change`, which must not pass a role
  * whose other policies were not read).
  */
-export function findingForDecision(decision: Decision, target: FindingTarget, now: string): AsffFinding | null {
-  const status = statusOf(decision);
+export function findingForDecision(
+  decision: Decision,
+  target: FindingTarget,
+  now: string,
+  options: { readonly remediated?: boolean } = {},
+): AsffFinding | null {
+  const remediated = options.remediated === true;
+  const status = statusOf(decision, remediated);
   const roleArn = decision.role?.arn ?? null;
   if (status === null || roleArn === null || decision.role === null || decision.scope === 'change') return null;
   const roleName = decision.role.name;
@@ -153,10 +169,14 @@ export function findingForDecision(decision: Decision, target: FindingTarget, no
     status.compliance === 'FAILED'
       ? `EKS node role ${roleName} can write to Amazon ECR`
       : status.compliance === 'PASSED'
-        ? `EKS node role ${roleName} cannot write to Amazon ECR`
+        ? `EKS node role ${roleName} cannot write to Amazon ECR${remediated ? ' (fixed by eks-ecr-guard)' : ''}`
         : `EKS node role ${roleName}: ECR write access ${decision.verdict === 'exempt' ? 'exempted' : 'not determined'}`;
   const detail =
-    actions.length > 0 ? ` ECR write actions allowed: ${actions.join(', ')}.` : '';
+    actions.length === 0
+      ? ''
+      : remediated
+        ? ` eks-ecr-guard removed these ECR write actions and verified the role: ${actions.join(', ')}.`
+        : ` ECR write actions allowed: ${actions.join(', ')}.`;
   const exemption =
     decision.exemption === null
       ? ''
@@ -173,7 +193,7 @@ export function findingForDecision(decision: Decision, target: FindingTarget, no
       arn: `arn:${target.partition}:eks:${region}:${target.accountId}:cluster/${cluster}`,
     })),
     productFields: {
-      verdict: decision.verdict,
+      verdict: remediated ? 'remediated' : decision.verdict,
       roleName,
       ecrWriteActions: actions.join(','),
     },
@@ -268,7 +288,7 @@ function finding(parts: FindingParts): AsffFinding {
     },
     ProductFields: {
       ...parts.productFields,
-      'eks-ecr-guard/version': TOOL_VERSION,
+      ProviderVersion: TOOL_VERSION,
       ProviderName: TOOL_NAME,
     },
     Resources: [

@@ -6,6 +6,7 @@ import type { Decision, RemediationOutcome } from '../domain/types';
 import { guardActorArn, parseRoleChangeEvent } from '../events/role-change';
 import type { ChangeEvaluator } from './evaluate-change';
 import type { Notifier } from './notify';
+import type { FindingsPublisher } from './publish-findings';
 import { type Remediator, shouldRemediate } from './remediate';
 import type { GuardLogger, GuardMetrics } from './telemetry';
 
@@ -25,6 +26,8 @@ export interface EventPipeline extends RemediationPipeline {
   readonly notifier: Notifier;
   /** The guard functions' role ARN; its own changes come back as events and need no look. Null = unknown. */
   readonly guardRoleArn: string | null;
+  /** Security Hub findings (opt-in `securityHub`); null or absent when off. */
+  readonly findings?: FindingsPublisher | null;
 }
 
 /** What one event led to; JSON-serialisable (it is the idempotency record's stored result). */
@@ -65,6 +68,8 @@ export async function handleEvent(
   for (const decision of decisions) {
     details.push(await handleDecision(pipeline, decision));
   }
+  // After the alerts: a Security Hub failure is logged and counted by the publisher, never thrown.
+  if (pipeline.findings) await pipeline.findings.publishDecisions(details);
   pipeline.metrics.addMetric(METRIC.eventsEvaluated, 'Count', 1);
   pipeline.metrics.addMetric(METRIC.decisionLatency, 'Milliseconds', pipeline.now() - started);
   return {
