@@ -1,6 +1,7 @@
 // Infrastructure (CDK) layer: parses and validates the app's cdk.json / `-c key=value` context once, before synth.
 import {
   AWS_REGION_PATTERN,
+  GUARD_CONFIG_DEFAULTS,
   GUARD_MODES,
   type GuardMode,
   NODE_ROLE_CACHE_TTL_LIMITS,
@@ -47,6 +48,8 @@ export interface GuardAppConfig {
   readonly logRetentionDays: LogRetentionDays;
   readonly createTrail: boolean;
   readonly notifyExempt: boolean;
+  /** Import each node-role decision into this account's Security Hub (docs/security-hub.md). */
+  readonly securityHub: boolean;
   readonly nodeRoleCacheTtlSeconds: number;
   readonly operationsEmails: readonly string[];
   /** Home region from context `region`; undefined = take it from the environment. */
@@ -81,6 +84,7 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
     ),
     createTrail: parseBoolean(read, 'createTrail', GUARD_DEFAULTS.createTrail),
     notifyExempt: parseBoolean(read, 'notifyExempt', GUARD_DEFAULTS.notifyExempt),
+    securityHub: parseBoolean(read, 'securityHub', GUARD_CONFIG_DEFAULTS.securityHub),
     nodeRoleCacheTtlSeconds: parseInteger(
       read,
       'nodeRoleCacheTtlSeconds',

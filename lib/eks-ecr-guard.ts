@@ -7,7 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { configEnvironment, ENV, type GuardMode, type ReplacementPolicyName } from '../lambda/contract';
+import {
+  configEnvironment,
+  ENV,
+  GUARD_CONFIG_DEFAULTS,
+  type GuardMode,
+  type ReplacementPolicyName,
+} from '../lambda/contract';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
 import { GUARD_DEFAULTS } from './guard-defaults';
@@ -18,6 +24,7 @@ import {
   acknowledgeRemediationFindings,
   readStatements,
   remediationStatements,
+  securityHubStatements,
 } from './guard-permissions';
 import { iamPolicyChangePattern } from './iam-event-pattern';
 
@@ -84,6 +91,12 @@ export interface EksEcrGuardProps {
    */
   readonly notifyExempt?: boolean;
   /**
+   * Import each decision on a node role into this account's Security Hub as an ASFF finding, and let the sweep
+   * reconcile them (docs/security-hub.md). Adds securityhub:BatchImportFindings and securityhub:GetFindings.
+   * @default false
+   */
+  readonly securityHub?: boolean;
+  /**
    * How long the event function caches its index of node roles.
    * @default Duration.seconds(300)
    */
@@ -103,6 +116,7 @@ interface ResolvedProps {
   readonly sweepSchedule: events.Schedule | false;
   readonly logRetention: logs.RetentionDays;
   readonly notifyExempt: boolean;
+  readonly securityHub: boolean;
   readonly nodeRoleCacheTtl: Duration;
 }
 
@@ -121,6 +135,7 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     sweepSchedule: props.sweepSchedule ?? events.Schedule.expression(GUARD_DEFAULTS.sweepSchedule),
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     notifyExempt: props.notifyExempt ?? GUARD_DEFAULTS.notifyExempt,
+    securityHub: props.securityHub ?? GUARD_CONFIG_DEFAULTS.securityHub,
     nodeRoleCacheTtl: props.nodeRoleCacheTtl ?? Duration.seconds(GUARD_DEFAULTS.nodeRoleCacheTtlSeconds),
   };
 }
@@ -262,6 +277,7 @@ export class EksEcrGuard extends Construct {
         eksRegions: [...config.eksRegions],
         nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtl.toSeconds(),
         notifyExempt: config.notifyExempt,
+        securityHub: config.securityHub,
       },
       partition: Aws.PARTITION,
       accountId: Aws.ACCOUNT_ID,
@@ -281,6 +297,10 @@ export class EksEcrGuard extends Construct {
       else fn.addEnvironment(ENV.chatTopicArn, '');
     }
     this.eventFunction.bindTable(this.idempotencyTable, ENV.idempotencyTableName);
+    // Opt-in: both paths import findings into this account's own Security Hub; the sweep also reads them back.
+    if (config.securityHub) {
+      for (const fn of [this.eventFunction, this.sweepFunction]) fn.addStatements(...securityHubStatements());
+    }
     // Only in remediate mode, both paths fix what they find (the sweep catches what events missed), with the
     // same conditioned statements; in alert mode neither function has any IAM write permission.
     if (config.mode === 'remediate') {

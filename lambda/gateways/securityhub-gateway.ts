@@ -3,8 +3,8 @@
 import {
   type AwsSecurityFinding,
   BatchImportFindingsCommand,
-  type GetFindingsCommandInput,
   GetFindingsCommand,
+  type GetFindingsCommandInput,
   Partition,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';

@@ -136,7 +136,8 @@ const ACCOUNT_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, Erro
 const SECURITY_HUB_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory> = {
   AccessDenied: (message) => securityHubGeneric('AccessDeniedException', 'client', 403, message),
   // Security Hub answers throttling with LimitExceededException (HTTP 429).
-  Throttling: (message) => throttled(new SecurityHubLimitExceededException({ message, $metadata: meta(429) })),
+  Throttling: (message) =>
+    throttled(new SecurityHubLimitExceededException({ message, $metadata: meta(429) })),
   ServiceFailure: (message) => new SecurityHubInternalException({ message, $metadata: meta(500) }),
   NotFound: (message) => new SecurityHubResourceNotFoundException({ message, $metadata: meta(404) }),
   NoSuchEntity: (message) => new SecurityHubResourceNotFoundException({ message, $metadata: meta(404) }),

@@ -24,8 +24,8 @@ import {
   type RegionStatus,
   type RoleSeed,
 } from './model';
-import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
 import { FakeSecurityHub, type StoredFinding } from './securityhub';
+import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
 import { snapshotSeeds } from './snapshot-seeds';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
 
@@ -311,7 +311,9 @@ export class FakeAws {
   }
 
   securityHubClient(): SecurityHubClient {
-    this.securityHubClientInstance ??= this.connect(new SecurityHubClient(this.clientConfig(this.homeRegion)));
+    this.securityHubClientInstance ??= this.connect(
+      new SecurityHubClient(this.clientConfig(this.homeRegion)),
+    );
     return this.securityHubClientInstance;
   }
 
@@ -350,7 +352,9 @@ export class FakeAws {
       );
     } else if (client instanceof SecurityHubClient) {
       client.middlewareStack.add(
-        this.middleware('securityhub', region, (command, input, at) => this.securityHub.handle(command, input, at)),
+        this.middleware('securityhub', region, (command, input, at) =>
+          this.securityHub.handle(command, input, at),
+        ),
         options,
       );
     } else {

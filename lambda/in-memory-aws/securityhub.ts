@@ -41,7 +41,12 @@ const CREATION_ONLY = ['Note', 'UserDefinedFields', 'VerificationState', 'Workfl
 /** A stored finding: the ASFF object as imported (plus Security Hub's own Workflow and RecordState defaults). */
 export type StoredFinding = Readonly<Record<string, unknown>>;
 
-const metadata = () => ({ httpStatusCode: 200, requestId: 'fake-request-id', attempts: 1, totalRetryDelay: 0 });
+const metadata = () => ({
+  httpStatusCode: 200,
+  requestId: 'fake-request-id',
+  attempts: 1,
+  totalRetryDelay: 0,
+});
 
 interface Failure {
   readonly Id: string;
@@ -71,7 +76,9 @@ export class FakeSecurityHub {
   }
 
   handle(command: string, input: unknown, region: string): SecurityHubOutput {
-    const request = new FakeRequest(input, (message) => fakeServiceError('securityhub', 'InvalidParameter', message));
+    const request = new FakeRequest(input, (message) =>
+      fakeServiceError('securityhub', 'InvalidParameter', message),
+    );
     switch (command) {
       case 'BatchImportFindings':
         return this.batchImport(request, region);
@@ -113,25 +120,36 @@ export class FakeSecurityHub {
       if (Date.parse(String(finding.UpdatedAt)) <= Date.parse(String(existing.UpdatedAt))) continue;
       store.set(key, updated(existing, finding));
     }
-    return { SuccessCount: success, FailedCount: failed.length, FailedFindings: failed, $metadata: metadata() };
+    return {
+      SuccessCount: success,
+      FailedCount: failed.length,
+      FailedFindings: failed,
+      $metadata: metadata(),
+    };
   }
 
   /** Why one finding is refused (FailedFindings), null when it is accepted. */
-  private refusal(finding: StoredFinding, region: string): { ErrorCode: string; ErrorMessage: string } | null {
+  private refusal(
+    finding: StoredFinding,
+    region: string,
+  ): { ErrorCode: string; ErrorMessage: string } | null {
     if (this.disabled.has(region)) {
       return {
         ErrorCode: 'InvalidAccess',
         ErrorMessage: `Account ${this.accountId} is not subscribed to AWS Security Hub in ${region}`,
       };
     }
-    const missing = REQUIRED_STRINGS.filter((name) => typeof finding[name] !== 'string' || finding[name] === '');
+    const missing = REQUIRED_STRINGS.filter(
+      (name) => typeof finding[name] !== 'string' || finding[name] === '',
+    );
     if (missing.length > 0) return invalidFinding(`Missing required fields: ${missing.join(', ')}`);
     if (finding.SchemaVersion !== '2018-10-08') return invalidFinding('SchemaVersion must be 2018-10-08');
     if (String(finding.Id).length > 512 || String(finding.GeneratorId).length > 512) {
       return invalidFinding('Id and GeneratorId are at most 512 characters');
     }
     for (const name of ['CreatedAt', 'UpdatedAt'] as const) {
-      if (!Number.isFinite(Date.parse(String(finding[name])))) return invalidFinding(`${name} is not a timestamp`);
+      if (!Number.isFinite(Date.parse(String(finding[name]))))
+        return invalidFinding(`${name} is not a timestamp`);
     }
     const productArn = `arn:aws:securityhub:${region}:${this.accountId}:product/${this.accountId}/default`;
     const sameProduct = String(finding.ProductArn).replace(/^arn:aws[a-z-]*:/, 'arn:aws:') === productArn;
@@ -182,7 +200,11 @@ export class FakeSecurityHub {
     const page = pageOf(
       matching,
       { max: request.optionalNumber('MaxResults'), token: request.optionalString('NextToken') },
-      { defaultSize: this.pageSize, maxSize: SECURITY_HUB_LIMITS.getFindingsMaxResults, parameter: 'MaxResults' },
+      {
+        defaultSize: this.pageSize,
+        maxSize: SECURITY_HUB_LIMITS.getFindingsMaxResults,
+        parameter: 'MaxResults',
+      },
       (message) => this.invalid(message),
     );
     return {
@@ -241,7 +263,9 @@ function sdkFinding(finding: StoredFinding): AwsSecurityFinding {
     Description: text('Description'),
     Types: Array.isArray(finding.Types) ? finding.Types.map(String) : [],
     Severity: { Label: enumValue(SeverityLabel, severity) },
-    Resources: resources.filter(isRecord).map((resource) => ({ Type: String(resource.Type), Id: String(resource.Id) })),
+    Resources: resources
+      .filter(isRecord)
+      .map((resource) => ({ Type: String(resource.Type), Id: String(resource.Id) })),
     Compliance: { Status: enumValue(ComplianceStatus, statusOf(finding)) },
     RecordState: enumValue(RecordState, finding.RecordState),
     Workflow: { Status: enumValue(WorkflowStatus, workflow) },

@@ -116,7 +116,13 @@ function statusOf(decision: Decision, remediated: boolean): Status | null {
     case 'violation': {
       const severity = decision.severity ?? 'medium';
       const label = SEVERITY_LABEL[severity];
-      return { compliance: 'FAILED', label, original: severity, recordState: 'ACTIVE', reasonCode: 'ECR_WRITE' };
+      return {
+        compliance: 'FAILED',
+        label,
+        original: severity,
+        recordState: 'ACTIVE',
+        reasonCode: 'ECR_WRITE',
+      };
     }
     case 'compliant':
       return {
@@ -161,7 +167,8 @@ export function findingForDecision(
   const remediated = options.remediated === true;
   const status = statusOf(decision, remediated);
   const roleArn = decision.role?.arn ?? null;
-  if (status === null || roleArn === null || decision.role === null || decision.scope === 'change') return null;
+  if (status === null || roleArn === null || decision.role === null || decision.scope === 'change')
+    return null;
   const roleName = decision.role.name;
   const clusters = exposedClusters(decision.nodeRole.evidence);
   const actions = decision.ecrWriteActions;

@@ -73,7 +73,10 @@ export class FindingsPublisher {
         this.productArn,
         findings.map((f) => f.Id),
       );
-      return this.importAll(findings.map((f) => stamped(f, stored)), 0);
+      return this.importAll(
+        findings.map((f) => stamped(f, stored)),
+        0,
+      );
     });
   }
 
@@ -179,7 +182,10 @@ export function importBatches(findings: readonly AsffFinding[]): AsffFinding[][]
   let bytes = 0;
   for (const finding of findings) {
     const size = Buffer.byteLength(JSON.stringify(finding), 'utf8') + 1;
-    if (current.length > 0 && (current.length >= IMPORT_LIMITS.findings || bytes + size > IMPORT_LIMITS.bytes)) {
+    if (
+      current.length > 0 &&
+      (current.length >= IMPORT_LIMITS.findings || bytes + size > IMPORT_LIMITS.bytes)
+    ) {
       batches.push(current);
       current = [];
       bytes = 0;
@@ -200,7 +206,8 @@ export function stamped(finding: AsffFinding, stored: readonly StoredFinding[]):
   if (existing === undefined) return finding;
   const previous = Date.parse(existing.updatedAt);
   const now = Date.parse(finding.UpdatedAt);
-  const updatedAt = Number.isFinite(previous) && previous >= now ? new Date(previous + 1).toISOString() : finding.UpdatedAt;
+  const updatedAt =
+    Number.isFinite(previous) && previous >= now ? new Date(previous + 1).toISOString() : finding.UpdatedAt;
   return { ...finding, CreatedAt: existing.createdAt, UpdatedAt: updatedAt };
 }
 
