@@ -28,6 +28,8 @@ describe('settingsFromEnv', () => {
       NODE_ROLE_CACHE_TTL_SECONDS: '60',
       EKS_CONCURRENCY: '8',
       NOTIFY_EXEMPT: 'true',
+      SECURITY_HUB_FINDINGS: 'true',
+      AWS_REGION: 'cn-north-1',
       CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
       IDEMPOTENCY_TABLE_NAME: 'idem',
     });
@@ -42,6 +44,7 @@ describe('settingsFromEnv', () => {
         nodeRoleCacheTtlSeconds: 60,
         eksConcurrency: 8,
         notifyExempt: true,
+        securityHub: true,
       },
       partition: 'aws-cn',
       accountId: '111122223333',
@@ -49,6 +52,7 @@ describe('settingsFromEnv', () => {
       chatTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
       idempotencyTableName: 'idem',
       guardRoleArn: 'arn:aws:iam::111122223333:role/guard',
+      region: 'cn-north-1',
     });
   });
 
@@ -58,6 +62,7 @@ describe('settingsFromEnv', () => {
     [{ MANAGED_POLICY_QUOTA: 'ten' }, /MANAGED_POLICY_QUOTA: expected a number/],
     [{ EKS_REGIONS: 'eu-west-1' }, /EKS_REGIONS: expected a JSON array/],
     [{ NOTIFY_EXEMPT: 'yes' }, /NOTIFY_EXEMPT: expected true or false/],
+    [{ SECURITY_HUB_FINDINGS: 'on' }, /SECURITY_HUB_FINDINGS: expected true or false/],
   ])('names the variable of a bad value: %j', (extra, message) => {
     expect(() => settingsFromEnv({ ...BASE, ...extra })).toThrow(message);
   });
