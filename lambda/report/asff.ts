@@ -178,12 +178,16 @@ export function findingForDecision(
       : status.compliance === 'PASSED'
         ? `EKS node role ${roleName} cannot write to Amazon ECR${remediated ? ' (fixed by eks-ecr-guard)' : ''}`
         : `EKS node role ${roleName}: ECR write access ${decision.verdict === 'exempt' ? 'exempted' : 'not determined'}`;
+  const listed =
+    actions.length > 12
+      ? `${actions.slice(0, 12).join(', ')} and ${actions.length - 12} more`
+      : actions.join(', ');
   const detail =
     actions.length === 0
       ? ''
       : remediated
-        ? ` eks-ecr-guard removed these ECR write actions and verified the role: ${actions.join(', ')}.`
-        : ` ECR write actions allowed: ${actions.join(', ')}.`;
+        ? ` eks-ecr-guard removed these ECR write actions and verified the role: ${listed}.`
+        : ` ECR write actions allowed: ${listed}.`;
   const exemption =
     decision.exemption === null
       ? ''
@@ -194,7 +198,8 @@ export function findingForDecision(
     now,
     status,
     title,
-    description: `${decision.reason}${detail}${exemption}`,
+    // The exemption first: the clipping to 1024 characters only ever shortens the action list.
+    description: `${decision.reason}${exemption}${detail}`,
     clusters: clusters.map(({ region, cluster }) => ({
       region,
       arn: `arn:${target.partition}:eks:${region}:${target.accountId}:cluster/${cluster}`,
