@@ -83,7 +83,7 @@ export class SecurityHubGateway {
 }
 
 /** The SDK's shape of our finding (the same attributes; the SDK's lists are mutable). */
-function toSdkFinding(finding: AsffFinding): AwsSecurityFinding {
+export function toSdkFinding(finding: AsffFinding): AwsSecurityFinding {
   return {
     ...finding,
     Types: [...finding.Types],
