@@ -88,6 +88,13 @@ export class FindingsPublisher {
   async reconcile(
     report: Pick<AuditReport, 'roles'>,
     remediations: ReadonlyMap<string, { readonly status: RemediationStatus | 'error' }>,
+    options: {
+      /**
+       * False when part of the account could not be read (an EKS Region unreachable): a role missing from the
+       * audit may then still be a node role, so no finding is closed for being absent. @default true
+       */
+      readonly complete?: boolean;
+    } = {},
   ): Promise<PublishResult> {
     const now = this.isoNow();
     const current = report.roles.flatMap((role) => {
@@ -99,7 +106,15 @@ export class FindingsPublisher {
     return this.guarded(current, async () => {
       const stored = await this.deps.store.ownedFindings(this.productArn, GENERATOR_ID);
       const currentIds = new Set(current.map((f) => f.Id));
-      const retired = stored
+      if (options.complete === false) {
+        this.deps.logger.warn(
+          'Security Hub: the audit is incomplete, no finding is closed for an absent role',
+          {
+            owned: stored.length,
+          },
+        );
+      }
+      const retired = (options.complete === false ? [] : stored)
         .filter((owned) => !currentIds.has(owned.id))
         .filter((owned) => owned.complianceStatus !== 'PASSED' || owned.recordState !== 'ARCHIVED')
         .map((owned) => retiredFinding(owned, this.deps.target, now));

@@ -235,6 +235,27 @@ describe('the sweep reconciles every finding it owns', () => {
     });
   });
 
+  it('closes no finding for an absent role while an EKS Region could not be read, and does once it can', async () => {
+    const h = harness();
+    h.at('2026-11-21T06:00:00Z');
+    await h.sweep();
+    const gpuArn = `arn:aws:iam::${ACCOUNT}:role/${GPU_ROLE}`;
+    h.fake.deleteRole(GPU_ROLE);
+    h.fake.failOn({
+      service: 'eks',
+      command: 'ListClusters',
+      region: 'us-east-2',
+      error: 'UnrecognizedClient',
+    });
+    h.at('2026-11-22T06:00:00Z');
+    await h.sweep();
+    expect(compliance(h.findingOf(gpuArn))).toBe('FAILED');
+    h.fake.clearFaults();
+    h.at('2026-11-23T06:00:00Z');
+    await h.sweep();
+    expect(compliance(h.findingOf(gpuArn))).toBe('PASSED');
+  });
+
   it('closes a FAILED finding left by the event path once the sweep finds the role compliant', async () => {
     const h = harness();
     await h.onEvent(event('AttachRolePolicy', NODE_ROLE, FULL, 'evt-1'));
