@@ -314,3 +314,25 @@ describe('failures', () => {
     expect(h.fake.published).toHaveLength(1);
   });
 });
+
+describe('the composition root', () => {
+  it('builds no publisher, and says why, when securityHub is on but the Region is unknown', () => {
+    const fake = FakeAws.fromSnapshot(SAMPLE_ACCOUNT);
+    const warnings: string[] = [];
+    const settings: LambdaSettings = {
+      config: parseConfig({ securityHub: true }),
+      partition: 'aws',
+      accountId: ACCOUNT,
+      alertTopicArn: fake.addTopic('alerts'),
+      chatTopicArn: null,
+      idempotencyTableName: null,
+      guardRoleArn: null,
+    };
+    const logger: GuardLogger = { info() {}, warn: (message) => warnings.push(message), error() {} };
+    expect(buildDependencies(settings, fake.clients(), { logger }).findings).toBeNull();
+    expect(warnings).toEqual([expect.stringMatching(/securityHub is on/)]);
+    expect(
+      buildDependencies({ ...settings, region: REGION }, fake.clients(), { logger }).findings,
+    ).not.toBeNull();
+  });
+});
