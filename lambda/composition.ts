@@ -17,10 +17,12 @@ import { CloudTrailGateway } from './gateways/cloudtrail-gateway';
 import { EksGateway } from './gateways/eks-gateway';
 import { IamGateway } from './gateways/iam-gateway';
 import { RegionsGateway } from './gateways/regions-gateway';
+import { SecurityHubGateway } from './gateways/securityhub-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
 import { ChangeEvaluator, type EvaluationSettings } from './usecases/evaluate-change';
 import type { EventPipeline } from './usecases/handle-event';
 import { Notifier } from './usecases/notify';
+import { FindingsPublisher } from './usecases/publish-findings';
 import { pullCoverage, Remediator } from './usecases/remediate';
 import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
 import { UsageLookup } from './usecases/usage-evidence';
@@ -73,6 +75,7 @@ export interface Dependencies extends EventPipeline {
   readonly evaluator: ChangeEvaluator;
   readonly remediator: Remediator;
   readonly notifier: Notifier;
+  readonly findings: FindingsPublisher | null;
   readonly logger: GuardLogger;
   readonly metrics: GuardMetrics;
   readonly now: () => number;
@@ -121,6 +124,9 @@ export function buildDependencies(
     PULL_BRIDGE_POLICY_NAME,
   );
   const remediator = new Remediator(iam, view, evaluator, pulls, remediatorOptions);
+  const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noMetrics;
+  const findings = findingsPublisher(settings, clients, { logger, metrics, now });
   const notifier = new Notifier({
     publisher: new SnsGateway(clients.sns),
     alertTopicArn: settings.alertTopicArn,
@@ -152,8 +158,9 @@ export function buildDependencies(
     evaluator,
     remediator,
     notifier,
-    logger: options.logger ?? silentLogger,
-    metrics: options.metrics ?? noMetrics,
+    findings,
+    logger,
+    metrics,
     now,
   };
 }
@@ -163,4 +170,30 @@ export function ecrWriteEventNames(writeActions: readonly string[]): ReadonlySet
   return new Set(
     writeActions.filter((action) => action.startsWith('ecr:')).map((action) => action.slice('ecr:'.length)),
   );
+}
+
+/**
+ * The Security Hub publisher when `securityHub` is on: findings go to the function's own account and Region (the
+ * account's default product). Null when it is off, or when the account, the Region or the client is unknown.
+ */
+function findingsPublisher(
+  settings: LambdaSettings,
+  clients: AwsClients,
+  telemetry: { readonly logger: GuardLogger; readonly metrics: GuardMetrics; readonly now: () => number },
+): FindingsPublisher | null {
+  if (!settings.config.securityHub) return null;
+  const region = settings.region ?? null;
+  if (settings.accountId === null || region === null || clients.securityHub === undefined) {
+    telemetry.logger.warn('securityHub is on but findings cannot be addressed; none will be imported', {
+      accountId: settings.accountId,
+      region,
+      client: clients.securityHub !== undefined,
+    });
+    return null;
+  }
+  return new FindingsPublisher({
+    store: new SecurityHubGateway(clients.securityHub),
+    target: { accountId: settings.accountId, region, partition: settings.partition },
+    ...telemetry,
+  });
 }

@@ -96,6 +96,11 @@ export class Sweep {
     const started = this.now();
     const { report, eksWarnings } = await this.audit();
     const remediations = await this.remediate(report);
+    // Security Hub (opt-in): every node role's finding, and the findings of roles gone from the audit closed.
+    // (Not closing absent roles' findings when an EKS Region could not be read: they may still be node roles.)
+    if (this.deps.findings) {
+      await this.deps.findings.reconcile(report, remediations, { complete: eksWarnings.length === 0 });
+    }
     const kpis = sweepKpis(report, remediations);
     this.emitKpis(kpis);
     const digest = await this.publishDigest(report, remediations, eksWarnings);

@@ -59,6 +59,8 @@ export interface GuardAppConfig {
   readonly logRetentionDays: LogRetentionDays;
   readonly createTrail: boolean;
   readonly notifyExempt: boolean;
+  /** Import each node-role decision into this account's Security Hub (docs/security-hub.md). */
+  readonly securityHub: boolean;
   readonly nodeRoleCacheTtlSeconds: number;
   /** Days of CloudTrail history searched for the node role's ECR writes before a fix. */
   readonly usageWindowDays: number;
@@ -104,6 +106,7 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
     ),
     createTrail: parseBoolean(read, 'createTrail', GUARD_DEFAULTS.createTrail),
     notifyExempt: parseBoolean(read, 'notifyExempt', GUARD_DEFAULTS.notifyExempt),
+    securityHub: parseBoolean(read, 'securityHub', GUARD_CONFIG_DEFAULTS.securityHub),
     nodeRoleCacheTtlSeconds: parseInteger(
       read,
       'nodeRoleCacheTtlSeconds',

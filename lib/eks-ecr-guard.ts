@@ -30,6 +30,7 @@ import {
   acknowledgeRemediationFindings,
   readStatements,
   remediationStatements,
+  securityHubStatements,
 } from './guard-permissions';
 import { iamPolicyChangePattern } from './iam-event-pattern';
 import { regionalChangePattern } from './regional-event-pattern';
@@ -97,6 +98,12 @@ export interface EksEcrGuardProps {
    */
   readonly notifyExempt?: boolean;
   /**
+   * Import each decision on a node role into this account's Security Hub as an ASFF finding, and let the sweep
+   * reconcile them (docs/security-hub.md). Adds securityhub:BatchImportFindings and securityhub:GetFindings.
+   * @default false
+   */
+  readonly securityHub?: boolean;
+  /**
    * How long the event function caches its index of node roles.
    * @default Duration.seconds(300)
    */
@@ -143,6 +150,7 @@ interface ResolvedProps {
   readonly sweepSchedule: events.Schedule | false;
   readonly logRetention: logs.RetentionDays;
   readonly notifyExempt: boolean;
+  readonly securityHub: boolean;
   readonly nodeRoleCacheTtl: Duration;
   readonly digestWhenClean: DigestWhenClean;
   readonly silenceAlarmDays: number;
@@ -166,6 +174,7 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     sweepSchedule: props.sweepSchedule ?? events.Schedule.expression(GUARD_DEFAULTS.sweepSchedule),
     logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     notifyExempt: props.notifyExempt ?? GUARD_DEFAULTS.notifyExempt,
+    securityHub: props.securityHub ?? GUARD_CONFIG_DEFAULTS.securityHub,
     nodeRoleCacheTtl: props.nodeRoleCacheTtl ?? Duration.seconds(GUARD_DEFAULTS.nodeRoleCacheTtlSeconds),
     digestWhenClean: props.digestWhenClean ?? GUARD_CONFIG_DEFAULTS.digestWhenClean,
     silenceAlarmDays: silenceAlarmDays(props.silenceAlarmDays ?? SILENCE_ALARM_DAYS_DEFAULT),
@@ -358,6 +367,7 @@ export class EksEcrGuard extends Construct {
         usageWindowDays: config.usageWindowDays,
         usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
         fixWhenUsageUnknown: config.fixWhenUsageUnknown,
+        securityHub: config.securityHub,
       },
       partition: Aws.PARTITION,
       accountId: Aws.ACCOUNT_ID,
@@ -377,6 +387,10 @@ export class EksEcrGuard extends Construct {
       else fn.addEnvironment(ENV.chatTopicArn, '');
     }
     this.eventFunction.bindTable(this.idempotencyTable, ENV.idempotencyTableName);
+    // Opt-in: both paths import findings into this account's own Security Hub; the sweep also reads them back.
+    if (config.securityHub) {
+      for (const fn of [this.eventFunction, this.sweepFunction]) fn.addStatements(...securityHubStatements());
+    }
     // Only in remediate mode, both paths fix what they find (the sweep catches what events missed), with the
     // same conditioned statements; in alert mode neither function has any IAM write permission.
     if (config.mode === 'remediate') {

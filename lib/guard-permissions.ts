@@ -187,6 +187,29 @@ export function remediationStatements(replacementPolicy: ReplacementPolicyName):
   ];
 }
 
+/**
+ * Security Hub statements (opt-in `securityHub`): import into this account's own default product only (the
+ * product resource, and `securityhub:TargetAccount` pinned to this account), and read findings back from this
+ * account's hub (GetFindings' optional resource type `hub`). Neither can change IAM; no wildcard resource.
+ */
+export function securityHubStatements(): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ImportOwnSecurityHubFindings',
+      actions: ['securityhub:BatchImportFindings'],
+      resources: [
+        `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`,
+      ],
+      conditions: { StringEquals: { 'securityhub:TargetAccount': Aws.ACCOUNT_ID } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadOwnSecurityHubFindings',
+      actions: ['securityhub:GetFindings'],
+      resources: [`arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:hub/default`],
+    }),
+  ];
+}
+
 /** The finding id cdk-nag gives a wildcard resource, e.g. `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*`. */
 export function wildcardResourceFinding(resource: string): string {
   const rendered = resource

@@ -46,6 +46,7 @@ export class EksEcrGuardStack extends Stack {
         config.sweepSchedule === undefined ? false : events.Schedule.expression(config.sweepSchedule),
       logRetention: toRetentionDays(config.logRetentionDays),
       notifyExempt: config.notifyExempt,
+      securityHub: config.securityHub,
       nodeRoleCacheTtl: Duration.seconds(config.nodeRoleCacheTtlSeconds),
       digestWhenClean: config.digestWhenClean,
       silenceAlarmDays: config.silenceAlarmDays,

@@ -32,6 +32,8 @@ describe('settingsFromEnv', () => {
       USAGE_WINDOW_DAYS: '30',
       USAGE_LOOKUP_BUDGET_SECONDS: '45',
       FIX_WHEN_USAGE_UNKNOWN: 'true',
+      SECURITY_HUB_FINDINGS: 'true',
+      AWS_REGION: 'cn-north-1',
       CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
       IDEMPOTENCY_TABLE_NAME: 'idem',
     });
@@ -50,6 +52,7 @@ describe('settingsFromEnv', () => {
         usageWindowDays: 30,
         usageLookupBudgetSeconds: 45,
         fixWhenUsageUnknown: true,
+        securityHub: true,
       },
       partition: 'aws-cn',
       accountId: '111122223333',
@@ -57,6 +60,7 @@ describe('settingsFromEnv', () => {
       chatTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
       idempotencyTableName: 'idem',
       guardRoleArn: 'arn:aws:iam::111122223333:role/guard',
+      region: 'cn-north-1',
     });
   });
 
@@ -71,6 +75,7 @@ describe('settingsFromEnv', () => {
     [{ USAGE_WINDOW_DAYS: '0' }, /USAGE_WINDOW_DAYS/],
     [{ USAGE_LOOKUP_BUDGET_SECONDS: '0' }, /USAGE_LOOKUP_BUDGET_SECONDS/],
     [{ FIX_WHEN_USAGE_UNKNOWN: 'maybe' }, /FIX_WHEN_USAGE_UNKNOWN: expected true or false/],
+    [{ SECURITY_HUB_FINDINGS: 'on' }, /SECURITY_HUB_FINDINGS: expected true or false/],
   ])('names the variable of a bad value: %j', (extra, message) => {
     expect(() => settingsFromEnv({ ...BASE, ...extra })).toThrow(message);
   });

@@ -8,6 +8,7 @@ import { type GuardConfig, parseConfig } from '../config';
 import { type AuditReport, severityAtLeast } from '../domain/audit-report';
 import type { Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
+import { ASFF_DEFAULT_REGION, type FindingTarget, renderAsff } from '../report/asff';
 import { renderJson } from '../report/json';
 import { renderSarif } from '../report/sarif';
 import { renderTable } from '../report/table';
@@ -25,6 +26,7 @@ import { type ClientsFactory, liveClients } from './live-clients';
 import {
   failOnExitCode,
   LIVE_OPTIONS,
+  type LiveOptions,
   parseFailOn,
   parseFormat,
   parseLiveOptions,
@@ -36,10 +38,10 @@ import { type OrgAuditDeps, runOrgAudit } from './org-audit-command';
 import { isDirectory } from './org-folder';
 import { snapshotView } from './views';
 
-export const AUDIT_FORMATS = ['table', 'json', 'sarif'] as const;
+export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'asff'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif]
+export const AUDIT_USAGE = `Usage: eks-ecr-guard audit (--snapshot S.json | --live) [--format table|json|sarif|asff]
          [--fail-on critical|high|medium] [--config C.json] [--regions r1,r2] [--profile P] [--region R]
        eks-ecr-guard audit (--org --role-name NAME | --snapshot DIR) [--concurrency N] [--external-id ID]
          [--profile P] [--region R] [--format ...] [--fail-on ...] [--config ...] [--regions ...]
@@ -59,6 +61,7 @@ that EC2 may assume with a worker-node policy attached) and reports the ones tha
                       totals and the accounts that could not be read; --external-id for the role
   --format            table (default, for people; fits COLUMNS, default 100), json (for tools),
                       sarif (SARIF 2.1.0, for code scanning)
+                      asff (a JSON array of Security Hub findings, one per node role; docs/security-hub.md)
   --fail-on LEVEL     exit 1 when a violation of LEVEL or above is found (critical > high > medium);
                       without it the exit code does not depend on findings
   --config C.json     exemptRoles, extraPullActions, replacementPolicy, eksRegions, eksConcurrency
@@ -74,6 +77,8 @@ accounts not read.`;
 export interface AuditCommandDeps extends OrgAuditDeps {
   readonly clients?: ClientsFactory;
   readonly today?: () => string;
+  /** Milliseconds clock for the ASFF timestamps of a live audit (a snapshot uses its `capturedAt`). */
+  readonly now?: () => number;
 }
 
 export function loadCliConfig(path: string | undefined): GuardConfig {
@@ -168,14 +173,16 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
       if (values.org || (values.snapshot !== undefined && isDirectory(values.snapshot))) {
         if (regions !== undefined && !values.org)
           throw new UsageError('--regions only applies with --live or --org');
-        if (!values.org) rejectLiveOptions(live, 'with --live or --org');
+        // --region also names the Region ASFF findings are addressed to.
+        if (!values.org)
+          rejectLiveOptions(asffRegionAllowed(live, format), 'with --live or --org (or --format asff)');
         const today = (deps.today ?? (() => todayUtc()))();
         return runOrgAudit(values, { format, failOn, regions, config, today }, deps, io);
       }
       refuseOrgOnlyFlags(values);
       if (!values.live) {
         if (regions !== undefined) throw new UsageError('--regions only applies with --live or --org');
-        rejectLiveOptions(live, 'with --live or --org');
+        rejectLiveOptions(asffRegionAllowed(live, format), 'with --live or --org (or --format asff)');
       }
 
       let view: SnapshotAccountView;
@@ -198,7 +205,8 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         eksWarnings: eksWarningsOf(view.snapshot),
         ...(capturedAt === undefined ? {} : { capturedAt }),
       };
-      io.stdout.write(render(format, report, extras, terminalWidth(io)));
+      const asff = () => asffTarget(view, report, live.region, (deps.now ?? Date.now)());
+      io.stdout.write(render(format, report, extras, terminalWidth(io), asff));
       return failOnExitCode(failOn, report.roles);
     },
   };
@@ -206,13 +214,57 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
 
 export const auditCommand = createAuditCommand();
 
+/** --region is the caller's Region for live reads, and with --format asff the Region findings are addressed to. */
+function asffRegionAllowed(live: LiveOptions, format: AuditFormat): LiveOptions {
+  return format === 'asff' ? { ...live, region: undefined } : live;
+}
+
 export function hasViolationAtLeast(report: AuditReport, threshold: Severity): boolean {
   return report.roles.some(
     (role) => role.verdict === 'violation' && severityAtLeast(role.severity, threshold),
   );
 }
 
-function render(format: AuditFormat, report: AuditReport, extras: RenderExtras, width: number): string {
+/** Where `--format asff` addresses its findings, and their time (the snapshot's capture time when it has one). */
+interface AsffTarget {
+  readonly target: FindingTarget;
+  readonly time: string;
+}
+
+function asffTarget(
+  view: SnapshotAccountView,
+  report: AuditReport,
+  region: string | undefined,
+  nowMs: number,
+): AsffTarget {
+  if (region !== undefined && !REGION_NAME.test(region)) {
+    throw new UsageError(`--region expects a region name, got ${JSON.stringify(region)}`);
+  }
+  const accountId = report.accountId;
+  if (accountId === null) {
+    throw new UsageError('--format asff needs the account id: the snapshot has no accountId and no role ARN');
+  }
+  const snapshotRegions = Object.keys(view.snapshot.eks ?? {});
+  const [only] = snapshotRegions;
+  const captured: unknown = Reflect.get(view.snapshot, 'capturedAt');
+  const capturedMs = typeof captured === 'string' ? Date.parse(captured) : Number.NaN;
+  return {
+    target: {
+      accountId,
+      partition: report.partition,
+      region: region ?? (snapshotRegions.length === 1 && only !== undefined ? only : ASFF_DEFAULT_REGION),
+    },
+    time: new Date(Number.isFinite(capturedMs) ? capturedMs : nowMs).toISOString(),
+  };
+}
+
+function render(
+  format: AuditFormat,
+  report: AuditReport,
+  extras: RenderExtras,
+  width: number,
+  asff: () => AsffTarget,
+): string {
   switch (format) {
     case 'table':
       return renderTable(report, extras, { width });
@@ -220,5 +272,9 @@ function render(format: AuditFormat, report: AuditReport, extras: RenderExtras, 
       return renderJson(report, extras);
     case 'sarif':
       return renderSarif(report, extras);
+    case 'asff': {
+      const { target, time } = asff();
+      return renderAsff(report, target, time);
+    }
   }
 }

@@ -1,9 +1,11 @@
 // CLI command `audit`, organization paths: `--org` (every active account through an assumed read-only role) and
 // `--snapshot DIR` (a folder written by `snapshot --org`), both printing one organization report.
+
 import { evaluationSettings } from '../composition';
 import type { GuardConfig } from '../config';
 import type { OrgAuditReport } from '../domain/org-report';
 import type { Severity } from '../domain/types';
+import { ASFF_DEFAULT_REGION, auditFindings } from '../report/asff';
 import { renderOrgJson } from '../report/org-json';
 import { renderOrgSarif } from '../report/org-sarif';
 import { renderOrgTable } from '../report/org-table';
@@ -74,7 +76,12 @@ export async function runOrgAudit(
       settingsFor,
     });
   }
-  io.stdout.write(renderOrg(settings.format, report));
+  io.stdout.write(
+    renderOrg(settings.format, report, {
+      region: text(values, 'region') ?? ASFF_DEFAULT_REGION,
+      now: new Date().toISOString(),
+    }),
+  );
   for (const item of report.unreadable) {
     io.stderr.write(
       `warning: account ${item.account.id} not read (${item.stage}: ${item.code}): ${item.message}\n`,
@@ -105,8 +112,26 @@ async function auditFolder(
   return orgReport([...outcomes, ...known], { today }, folder.roleName);
 }
 
-export function renderOrg(format: AuditFormat, report: OrgAuditReport): string {
+/** Where `--format asff` addresses an organization's findings: each account's own, in one Region, at one time. */
+export interface OrgAsffTarget {
+  readonly region: string;
+  readonly now: string;
+}
+
+export function renderOrg(format: AuditFormat, report: OrgAuditReport, asff: OrgAsffTarget): string {
   switch (format) {
+    case 'asff': {
+      // Each account imports its own findings (BatchImportFindings takes only the caller's account): one array,
+      // each finding addressed to its account's default product.
+      const findings = report.audited.flatMap(({ account, report: audit }) =>
+        auditFindings(
+          audit,
+          { accountId: account.id, partition: report.partition, region: asff.region },
+          asff.now,
+        ),
+      );
+      return `${JSON.stringify(findings, null, 2)}\n`;
+    }
     case 'table':
       return renderOrgTable(report);
     case 'json':

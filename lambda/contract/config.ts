@@ -41,6 +41,7 @@ export const GUARD_CONFIG_DEFAULTS = {
   usageWindowDays: 14,
   usageLookupBudgetSeconds: 20,
   fixWhenUsageUnknown: false,
+  securityHub: false,
 } as const satisfies { readonly digestWhenClean: DigestWhenClean } & Record<string, unknown>;
 
 const stringList = z.array(z.string().min(1));
@@ -82,6 +83,8 @@ const guardConfigSchema = z.strictObject({
     .default(GUARD_CONFIG_DEFAULTS.usageLookupBudgetSeconds),
   /** Fix a role whose usage could not be looked up (default: hold the fix and say why). */
   fixWhenUsageUnknown: z.boolean().default(GUARD_CONFIG_DEFAULTS.fixWhenUsageUnknown),
+  /** Import each node-role decision into the account's own Security Hub as an ASFF finding (docs/security-hub.md). */
+  securityHub: z.boolean().default(GUARD_CONFIG_DEFAULTS.securityHub),
 });
 
 /** The validated settings of the guard's runtime (Lambda functions and CLI), defaults applied. */

@@ -19,12 +19,15 @@ export const ENV = {
   usageWindowDays: 'USAGE_WINDOW_DAYS',
   usageLookupBudgetSeconds: 'USAGE_LOOKUP_BUDGET_SECONDS',
   fixWhenUsageUnknown: 'FIX_WHEN_USAGE_UNKNOWN',
+  securityHub: 'SECURITY_HUB_FINDINGS',
   partition: 'GUARD_PARTITION',
   accountId: 'GUARD_ACCOUNT_ID',
   alertTopicArn: 'ALERT_TOPIC_ARN',
   chatTopicArn: 'CHAT_TOPIC_ARN',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   guardRoleArn: 'GUARD_ROLE_ARN',
+  /** Set by Lambda itself (never written by the construct): the Region whose Security Hub gets the findings. */
+  region: 'AWS_REGION',
 } as const;
 
 export type EnvironmentVariable = (typeof ENV)[keyof typeof ENV];
@@ -46,6 +49,8 @@ export interface LambdaSettings {
   readonly chatTopicArn: string | null;
   readonly idempotencyTableName: string | null;
   readonly guardRoleArn: string | null;
+  /** The function's Region (Lambda's `AWS_REGION`); null or absent when unset. */
+  readonly region?: string | null;
 }
 
 /** The settings the construct writes as values (resource names are written by the bind methods). */
@@ -63,6 +68,7 @@ export interface ConfigEnvironmentInput {
     | 'usageWindowDays'
     | 'usageLookupBudgetSeconds'
     | 'fixWhenUsageUnknown'
+    | 'securityHub'
   >;
   /** May be a deploy-time token (`AWS::Partition`). */
   readonly partition: string;
@@ -85,6 +91,7 @@ const CONFIG_KEY_NAMES: Readonly<Record<string, string>> = {
   usageWindowDays: ENV.usageWindowDays,
   usageLookupBudgetSeconds: ENV.usageLookupBudgetSeconds,
   fixWhenUsageUnknown: ENV.fixWhenUsageUnknown,
+  securityHub: ENV.securityHub,
 };
 
 /**
@@ -113,6 +120,7 @@ export function configEnvironment(
       [ENV.usageWindowDays]: String(config.usageWindowDays),
       [ENV.usageLookupBudgetSeconds]: String(config.usageLookupBudgetSeconds),
       [ENV.fixWhenUsageUnknown]: String(config.fixWhenUsageUnknown),
+      [ENV.securityHub]: String(config.securityHub),
     },
   };
 }
@@ -199,6 +207,7 @@ function read(env: Env): LambdaSettings {
       usageWindowDays: number(env, ENV.usageWindowDays),
       usageLookupBudgetSeconds: number(env, ENV.usageLookupBudgetSeconds),
       fixWhenUsageUnknown: boolean(env, ENV.fixWhenUsageUnknown),
+      securityHub: boolean(env, ENV.securityHub),
     },
     'environment',
     CONFIG_KEY_NAMES,
@@ -219,5 +228,6 @@ function read(env: Env): LambdaSettings {
     chatTopicArn: optional(env, ENV.chatTopicArn),
     idempotencyTableName: optional(env, ENV.idempotencyTableName),
     guardRoleArn,
+    region: optional(env, ENV.region),
   };
 }

@@ -28,6 +28,10 @@ export const METRIC = {
   openViolationsCritical: 'OpenViolationsCritical',
   openViolationsHigh: 'OpenViolationsHigh',
   openViolationsMedium: 'OpenViolationsMedium',
+  /** Security Hub (opt-in): findings imported (created or updated), per call of the use case. */
+  securityHubFindingsImported: 'SecurityHubFindingsImported',
+  /** Security Hub: findings still refused after the one retry (FailedFindings, or the whole call failing). */
+  securityHubImportFailures: 'SecurityHubImportFailures',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -5,6 +5,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 
 /** Temporary credentials handed in (an assumed role's, for `audit --org`). */
@@ -37,6 +38,8 @@ export interface AwsClients {
   readonly ecrFor?: (region: string) => ECRClient;
   /** CloudTrail per region, for the usage evidence looked up before a fix. */
   readonly cloudtrailFor: (region: string) => CloudTrailClient;
+  /** Only used with `securityHub` on; absent means no findings are imported. */
+  readonly securityHub?: SecurityHubClient;
 }
 
 /**
@@ -65,6 +68,7 @@ export function createAwsClients(target: ClientTarget): AwsClients {
     },
     sns: new SNSClient({ ...common, region: target.region }),
     account: new AccountClient({ ...common, region: target.region }),
+    securityHub: new SecurityHubClient({ ...common, region: target.region }),
     ecrFor: (ecrRegion) => {
       let client = ecrClients.get(ecrRegion);
       if (client === undefined) {

@@ -39,6 +39,14 @@ import {
   ServiceFailureException,
 } from '@aws-sdk/client-iam';
 import {
+  InternalException as SecurityHubInternalException,
+  InvalidAccessException as SecurityHubInvalidAccessException,
+  InvalidInputException as SecurityHubInvalidInputException,
+  LimitExceededException as SecurityHubLimitExceededException,
+  ResourceNotFoundException as SecurityHubResourceNotFoundException,
+  SecurityHubServiceException,
+} from '@aws-sdk/client-securityhub';
+import {
   AuthorizationErrorException,
   InternalErrorException,
   SNSServiceException,
@@ -47,7 +55,7 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-sns';
 
-export type FakeService = 'iam' | 'eks' | 'sns' | 'account' | 'ecr' | 'cloudtrail';
+export type FakeService = 'iam' | 'eks' | 'sns' | 'account' | 'ecr' | 'cloudtrail' | 'securityhub';
 
 /**
  * What can go wrong, named once for every service and translated to each service's own error:
@@ -85,6 +93,8 @@ const accountGeneric: GenericFactory = (name, fault, status, message) =>
 
 const ecrGeneric: GenericFactory = (name, fault, status, message) =>
   new ECRServiceException({ name, $fault: fault, $metadata: meta(status), message });
+const securityHubGeneric: GenericFactory = (name, fault, status, message) =>
+  new SecurityHubServiceException({ name, $fault: fault, $metadata: meta(status), message });
 
 const throttled = <E extends Error>(error: E): E =>
   Object.assign(error, { $retryable: { throttling: true } });
@@ -166,6 +176,26 @@ const CLOUDTRAIL_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, E
   UnrecognizedClient: (message) => cloudtrailGeneric('UnrecognizedClientException', 'client', 403, message),
 };
 
+const SECURITY_HUB_ERRORS: Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory> = {
+  AccessDenied: (message) => securityHubGeneric('AccessDeniedException', 'client', 403, message),
+  // Security Hub answers throttling with LimitExceededException (HTTP 429).
+  Throttling: (message) =>
+    throttled(new SecurityHubLimitExceededException({ message, $metadata: meta(429) })),
+  ServiceFailure: (message) => new SecurityHubInternalException({ message, $metadata: meta(500) }),
+  NotFound: (message) => new SecurityHubResourceNotFoundException({ message, $metadata: meta(404) }),
+  NoSuchEntity: (message) => new SecurityHubResourceNotFoundException({ message, $metadata: meta(404) }),
+  LimitExceeded: (message) => new SecurityHubLimitExceededException({ message, $metadata: meta(429) }),
+  InvalidParameter: (message) => new SecurityHubInvalidInputException({ message, $metadata: meta(400) }),
+  MalformedPolicyDocument: (message) =>
+    new SecurityHubInvalidInputException({ message, $metadata: meta(400) }),
+  UnrecognizedClient: (message) => securityHubGeneric('UnrecognizedClientException', 'client', 403, message),
+};
+
+/** Security Hub's "not subscribed" error (the account or Region has Security Hub off). */
+export function securityHubNotEnabledError(message: string): Error {
+  return new SecurityHubInvalidAccessException({ message, $metadata: meta(401) });
+}
+
 const BY_SERVICE: Record<FakeService, Record<Exclude<FakeErrorKind, 'EndpointUnreachable'>, ErrorFactory>> = {
   iam: IAM_ERRORS,
   eks: EKS_ERRORS,
@@ -173,6 +203,7 @@ const BY_SERVICE: Record<FakeService, Record<Exclude<FakeErrorKind, 'EndpointUnr
   account: ACCOUNT_ERRORS,
   ecr: ECR_ERRORS,
   cloudtrail: CLOUDTRAIL_ERRORS,
+  securityhub: SECURITY_HUB_ERRORS,
 };
 
 /** The error `service` would raise for `kind`, with a default message when none is given. */

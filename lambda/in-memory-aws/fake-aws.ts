@@ -6,6 +6,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { awsManagedPolicyArn } from '../domain/arn';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
@@ -27,6 +28,7 @@ import {
   type RegionStatus,
   type RoleSeed,
 } from './model';
+import { FakeSecurityHub, type StoredFinding } from './securityhub';
 import { clusterFromSeed, policyFromSeed, roleFromSeed } from './seeding';
 import { snapshotSeeds } from './snapshot-seeds';
 import { DEFAULT_MAXIMUM_MESSAGE_SIZE, FakeSns } from './sns';
@@ -36,6 +38,7 @@ export type { EcrSeed } from './ecr';
 export type { FakeErrorKind, FakeService } from './errors';
 export type { FaultRule } from './faults';
 export type { ClusterSeed, PolicySeed, PublishedMessage, RegionStatus, RoleSeed } from './model';
+export type { StoredFinding } from './securityhub';
 
 export interface FakeAwsOptions {
   /** @default '111122223333' */
@@ -84,9 +87,17 @@ export interface FakeAwsClients {
   readonly account: AccountClient;
   readonly ecrFor: (region: string) => ECRClient;
   readonly cloudtrailFor: (region: string) => CloudTrailClient;
+  readonly securityHub: SecurityHubClient;
 }
 
-type AnyClient = IAMClient | EKSClient | SNSClient | AccountClient | ECRClient | CloudTrailClient;
+type AnyClient =
+  | IAMClient
+  | EKSClient
+  | SNSClient
+  | AccountClient
+  | ECRClient
+  | CloudTrailClient
+  | SecurityHubClient;
 
 const MIDDLEWARE_NAME = 'eksEcrGuardFakeAws';
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-access-key' };
@@ -100,6 +111,7 @@ export class FakeAws {
   private readonly account: FakeAccount;
   private readonly ecr: FakeEcr;
   private readonly cloudtrail: FakeCloudTrail;
+  private readonly securityHub: FakeSecurityHub;
   private readonly homeRegion: string;
   private readonly latencyMs: number;
   private readonly callLog: FakeCall[] = [];
@@ -107,6 +119,7 @@ export class FakeAws {
   private iamClientInstance: IAMClient | null = null;
   private snsClientInstance: SNSClient | null = null;
   private accountClientInstance: AccountClient | null = null;
+  private securityHubClientInstance: SecurityHubClient | null = null;
   private readonly eksClients = new Map<string, EKSClient>();
   private readonly ecrClients = new Map<string, ECRClient>();
   private readonly cloudtrailClients = new Map<string, CloudTrailClient>();
@@ -125,6 +138,7 @@ export class FakeAws {
     this.account = new FakeAccount(this.state);
     this.ecr = new FakeEcr(this.state);
     this.cloudtrail = new FakeCloudTrail(options.clock ?? null);
+    this.securityHub = new FakeSecurityHub(this.state.accountId, this.state.pageSize);
     this.homeRegion = options.homeRegion ?? 'us-east-1';
     this.latencyMs = options.latencyMs ?? 0;
     for (const region of options.regions ?? ['us-east-1']) this.addRegion(region);
@@ -269,6 +283,21 @@ export class FakeAws {
     return this.state.published;
   }
 
+  /** Every Security Hub finding stored in the Region (the home Region by default), in import order. */
+  securityHubFindings(region: string = this.homeRegion): StoredFinding[] {
+    return this.securityHub.findingsIn(region);
+  }
+
+  /** Switches Security Hub on or off in a Region (on everywhere by default); off refuses imports (InvalidAccess). */
+  setSecurityHubEnabled(enabled: boolean, region: string = this.homeRegion): void {
+    this.securityHub.setEnabled(region, enabled);
+  }
+
+  /** Deletes a role (as DeleteRole would, without IAM's preconditions); true when it existed. */
+  deleteRole(roleName: string): boolean {
+    return this.state.roles.delete(roleName);
+  }
+
   /** The role's attached policies and inline documents now (a copy); throws for an unknown role. */
   roleState(roleName: string): RoleState {
     const role = this.state.roles.get(roleName);
@@ -336,6 +365,13 @@ export class FakeAws {
     return client;
   }
 
+  securityHubClient(): SecurityHubClient {
+    this.securityHubClientInstance ??= this.connect(
+      new SecurityHubClient(this.clientConfig(this.homeRegion)),
+    );
+    return this.securityHubClientInstance;
+  }
+
   /** Every client, in the shape the composition root takes. */
   clients(): FakeAwsClients {
     return {
@@ -345,11 +381,12 @@ export class FakeAws {
       account: this.accountClient(),
       ecrFor: (region) => this.ecrClientFor(region),
       cloudtrailFor: (region) => this.cloudtrailClientFor(region),
+      securityHub: this.securityHubClient(),
     };
   }
 
   /**
-   * Wires any IAM, EKS, SNS, Account or CloudTrail client (e.g. one built by production code) to this fake: the
+   * Wires any IAM, EKS, SNS, Account, ECR, CloudTrail or Security Hub client (e.g. one built by production code) to this fake: the
    * middleware answers at the initialize step, so nothing is signed or sent. Returns the client.
    */
   connect<C extends AnyClient>(client: C): C {
@@ -380,6 +417,13 @@ export class FakeAws {
     } else if (client instanceof SNSClient) {
       client.middlewareStack.add(
         this.middleware('sns', region, (command, input) => this.sns.handle(command, input)),
+        options,
+      );
+    } else if (client instanceof SecurityHubClient) {
+      client.middlewareStack.add(
+        this.middleware('securityhub', region, (command, input, at) =>
+          this.securityHub.handle(command, input, at),
+        ),
         options,
       );
     } else {

@@ -8,6 +8,7 @@ import { guardActorArn, parseRoleChangeEvent } from '../events/role-change';
 import type { ChangeEvaluator } from './evaluate-change';
 import type { Notifier } from './notify';
 import { type PendingOutcome, type PendingOutcomeStore, pendingOutcomeKey } from './pending-outcomes';
+import type { FindingsPublisher } from './publish-findings';
 import { type Remediator, shouldRemediate } from './remediate';
 import type { GuardLogger, GuardMetrics } from './telemetry';
 import type { UsageLookup } from './usage-evidence';
@@ -35,6 +36,8 @@ export interface EventPipeline extends RemediationPipeline {
    * the role fixed and sends nothing). Absent or null: the failure is only logged.
    */
   readonly pendingOutcomes?: PendingOutcomeStore | null;
+  /** Security Hub findings (opt-in `securityHub`); null or absent when off. */
+  readonly findings?: FindingsPublisher | null;
 }
 
 /** What one event led to; JSON-serialisable (it is the idempotency record's stored result). */
@@ -87,6 +90,8 @@ export async function handleEvent(
     if (republished.length > 0 && owedRoles.has(decision.role?.name ?? null)) continue;
     details.push(await handleDecision(pipeline, decision, eventKey));
   }
+  // After the alerts: a Security Hub failure is logged and counted by the publisher, never thrown.
+  if (pipeline.findings) await pipeline.findings.publishDecisions(details);
   pipeline.metrics.addMetric(METRIC.eventsEvaluated, 'Count', 1);
   pipeline.metrics.addMetric(METRIC.decisionLatency, 'Milliseconds', pipeline.now() - started);
   return {

@@ -40,6 +40,7 @@ describe('defaults', () => {
       extraPullActions: [],
       eksRegions: [],
       watchRegions: [],
+      securityHub: false,
       sweepSchedule: 'cron(0 6 * * ? *)',
       logRetentionDays: 90,
       createTrail: false,
@@ -118,6 +119,7 @@ describe('values as `-c key=value` gives them (strings)', () => {
   ])('createTrail=%s', (raw, expected) => {
     expect(load({ createTrail: raw }).createTrail).toBe(expected);
     expect(load({ notifyExempt: raw }).notifyExempt).toBe(expected);
+    expect(load({ securityHub: raw }).securityHub).toBe(expected);
   });
 
   it('parses numbers', () => {
@@ -177,6 +179,7 @@ describe('errors name the bad key and what it accepts', () => {
     [{ logRetentionDays: 'forever' }, 'logRetentionDays', /got "forever"/],
     [{ createTrail: 'yes' }, 'createTrail', /Accepted: true \| false/],
     [{ notifyExempt: 1 }, 'notifyExempt', /Accepted: true \| false/],
+    [{ securityHub: 'yes' }, 'securityHub', /Accepted: true \| false/],
     [{ nodeRoleCacheTtlSeconds: '-5' }, 'nodeRoleCacheTtlSeconds', /whole number from 0 to 86400/],
     [{ nodeRoleCacheTtlSeconds: 1.5 }, 'nodeRoleCacheTtlSeconds', /whole number/],
     [{ nodeRoleCacheTtlSeconds: 90000 }, 'nodeRoleCacheTtlSeconds', /whole number/],

@@ -33,6 +33,11 @@ describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['defaults (alert, home us-east-1)', {}],
     ['remediate mode', { mode: 'remediate' }],
+    ['Security Hub findings, alert mode', { securityHub: 'true' }],
+    [
+      'Security Hub findings, remediate mode, home eu-west-1',
+      { securityHub: 'true', mode: 'remediate', region: 'eu-west-1' },
+    ],
     ['home eu-west-1 (with forwarder), remediate', { region: 'eu-west-1', mode: 'remediate' }],
     [
       'watched Regions (IAM + regional forwarders)',

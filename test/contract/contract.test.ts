@@ -80,6 +80,7 @@ const APPS = {
     eksRegions: 'eu-west-1,us-east-2',
     nodeRoleCacheTtlSeconds: 60,
     notifyExempt: true,
+    securityHub: true,
     chatTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
     digestWhenClean: 'daily',
   },
@@ -120,6 +121,7 @@ describe.each(Object.entries(APPS))('the functions read what the stack writes (%
         nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtlSeconds,
         notifyExempt: config.notifyExempt,
         digestWhenClean: config.digestWhenClean,
+        securityHub: config.securityHub,
       });
       expect(settings.partition).toBe('aws');
       expect(settings.accountId).toBe(ACCOUNT);
