@@ -309,16 +309,7 @@ function coversAssumeRole(statement: unknown): boolean {
 // ---- helpers --------------------------------------------------------------------------------------
 
 function sameEvidence(a: NodeRoleEvidence, b: NodeRoleEvidence): boolean {
-  return (
-    a.kind === b.kind &&
-    a.region === b.region &&
-    a.cluster === b.cluster &&
-    a.nodegroup === b.nodegroup &&
-    a.accessEntryType === b.accessEntryType &&
-    a.fargateProfile === b.fargateProfile &&
-    a.roleArn === b.roleArn &&
-    a.detail === b.detail
-  );
+  return sameTie(a, b) && a.roleArn === b.roleArn && a.detail === b.detail;
 }
 
 function sameTie(a: NodeRoleEvidence, b: NodeRoleEvidence): boolean {

@@ -21,21 +21,16 @@ import {
   type Tag,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import type { AttachedPolicy } from '../domain/types';
+import type { AttachedPolicy, RoleRecord } from '../domain/types';
 import { guardedRead, readOrNull } from './aws-errors';
 import { collectPages, iamNext } from './pagination';
 import { decodePolicyDocument } from './policy-document';
 
-/** GetRole, decoded. */
-export interface IamRole {
-  readonly name: string;
-  readonly arn: string;
-  readonly path: string;
-  /** The decoded trust policy (AssumeRolePolicyDocument); the raw string when it does not decode. */
-  readonly trustPolicy: unknown;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly permissionsBoundaryArn: string | null;
-}
+/** GetRole, decoded (the trust policy is the raw string when it does not decode). */
+export type IamRole = Pick<
+  RoleRecord,
+  'name' | 'arn' | 'path' | 'trustPolicy' | 'tags' | 'permissionsBoundaryArn'
+>;
 
 /** GetPolicy: what the default-version lookup needs. */
 export interface IamPolicy {

@@ -3,13 +3,13 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { TOOL_NAME, TOOL_VERSION } from '../report/json';
 import {
-  INFORMATION_URI,
   roleFingerprint,
   SARIF_RULES,
   SARIF_SCHEMA,
   SARIF_VERSION,
   type SarifLevel,
   type SarifRule,
+  sarifTool,
 } from '../report/sarif';
 import type { IacFinding, IacReport } from './check';
 import type { SourceLocation } from './source';
@@ -123,9 +123,7 @@ export function iacSarif(report: IacReport, root: string = process.cwd()) {
     version: SARIF_VERSION,
     runs: [
       {
-        tool: {
-          driver: { name: TOOL_NAME, version: TOOL_VERSION, informationUri: INFORMATION_URI, rules: RULES },
-        },
+        tool: sarifTool(RULES),
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: [] }],
         artifacts: report.files.map((file) => ({ location: { uri: artifactUri(file, root) } })),
         results,

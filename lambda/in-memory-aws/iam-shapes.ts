@@ -12,7 +12,8 @@ export const metadata = () => ({
   totalRetryDelay: 0,
 });
 
-export function roleSummary(role: FakeRole): Role {
+/** The fields GetRole's `Role` and GetAccountAuthorizationDetails' `RoleDetail` share. */
+function roleIdentity(role: FakeRole) {
   return {
     Path: role.path,
     RoleName: role.name,
@@ -20,18 +21,16 @@ export function roleSummary(role: FakeRole): Role {
     Arn: role.arn,
     CreateDate: role.createDate,
     AssumeRolePolicyDocument: encodeDocument(role.trustPolicyText),
-    MaxSessionDuration: 3600,
   };
+}
+
+export function roleSummary(role: FakeRole): Role {
+  return { ...roleIdentity(role), MaxSessionDuration: 3600 };
 }
 
 export function roleDetail(state: FakeState, role: FakeRole): RoleDetail {
   return {
-    Path: role.path,
-    RoleName: role.name,
-    RoleId: role.roleId,
-    Arn: role.arn,
-    CreateDate: role.createDate,
-    AssumeRolePolicyDocument: encodeDocument(role.trustPolicyText),
+    ...roleIdentity(role),
     InstanceProfileList: [],
     RolePolicyList: [...role.inline].map(([name, text]) => ({
       PolicyName: name,

@@ -1,17 +1,16 @@
 // Report (pure): the organization audit as one SARIF 2.1.0 run (`audit --org --format sarif`): the single-account
 // results of every audited account, each carrying its account id, and an error notification per unreadable account.
 import type { OrgAuditReport } from '../domain/org-report';
-import { TOOL_NAME, TOOL_VERSION } from './json';
 import { unreadableJson } from './org-json';
 import {
   auditSarif,
-  INFORMATION_URI,
   SARIF_RULES,
   SARIF_SCHEMA,
   SARIF_VERSION,
   type SarifLog,
   type SarifNotification,
   type SarifResult,
+  sarifTool,
 } from './sarif';
 
 /** One run: the rules once, the results and notifications of every account; unsuccessful when an account was not read. */
@@ -40,14 +39,7 @@ export function orgAuditSarif(report: OrgAuditReport): SarifLog {
     runs: [
       {
         // The single-account driver and rules: the same rules apply in every account.
-        tool: {
-          driver: {
-            name: TOOL_NAME,
-            version: TOOL_VERSION,
-            informationUri: INFORMATION_URI,
-            rules: SARIF_RULES,
-          },
-        },
+        tool: sarifTool(SARIF_RULES),
         invocations: [
           {
             executionSuccessful: report.unreadable.length === 0,

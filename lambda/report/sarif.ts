@@ -20,6 +20,11 @@ export const FINGERPRINT_KEY = 'eksEcrGuardRoleWriteActions/v1';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 
+/** The run's tool: this package as the driver, with the rules its results use. */
+export function sarifTool(rules: readonly SarifRule[]): SarifLog['runs'][number]['tool'] {
+  return { driver: { name: TOOL_NAME, version: TOOL_VERSION, informationUri: INFORMATION_URI, rules } };
+}
+
 export interface SarifRule {
   readonly id: string;
   readonly name: string;
@@ -157,14 +162,7 @@ export function auditSarif(report: AuditReport, extras: RenderExtras = {}): Sari
     version: SARIF_VERSION,
     runs: [
       {
-        tool: {
-          driver: {
-            name: TOOL_NAME,
-            version: TOOL_VERSION,
-            informationUri: INFORMATION_URI,
-            rules: SARIF_RULES,
-          },
-        },
+        tool: sarifTool(SARIF_RULES),
         invocations: [
           { executionSuccessful: true, toolExecutionNotifications: notifications(report, extras) },
         ],
