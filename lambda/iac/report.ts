@@ -5,10 +5,9 @@ import { TOOL_NAME, TOOL_VERSION } from '../report/json';
 import {
   roleFingerprint,
   SARIF_RULES,
-  SARIF_SCHEMA,
-  SARIF_VERSION,
   type SarifLevel,
   type SarifRule,
+  sarifLog,
   sarifTool,
 } from '../report/sarif';
 import type { IacFinding, IacReport } from './check';
@@ -118,19 +117,15 @@ export function iacSarif(report: IacReport, root: string = process.cwd()) {
         },
       };
     });
-  return {
-    $schema: SARIF_SCHEMA,
-    version: SARIF_VERSION,
-    runs: [
-      {
-        tool: sarifTool(RULES),
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: [] }],
-        artifacts: report.files.map((file) => ({ location: { uri: artifactUri(file, root) } })),
-        results,
-        properties: { summary: report.summary },
-      },
-    ],
-  };
+  return sarifLog([
+    {
+      tool: sarifTool(RULES),
+      invocations: [{ executionSuccessful: true, toolExecutionNotifications: [] }],
+      artifacts: report.files.map((file) => ({ location: { uri: artifactUri(file, root) } })),
+      results,
+      properties: { summary: report.summary },
+    },
+  ]);
 }
 
 export function renderIacSarif(report: IacReport, root?: string): string {

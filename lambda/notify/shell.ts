@@ -64,9 +64,9 @@ export function stepCommand(step: PlanStep): CliCommand {
 export function undoCommand(step: PlanStep): CliCommand {
   switch (step.op) {
     case 'AttachRolePolicy':
-      return iam('detach-role-policy', '--role-name', step.roleName, '--policy-arn', step.policyArn);
+      return stepCommand({ ...step, op: 'DetachRolePolicy' });
     case 'DetachRolePolicy':
-      return iam('attach-role-policy', '--role-name', step.roleName, '--policy-arn', step.policyArn);
+      return stepCommand({ ...step, op: 'AttachRolePolicy' });
     case 'PutRolePolicy':
       return iam('delete-role-policy', '--role-name', step.roleName, '--policy-name', step.policyName);
   }

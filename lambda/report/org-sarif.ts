@@ -5,11 +5,10 @@ import { unreadableJson } from './org-json';
 import {
   auditSarif,
   SARIF_RULES,
-  SARIF_SCHEMA,
-  SARIF_VERSION,
   type SarifLog,
   type SarifNotification,
   type SarifResult,
+  sarifLog,
   sarifTool,
 } from './sarif';
 
@@ -33,35 +32,31 @@ export function orgAuditSarif(report: OrgAuditReport): SarifLog {
     level: 'error',
     message: { text: `Account ${account.id} could not be read (${stage}: ${code}): ${message}` },
   }));
-  return {
-    $schema: SARIF_SCHEMA,
-    version: SARIF_VERSION,
-    runs: [
-      {
-        // The single-account driver and rules: the same rules apply in every account.
-        tool: sarifTool(SARIF_RULES),
-        invocations: [
-          {
-            executionSuccessful: report.unreadable.length === 0,
-            toolExecutionNotifications: [...unreadable, ...perAccount.flatMap((item) => item.notifications)],
-          },
-        ],
-        results: perAccount.flatMap((item) => item.results),
-        properties: {
-          partition: report.partition,
-          date: report.today,
-          roleName: report.roleName,
-          totals: report.totals,
-          accounts: report.audited.map(({ account, report: accountReport }) => ({
-            accountId: account.id,
-            accountName: account.name,
-            summary: accountReport.summary,
-          })),
-          unreadable: report.unreadable.map(unreadableJson),
+  return sarifLog([
+    {
+      // The single-account driver and rules: the same rules apply in every account.
+      tool: sarifTool(SARIF_RULES),
+      invocations: [
+        {
+          executionSuccessful: report.unreadable.length === 0,
+          toolExecutionNotifications: [...unreadable, ...perAccount.flatMap((item) => item.notifications)],
         },
+      ],
+      results: perAccount.flatMap((item) => item.results),
+      properties: {
+        partition: report.partition,
+        date: report.today,
+        roleName: report.roleName,
+        totals: report.totals,
+        accounts: report.audited.map(({ account, report: accountReport }) => ({
+          accountId: account.id,
+          accountName: account.name,
+          summary: accountReport.summary,
+        })),
+        unreadable: report.unreadable.map(unreadableJson),
       },
-    ],
-  };
+    },
+  ]);
 }
 
 export function renderOrgSarif(report: OrgAuditReport): string {

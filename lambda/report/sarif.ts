@@ -20,6 +20,15 @@ export const FINGERPRINT_KEY = 'eksEcrGuardRoleWriteActions/v1';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 
+/** A SARIF log of these runs (a run may carry more than `SarifLog`'s, e.g. the IaC check's artifacts). */
+export function sarifLog<Run>(runs: readonly Run[]): {
+  readonly $schema: string;
+  readonly version: typeof SARIF_VERSION;
+  readonly runs: readonly Run[];
+} {
+  return { $schema: SARIF_SCHEMA, version: SARIF_VERSION, runs };
+}
+
 /** The run's tool: this package as the driver, with the rules its results use. */
 export function sarifTool(rules: readonly SarifRule[]): SarifLog['runs'][number]['tool'] {
   return { driver: { name: TOOL_NAME, version: TOOL_VERSION, informationUri: INFORMATION_URI, rules } };
@@ -157,25 +166,19 @@ function toRule(spec: RuleSpec): SarifRule {
 
 /** The SARIF log: exactly one result per violation; indeterminate roles and unread regions as notifications. */
 export function auditSarif(report: AuditReport, extras: RenderExtras = {}): SarifLog {
-  return {
-    $schema: SARIF_SCHEMA,
-    version: SARIF_VERSION,
-    runs: [
-      {
-        tool: sarifTool(SARIF_RULES),
-        invocations: [
-          { executionSuccessful: true, toolExecutionNotifications: notifications(report, extras) },
-        ],
-        results: violationsOf(report).map(toResult),
-        properties: {
-          accountId: report.accountId,
-          partition: report.partition,
-          date: report.today,
-          summary: report.summary,
-        },
+  return sarifLog([
+    {
+      tool: sarifTool(SARIF_RULES),
+      invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications(report, extras) }],
+      results: violationsOf(report).map(toResult),
+      properties: {
+        accountId: report.accountId,
+        partition: report.partition,
+        date: report.today,
+        summary: report.summary,
       },
-    ],
-  };
+    },
+  ]);
 }
 
 export function renderSarif(report: AuditReport, extras: RenderExtras = {}): string {
