@@ -129,13 +129,21 @@ export interface AnalysisWarning {
   readonly message: string;
 }
 
-export interface PolicyAnalysis {
+/** What grants and limits a role's ECR write, and how far it reaches: in the analysis and in the decision. */
+export interface WriteFindings {
+  readonly grants: readonly Grant[];
+  readonly denies: readonly DenyNote[];
+  /** What each write action reaches (all repositories, the registry, or repository patterns), in order. */
+  readonly reach?: readonly ActionReach[];
+  /** The statements, policies or boundary the analysis could not interpret. */
+  readonly notUnderstood?: readonly NotUnderstood[];
+}
+
+export interface PolicyAnalysis extends WriteFindings {
   /** Every catalogue action (ecr and ecr-public) the role is effectively allowed, sorted. */
   readonly allowed: readonly string[];
   /** allowed ∩ write-level actions − pull allowance, sorted, catalogue spelling. */
   readonly writeActions: readonly string[];
-  readonly grants: readonly Grant[];
-  readonly denies: readonly DenyNote[];
   /** Write actions the identity policies allow but the permissions boundary does not. */
   readonly blockedByBoundary: readonly string[];
   /**
@@ -144,10 +152,6 @@ export interface PolicyAnalysis {
    */
   readonly unusablePolicies: readonly PolicyRef[];
   readonly warnings: readonly AnalysisWarning[];
-  /** What each write action reaches, in `writeActions` order. */
-  readonly reach?: readonly ActionReach[];
-  /** Why the policies in `unusablePolicies` are there, one entry per element not understood. */
-  readonly notUnderstood?: readonly NotUnderstood[];
 }
 
 // ---- EKS ----------------------------------------------------------------------------------------
@@ -336,7 +340,7 @@ export interface Exemption {
   readonly until: string | null;
 }
 
-export interface Decision {
+export interface Decision extends WriteFindings {
   readonly verdict: Verdict;
   readonly reason: string;
   readonly severity: Severity | null;
@@ -352,15 +356,9 @@ export interface Decision {
     readonly clusterNotes?: readonly EksClusterNote[];
   };
   readonly ecrWriteActions: readonly string[];
-  readonly grants: readonly Grant[];
-  readonly denies: readonly DenyNote[];
   readonly plan: readonly PlanStep[];
   /** Policies whose content could not be read or parsed (the cause of `indeterminate`). */
   readonly unknownPolicies: readonly PolicyRef[];
-  /** What each of `ecrWriteActions` reaches (all repositories, the registry, or repository patterns). */
-  readonly reach?: readonly ActionReach[];
-  /** The statements, policies or boundary the analysis could not interpret (why `unknownPolicies`). */
-  readonly notUnderstood?: readonly NotUnderstood[];
   readonly exemption: Exemption | null;
   readonly warnings: readonly string[];
   /**
