@@ -1,6 +1,6 @@
 // Notify (pure): the alert sections a person acts on: AWS CLI commands to fix, roll back, check by hand or
 // exempt the role, and its console link.
-import { PULL_BRIDGE_POLICY_NAME } from '../contract';
+import { EXEMPT_TAG_KEY, PULL_BRIDGE_POLICY_NAME } from '../contract';
 import type { PlanStep } from '../domain/types';
 import { headOf, wrap } from '../present/text';
 import type { AlertInput, AlertState } from './alert-input';
@@ -18,14 +18,7 @@ import {
   TEXT_LIST_LIMITS,
 } from './alert-layout';
 import { roleConsoleUrl } from './console-link';
-import {
-  checkCommands,
-  EXEMPT_TAG_KEY,
-  exemptCommand,
-  stepsToFix,
-  stepsToUndo,
-  unexemptCommand,
-} from './remedies';
+import { checkCommands, exemptCommand, stepsToFix, stepsToUndo, unexemptCommand } from './remedies';
 import { type CliCommand, fixCommands, rollbackCommands } from './shell';
 
 // ---- commands -----------------------------------------------------------------------------------
@@ -162,7 +155,7 @@ export function exemptionSection(input: AlertInput, state: AlertState): string[]
     ...paragraph(
       'Prefer giving push rights to the workload that needs them (an EKS Pod Identity or IRSA role) rather ' +
         `than to every pod on the node. If the node role really needs them, ${rollBackFirst}exempt it with the tag ` +
-        'eks-ecr-guard:exempt: its value gives a reason and, ideally, until=YYYY-MM-DD (after that date the ' +
+        `${EXEMPT_TAG_KEY}: its value gives a reason and, ideally, until=YYYY-MM-DD (after that date the ` +
         'guard alerts again). Tag values allow letters, digits, spaces and _ . : / = + - @ only.',
     ),
     ...commandLines([exemptCommand(roleName)]),

@@ -5,8 +5,6 @@ import type { Decision, PlanStep } from '../domain/types';
 import { type AlertInput, type AlertState, alertState } from './alert-input';
 import type { CliCommand } from './shell';
 
-export { EXEMPT_TAG_KEY };
-
 /** Actions a by-hand check asks IAM about: push, delete, and take over a repository. */
 const SIMULATED_ACTIONS = [
   'ecr:PutImage',

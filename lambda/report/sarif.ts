@@ -1,6 +1,7 @@
 // Report (pure): the audit as SARIF 2.1.0 (`--format sarif`) for code-scanning dashboards: one rule per severity
 // class, one result per violating node role, located by the role's ARN (a logical location, no source file).
 import { createHash } from 'node:crypto';
+import { EXEMPT_TAG_KEY } from '../contract';
 import type { AuditReport, RoleAudit } from '../domain/audit-report';
 import { violationsOf } from '../domain/audit-report';
 import { clusterNoteText } from '../domain/node-roles';
@@ -99,7 +100,7 @@ const HELP_TEXT =
   'access on it lets any pod push, overwrite or delete images (CIS Amazon EKS Benchmark 5.1.3: limit ' +
   'container registry access to read-only). Give nodes AmazonEC2ContainerRegistryPullOnly (or ReadOnly) and ' +
   'move push rights to the one workload that needs them, with EKS Pod Identity or IRSA. To accept the risk for ' +
-  'a while, tag the role eks-ecr-guard:exempt with a reason and until=YYYY-MM-DD.';
+  `a while, tag the role ${EXEMPT_TAG_KEY} with a reason and until=YYYY-MM-DD.`;
 
 interface RuleSpec {
   readonly id: string;

@@ -1,10 +1,12 @@
 // Dev script (benchmark measurement): each guard Lambda's bundle, built by esbuild with the construct's own settings
 // (GUARD_BUNDLING of lib/guard-function.ts): its size and the time Node takes to load it. No target of its own.
+
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import { ENV, RUNTIME_ENVIRONMENT } from '../../lambda/contract';
 import { GUARD_BUNDLING, GUARD_ENTRIES, type GuardBundling } from '../../lib/guard-function';
 import { kib, type Measurement, median, ms, table, text } from './measurement';
 
@@ -49,9 +51,9 @@ async function bundleFigures(root: string, entry: string, dir: string): Promise<
   const env = {
     PATH: process.env.PATH,
     AWS_REGION: 'us-east-1',
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:eks-ecr-guard-alerts',
-    IDEMPOTENCY_TABLE_NAME: 'eks-ecr-guard-idempotency',
-    POWERTOOLS_SERVICE_NAME: 'eks-ecr-guard',
+    [ENV.alertTopicArn]: 'arn:aws:sns:us-east-1:111122223333:eks-ecr-guard-alerts',
+    [ENV.idempotencyTableName]: 'eks-ecr-guard-idempotency',
+    ...RUNTIME_ENVIRONMENT,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const cwd = join(outfile, '..');
