@@ -5,6 +5,7 @@ import {
   type ECRClient,
   PutRegistryPolicyCommand,
   SetRepositoryPolicyCommand,
+  TemplateAlreadyExistsException,
   UpdateRepositoryCreationTemplateCommand,
 } from '@aws-sdk/client-ecr';
 import {
@@ -164,14 +165,20 @@ export async function replayRecordedCall(
       const policy = change.repositoryPolicy === null ? {} : { repositoryPolicy: change.repositoryPolicy };
       const client = ecrFor(change.region);
       if (change.event.name === 'CreateRepositoryCreationTemplate') {
-        await client.send(
-          new CreateRepositoryCreationTemplateCommand({
-            prefix: change.prefix,
-            appliedFor: ['PULL_THROUGH_CACHE'],
-            ...policy,
-          }),
-        );
-        return `create the repository creation template ${change.prefix} (${change.region})`;
+        try {
+          await client.send(
+            new CreateRepositoryCreationTemplateCommand({
+              prefix: change.prefix,
+              appliedFor: ['PULL_THROUGH_CACHE'],
+              ...policy,
+            }),
+          );
+          return `create the repository creation template ${change.prefix} (${change.region})`;
+        } catch (error) {
+          // The account already holds a template for the prefix: the state after the call is that template with
+          // the recorded policy, so update it (ECR itself would refuse the create).
+          if (!(error instanceof TemplateAlreadyExistsException)) throw error;
+        }
       }
       await client.send(new UpdateRepositoryCreationTemplateCommand({ prefix: change.prefix, ...policy }));
       return `update the repository creation template ${change.prefix} (${change.region})`;

@@ -1,7 +1,7 @@
 // Notify (pure): the alert sections about the finding: summary, what changed, who and when, where the role is
 // used, what grants ECR write, why it matters, and the decision's warnings.
-import { verdictWords } from '../domain/decision';
-import type { DenyNote, EksClusterNote, Grant, NodeRoleEvidence } from '../domain/types';
+import { describeReach, verdictWords } from '../domain/decision';
+import type { ActionReach, DenyNote, EksClusterNote, Grant, NodeRoleEvidence } from '../domain/types';
 import { headOf, wrap } from '../present/text';
 import { type AlertInput, type AlertState, alertAccount } from './alert-input';
 import {
@@ -220,7 +220,10 @@ function denyLines(denies: readonly DenyNote[], options: BodyOptions): string[] 
   return [...lines, ...moreNote(more, options, `${INDENT}  `)];
 }
 
-function effectiveActionLines(actions: readonly string[]): string[] {
+function effectiveActionLines(
+  actions: readonly string[],
+  reach: readonly ActionReach[] | undefined,
+): string[] {
   if (actions.length === 0) return [`${INDENT}No ECR write action is in effect.`];
   const notable = mostHarmfulFirst(actions)
     .map((action) => ({ action, impact: actionImpact(action) }))
@@ -235,7 +238,23 @@ function effectiveActionLines(actions: readonly string[]): string[] {
   if (notable.length > 0)
     lines.push(...wrap(`Among them: ${notable.join(', ')}.`, BODY_WIDTH, INDENT, `${INDENT}  `));
   lines.push(...wrap(`All: ${actions.join(', ')}`, BODY_WIDTH, INDENT, `${INDENT}  `));
-  return lines;
+  return [...lines, ...reachLines(reach)];
+}
+
+/** What the actions reach: the scoped or conditional ones by name, the rest summed up (severity follows it). */
+function reachLines(reach: readonly ActionReach[] | undefined): string[] {
+  if (reach === undefined || reach.length === 0) return [];
+  const limited = reach.filter((item) => !item.all || item.conditional);
+  const everywhere = reach.length - limited.length;
+  const parts = [
+    ...limited.map(describeReach),
+    ...(everywhere === 0
+      ? []
+      : [
+          `${limited.length === 0 ? 'all' : `the other ${everywhere}`} on every repository (or the registry)`,
+        ]),
+  ];
+  return wrap(`Reach: ${parts.join('; ')}.`, BODY_WIDTH, INDENT, `${INDENT}  `);
 }
 
 export function whatGrants(input: AlertInput, options: BodyOptions): string[] {
@@ -248,7 +267,7 @@ export function whatGrants(input: AlertInput, options: BodyOptions): string[] {
     '',
     ...denyLines(decision.denies, options),
     '',
-    ...effectiveActionLines(decision.ecrWriteActions),
+    ...effectiveActionLines(decision.ecrWriteActions, decision.reach),
   ];
   return section('WHAT GRANTS ECR WRITE ACCESS', lines);
 }

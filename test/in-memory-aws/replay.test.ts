@@ -2,6 +2,7 @@
 // state it implies (the policy was there) when the account does not hold it, never silently skipped.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeRepositoryCreationTemplatesCommand } from '@aws-sdk/client-ecr';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import {
   replayRecordedCall,
@@ -52,5 +53,29 @@ describe('seedRecordedPrecondition', () => {
     expect(
       await seedRecordedPrecondition(fake.iamClient(), readFixture('iam-AttachRolePolicy.json')),
     ).toBeNull();
+  });
+});
+
+describe('replayRecordedCall of an ECR creation template', () => {
+  it('a recorded create for a prefix the account already has leaves that template with the recorded policy', async () => {
+    const fake = FakeAws.fromSnapshot(SAMPLE);
+    const ecrFor = (region: string) => fake.ecrClientFor(region);
+    const templates = async () =>
+      (await ecrFor('eu-west-1').send(new DescribeRepositoryCreationTemplatesCommand({})))
+        .repositoryCreationTemplates ?? [];
+    const before = (await templates()).find((t) => t.prefix === 'docker-hub');
+    expect(before?.repositoryPolicy).toContain('NodesPullCached');
+
+    const replayed = await replayRecordedCall(
+      fake.iamClient(),
+      readFixture('ecr-CreateRepositoryCreationTemplate.json'),
+      {
+        ecrFor,
+      },
+    );
+    expect(replayed).toContain('update the repository creation template docker-hub');
+    const after = (await templates()).filter((t) => t.prefix === 'docker-hub');
+    expect(after).toHaveLength(1);
+    expect(after[0]?.repositoryPolicy).toContain('NodesPushCached');
   });
 });

@@ -27,3 +27,38 @@ describe('formatAlert: a decision about the change alone', () => {
     expect(alert.subject).not.toContain('cannot write');
   });
 });
+
+describe('formatAlert: what each write action reaches', () => {
+  const base = violationDecision();
+  const decision = {
+    ...base,
+    ecrWriteActions: ['ecr:BatchDeleteImage', 'ecr:PutImage'],
+    reach: [
+      {
+        action: 'ecr:BatchDeleteImage',
+        on: 'repository' as const,
+        all: true,
+        resources: [],
+        conditional: false,
+      },
+      {
+        action: 'ecr:PutImage',
+        on: 'repository' as const,
+        all: false,
+        resources: ['arn:aws:ecr:*:*:repository/ci-*'],
+        conditional: true,
+      },
+    ],
+  };
+  const text = humanPart(formatAlert(alertInput({ decision }))).replace(/\s+/g, ' ');
+
+  it('names the scoped and conditional actions with their repositories, and sums up the rest', () => {
+    expect(text).toContain(
+      'Reach: ecr:PutImage on arn:aws:ecr:*:*:repository/ci-* (only under a condition); the other 1 on every repository (or the registry).',
+    );
+  });
+
+  it('says nothing of reach when the decision has none', () => {
+    expect(humanPart(formatAlert(alertInput({ decision: base })))).not.toContain('Reach:');
+  });
+});
