@@ -4,13 +4,15 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GuardConfigError } from '../lib/config';
 import { resolveDeploymentTarget } from '../lib/deployment-target';
-import { addGuardStacks, loadAppConfig } from '../lib/guard-app';
+import { addGuardStacks, loadAppConfig, watchedRegionsNote } from '../lib/guard-app';
 
 function main(): void {
   const app = new App();
   const config = loadAppConfig(app);
   const target = resolveDeploymentTarget({ config, env: process.env });
   addGuardStacks(app, config, target);
+  // The CDK CLI does not show info annotations: say on stderr which Regions are watched in real time.
+  process.stderr.write(`${watchedRegionsNote(target, config)}\n`);
   // Secure by default: synth fails on any AwsSolutions finding that is not acknowledged with a reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
