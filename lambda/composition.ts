@@ -42,6 +42,17 @@ export function defaultClients(
   return createAwsClients({ ...from, region });
 }
 
+/** `read` answered from its last success for `ttlMs` (0: never kept); a failure is not kept. */
+function keptFor<T>(ttlMs: number, now: () => number, read: () => Promise<T>): () => Promise<T> {
+  let kept: { readonly value: T; readonly at: number } | null = null;
+  return async () => {
+    if (kept !== null && now() - kept.at < ttlMs) return kept.value;
+    const value = await read();
+    kept = { value, at: now() };
+    return value;
+  };
+}
+
 export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
 
 /** Resolves the evaluation settings from the validated config (pull allowance checked against the catalogue). */
@@ -99,11 +110,12 @@ export function buildDependencies(
   const iam = new IamGateway(clients.iam);
   const eks = new EksGateway(clients.eksFor);
   const regionsGateway = new RegionsGateway(clients.account);
+  const now = options.now ?? Date.now;
+  // The enabled Regions change rarely: read once per node-role cache TTL (the inventory and the usage lookup share it).
   const regions =
     config.eksRegions.length > 0
       ? async () => config.eksRegions
-      : async () => regionsGateway.enabledRegions();
-  const now = options.now ?? Date.now;
+      : keptFor(config.nodeRoleCacheTtlSeconds * 1000, now, () => regionsGateway.enabledRegions());
   const view = new LiveAccountView({
     iam,
     eks,

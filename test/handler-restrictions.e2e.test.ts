@@ -229,3 +229,15 @@ describe('what a removal costs (AWS calls, warm cache)', () => {
     expect(reads(h.fake).length).toBeLessThanOrEqual(attachAgain);
   });
 });
+
+describe('the enabled Regions (no eksRegions configured)', () => {
+  it('are read once per node-role cache TTL, shared by the inventory and the usage lookup', async () => {
+    const h = harness();
+    const raw: unknown = JSON.parse(readFileSync(join(FIXTURES, 'iam-AttachRolePolicy.json'), 'utf8'));
+    await h.run(raw);
+    // The second event (a violation: its usage lookup searches every enabled Region) reads no Region list again.
+    const second = await h.run(raw);
+    expect(second.outcomes.map((outcome) => outcome.verdict)).toContain('violation');
+    expect(h.fake.calls.filter((call) => call.command === 'ListRegions')).toEqual([]);
+  });
+});
