@@ -59,6 +59,18 @@ function callBound(
 ): Pick<EventFigures, 'kind' | 'bound' | 'boundFormula' | 'awsManagedNotBundled'> {
   const change = parseRoleChangeEvent(raw);
   const roleDecisions = decisions.filter((d) => d.scope === 'role' || d.verdict === 'not-node-role');
+  // An EKS call that names a node role drops the warm node-role cache by design (issue 11): the inventory is read
+  // again, on top of what the role itself costs.
+  const inventory =
+    change.kind === 'eks-node-role' ? fake.calls.filter((call) => call.service === 'eks').length : 0;
+  if (change.kind === 'eks-node-role' && roleDecisions.length === 0) {
+    return {
+      kind: 'no-grant',
+      bound: inventory + 2,
+      boundFormula: `${inventory} EKS inventory (cache dropped) + 1 ListRegions (cold) + 1 GetRole`,
+      awsManagedNotBundled: [],
+    };
+  }
   if (roleDecisions.length === 0) {
     if (decisions.every((d) => d.verdict === 'ignored') && change.kind === 'ignored') {
       return { kind: 'ignored', bound: 0, boundFormula: '0 (nothing to read)', awsManagedNotBundled: [] };
@@ -70,6 +82,10 @@ function callBound(
   const parts: string[] = [];
   let bound = change.kind === 'policy-version' ? 1 : 0;
   if (bound === 1) parts.push('1 ListEntitiesForPolicy');
+  if (inventory > 0) {
+    bound += inventory;
+    parts.push(`${inventory} EKS inventory (cache dropped by the event)`);
+  }
   let nodeRole = false;
   const notBundled: string[] = [];
   for (const decision of roleDecisions) {
@@ -87,11 +103,14 @@ function callBound(
       );
       notBundled.push(...awsManaged.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)));
     }
-    const perRole = isNode ? 3 + inline + customer + customerBoundary : 3;
+    // Usage evidence (an alert on a node role looks up the role's ECR writes first): one LookupEvents page per
+    // Region searched, since the bench account's Event history holds no ECR write of the role.
+    const usage = decision.usage?.regions.length ?? 0;
+    const perRole = isNode ? 3 + inline + customer + customerBoundary + usage : 3;
     bound += perRole;
     parts.push(
       isNode
-        ? `3 + ${inline} inline + ${customer + customerBoundary} customer managed`
+        ? `3 + ${inline} inline + ${customer + customerBoundary} customer managed${usage === 0 ? '' : ` + ${usage} LookupEvents`}`
         : '3 (not a node role)',
     );
   }
