@@ -42,6 +42,19 @@ export interface AwsClients {
   readonly securityHub?: SecurityHubClient;
 }
 
+/** One client per Region, made on first use and kept (SDK clients are meant to be reused). */
+export function perRegion<C>(make: (region: string) => C): (region: string) => C {
+  const clients = new Map<string, C>();
+  return (region) => {
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = make(region);
+      clients.set(region, client);
+    }
+    return client;
+  };
+}
+
 /**
  * The clients for a target: standard SDK retries in adaptive mode, the profile (when given) from the shared config
  * and credentials files, one EKS, one ECR and one CloudTrail client per region, made on first use.
@@ -53,38 +66,14 @@ export function createAwsClients(target: ClientTarget): AwsClients {
     ...(target.profile === undefined ? {} : { profile: target.profile }),
     ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
   } as const;
-  const eksClients = new Map<string, EKSClient>();
-  const ecrClients = new Map<string, ECRClient>();
-  const cloudtrailClients = new Map<string, CloudTrailClient>();
   return {
     iam: new IAMClient({ ...common, region: target.region }),
-    eksFor: (eksRegion) => {
-      let client = eksClients.get(eksRegion);
-      if (client === undefined) {
-        client = new EKSClient({ ...common, region: eksRegion });
-        eksClients.set(eksRegion, client);
-      }
-      return client;
-    },
+    eksFor: perRegion((region) => new EKSClient({ ...common, region })),
     sns: new SNSClient({ ...common, region: target.region }),
     account: new AccountClient({ ...common, region: target.region }),
     securityHub: new SecurityHubClient({ ...common, region: target.region }),
-    ecrFor: (ecrRegion) => {
-      let client = ecrClients.get(ecrRegion);
-      if (client === undefined) {
-        client = new ECRClient({ ...common, region: ecrRegion });
-        ecrClients.set(ecrRegion, client);
-      }
-      return client;
-    },
-    cloudtrailFor: (trailRegion) => {
-      let client = cloudtrailClients.get(trailRegion);
-      if (client === undefined) {
-        // LookupEvents allows 2 requests per second: the use case spaces its calls, so fewer SDK retries.
-        client = new CloudTrailClient({ ...common, maxAttempts: 3, region: trailRegion });
-        cloudtrailClients.set(trailRegion, client);
-      }
-      return client;
-    },
+    ecrFor: perRegion((region) => new ECRClient({ ...common, region })),
+    // LookupEvents allows 2 requests per second: the use case spaces its calls, so fewer SDK retries.
+    cloudtrailFor: perRegion((region) => new CloudTrailClient({ ...common, maxAttempts: 3, region })),
   };
 }

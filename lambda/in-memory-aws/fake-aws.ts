@@ -1,6 +1,7 @@
 // In-memory AWS (the offline account the demo, tests and bench run on): a stateful account behind real SDK v3
 // clients. A middleware answers each command before it is serialised, so production gateways run unchanged in
 // unit tests, the end-to-end test, the demo and the benchmark; every call is logged and faults can be injected.
+
 import { AccountClient } from '@aws-sdk/client-account';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -11,6 +12,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { awsManagedPolicyArn } from '../domain/arn';
 import { BUNDLED_MANAGED_POLICY_NAMES, bundledManagedPolicy } from '../domain/managed-policies';
 import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
+import { perRegion } from '../gateways/aws-clients';
 import { FakeAccount } from './account-api';
 import { type CloudTrailEventSeed, FakeCloudTrail } from './cloudtrail';
 import { parsedDocument } from './documents';
@@ -116,13 +118,16 @@ export class FakeAws {
   private readonly latencyMs: number;
   private readonly callLog: FakeCall[] = [];
   private readonly faults = new Faults();
-  private iamClientInstance: IAMClient | null = null;
-  private snsClientInstance: SNSClient | null = null;
-  private accountClientInstance: AccountClient | null = null;
-  private securityHubClientInstance: SecurityHubClient | null = null;
-  private readonly eksClients = new Map<string, EKSClient>();
-  private readonly ecrClients = new Map<string, ECRClient>();
-  private readonly cloudtrailClients = new Map<string, CloudTrailClient>();
+  /** One client of each kind per Region, wired to this fake, made on first use. */
+  private readonly regional = {
+    iam: perRegion((region) => this.connect(new IAMClient(this.clientConfig(region)))),
+    eks: perRegion((region) => this.connect(new EKSClient(this.clientConfig(region)))),
+    ecr: perRegion((region) => this.connect(new ECRClient(this.clientConfig(region)))),
+    sns: perRegion((region) => this.connect(new SNSClient(this.clientConfig(region)))),
+    account: perRegion((region) => this.connect(new AccountClient(this.clientConfig(region)))),
+    cloudtrail: perRegion((region) => this.connect(new CloudTrailClient(this.clientConfig(region)))),
+    securityHub: perRegion((region) => this.connect(new SecurityHubClient(this.clientConfig(region)))),
+  };
 
   constructor(options: FakeAwsOptions = {}) {
     this.state = new FakeState(
@@ -324,52 +329,31 @@ export class FakeAws {
   // ---- clients ----------------------------------------------------------------------------------
 
   iamClient(): IAMClient {
-    this.iamClientInstance ??= this.connect(new IAMClient(this.clientConfig(this.homeRegion)));
-    return this.iamClientInstance;
+    return this.regional.iam(this.homeRegion);
   }
 
   eksClientFor(region: string): EKSClient {
-    let client = this.eksClients.get(region);
-    if (client === undefined) {
-      client = this.connect(new EKSClient(this.clientConfig(region)));
-      this.eksClients.set(region, client);
-    }
-    return client;
+    return this.regional.eks(region);
   }
 
   ecrClientFor(region: string): ECRClient {
-    let client = this.ecrClients.get(region);
-    if (client === undefined) {
-      client = this.connect(new ECRClient(this.clientConfig(region)));
-      this.ecrClients.set(region, client);
-    }
-    return client;
+    return this.regional.ecr(region);
   }
 
   snsClient(): SNSClient {
-    this.snsClientInstance ??= this.connect(new SNSClient(this.clientConfig(this.homeRegion)));
-    return this.snsClientInstance;
+    return this.regional.sns(this.homeRegion);
   }
 
   accountClient(): AccountClient {
-    this.accountClientInstance ??= this.connect(new AccountClient(this.clientConfig(this.homeRegion)));
-    return this.accountClientInstance;
+    return this.regional.account(this.homeRegion);
   }
 
   cloudtrailClientFor(region: string): CloudTrailClient {
-    let client = this.cloudtrailClients.get(region);
-    if (client === undefined) {
-      client = this.connect(new CloudTrailClient(this.clientConfig(region)));
-      this.cloudtrailClients.set(region, client);
-    }
-    return client;
+    return this.regional.cloudtrail(region);
   }
 
   securityHubClient(): SecurityHubClient {
-    this.securityHubClientInstance ??= this.connect(
-      new SecurityHubClient(this.clientConfig(this.homeRegion)),
-    );
-    return this.securityHubClientInstance;
+    return this.regional.securityHub(this.homeRegion);
   }
 
   /** Every client, in the shape the composition root takes. */
