@@ -45,6 +45,12 @@ export interface GuardAppConfig {
   readonly alertTopicArn: string | undefined;
   /** Existing topic for Amazon Q Developer in chat applications; undefined = none. */
   readonly chatTopicArn: string | undefined;
+  /** The organization's central alert topic (in the security account); undefined = none (docs/organizations.md). */
+  readonly centralAlertTopicArn: string | undefined;
+  /** The key of the central topic; undefined = any key of the topic's account and Region, used through SNS only. */
+  readonly centralAlertKeyArn: string | undefined;
+  /** The AWS Organization whose accounts may publish to the central topic (bin/central-alert-topic.ts). */
+  readonly organizationId: string | undefined;
   readonly exemptRoles: readonly string[];
   readonly extraPullActions: readonly string[];
   /** Regions to look for EKS clusters in; empty = every enabled region. */
@@ -93,6 +99,9 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
     notificationEmails: parseList(read, 'notificationEmails', EMAIL),
     alertTopicArn: parseOptional(read, 'alertTopicArn', SNS_TOPIC_ARN),
     chatTopicArn: parseOptional(read, 'chatTopicArn', SNS_TOPIC_ARN),
+    centralAlertTopicArn: parseOptional(read, 'centralAlertTopicArn', SNS_TOPIC_ARN),
+    centralAlertKeyArn: parseOptional(read, 'centralAlertKeyArn', KMS_KEY_ARN),
+    organizationId: parseOptional(read, 'organizationId', ORGANIZATION_ID),
     exemptRoles: parseList(read, 'exemptRoles', ROLE_NAME_OR_ARN),
     extraPullActions: parseList(read, 'extraPullActions', ECR_ACTION),
     eksRegions: parseList(read, 'eksRegions', REGION),
@@ -158,6 +167,16 @@ const EMAIL: ValueFormat = {
 const SNS_TOPIC_ARN: ValueFormat = {
   description: 'an SNS topic ARN (arn:<partition>:sns:<region>:<12-digit account>:<topic name>)',
   test: (value) => /^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(value),
+};
+
+const KMS_KEY_ARN: ValueFormat = {
+  description: 'a KMS key ARN (arn:<partition>:kms:<region>:<12-digit account>:key/<key id>)',
+  test: (value) => /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/.test(value),
+};
+
+const ORGANIZATION_ID: ValueFormat = {
+  description: 'an AWS Organizations id (o- and 10 to 32 lowercase letters or digits)',
+  test: (value) => /^o-[a-z0-9]{10,32}$/.test(value),
 };
 
 const ROLE_NAME_OR_ARN: ValueFormat = {
@@ -381,11 +400,12 @@ function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
-/** True when no one receives the alerts: no e-mail, chat topic or existing alert topic is configured. */
+/** True when no one receives the alerts: no e-mail, chat topic, existing alert topic nor central topic is configured. */
 export function hasNoAlertSubscriber(config: GuardAppConfig): boolean {
   return (
     config.notificationEmails.length === 0 &&
     config.chatTopicArn === undefined &&
-    config.alertTopicArn === undefined
+    config.alertTopicArn === undefined &&
+    config.centralAlertTopicArn === undefined
   );
 }

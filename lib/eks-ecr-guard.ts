@@ -20,6 +20,7 @@ import {
   SILENCE_ALARM_DAYS_LIMITS,
   STACK_OUTPUT_KEYS,
 } from '../lambda/contract';
+import { bindCentralAlerts, type CentralAlertBinding } from './central-alerts';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
 import { GUARD_DEFAULTS } from './guard-defaults';
@@ -62,6 +63,17 @@ export interface EksEcrGuardProps {
    * @default - none
    */
   readonly chatTopic?: sns.ITopic;
+  /**
+   * The organization's central alert topic (another account): the event function publishes each alert there too,
+   * with the account id and name (docs/organizations.md "Central alerts"). Import it from its literal ARN.
+   * @default - none
+   */
+  readonly centralAlertTopic?: sns.ITopic;
+  /**
+   * The central topic's KMS key.
+   * @default - any key of the topic's account and Region, used only through SNS
+   */
+  readonly centralAlertKeyArn?: string;
   /**
    * E-mail addresses subscribed to the operations (alarm) topic.
    * @default []
@@ -143,6 +155,7 @@ interface ResolvedProps {
   readonly alertTopic: sns.ITopic | undefined;
   readonly notificationEmails: readonly string[];
   readonly chatTopic: sns.ITopic | undefined;
+  readonly centralAlerts: CentralAlertBinding | undefined;
   readonly operationsEmails: readonly string[];
   readonly exemptRoles: readonly string[];
   readonly extraPullActions: readonly string[];
@@ -167,6 +180,7 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     alertTopic: props.alertTopic,
     notificationEmails: props.notificationEmails ?? [],
     chatTopic: props.chatTopic,
+    centralAlerts: centralAlerts(props),
     operationsEmails: props.operationsEmails ?? [],
     exemptRoles: props.exemptRoles ?? [],
     extraPullActions: props.extraPullActions ?? [],
@@ -182,6 +196,15 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     usageLookupBudgetSeconds: props.usageLookupBudgetSeconds ?? GUARD_DEFAULTS.usageLookupBudgetSeconds,
     fixWhenUsageUnknown: props.fixWhenUsageUnknown ?? GUARD_DEFAULTS.fixWhenUsageUnknown,
   };
+}
+
+function centralAlerts(props: EksEcrGuardProps): CentralAlertBinding | undefined {
+  if (props.centralAlertTopic === undefined) {
+    if (props.centralAlertKeyArn !== undefined)
+      throw new Error('EksEcrGuard: centralAlertKeyArn needs centralAlertTopic');
+    return undefined;
+  }
+  return { topic: props.centralAlertTopic, keyArn: props.centralAlertKeyArn };
 }
 
 /** CloudWatch refuses an alarm that looks back more than 7 days (period x evaluation periods). */
@@ -387,6 +410,8 @@ export class EksEcrGuard extends Construct {
       else fn.addEnvironment(ENV.chatTopicArn, '');
     }
     this.eventFunction.bindTable(this.idempotencyTable, ENV.idempotencyTableName);
+    // The event path's alerts also go to the organization's central topic; the sweep's digest stays in the account.
+    if (config.centralAlerts) bindCentralAlerts(this.eventFunction, config.centralAlerts);
     // Opt-in: both paths import findings into this account's own Security Hub; the sweep also reads them back.
     if (config.securityHub) {
       for (const fn of [this.eventFunction, this.sweepFunction]) fn.addStatements(...securityHubStatements());

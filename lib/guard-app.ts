@@ -38,7 +38,7 @@ export function addGuardStacks(app: App, config: GuardAppConfig, target: Deploym
   if (hasNoAlertSubscriber(config)) {
     Annotations.of(home).addWarningV2(
       NO_SUBSCRIBER_WARNING,
-      'Nobody is subscribed to alerts: set notificationEmails, chatTopicArn or alertTopicArn ' +
+      'Nobody is subscribed to alerts: set notificationEmails, chatTopicArn, alertTopicArn or centralAlertTopicArn ' +
         '(cdk.json "context" or -c key=value), or subscribe to the alert topic after deploy.',
     );
   }

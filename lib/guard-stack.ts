@@ -4,7 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { GuardAppConfig } from './config';
+import { type GuardAppConfig, GuardConfigError } from './config';
 import { EksEcrGuard, type EksEcrGuardProps } from './eks-ecr-guard';
 import type { LogRetentionDays } from './guard-defaults';
 import { GuardTrail } from './guard-trail';
@@ -27,6 +27,25 @@ export class EksEcrGuardStack extends Stack {
     this.trail = props.config.createTrail ? new GuardTrail(this, 'Trail') : undefined;
   }
 
+  /** The central topic (and its key) from their ARNs; a key alone is a config error. */
+  private centralAlertProps(
+    config: GuardAppConfig,
+  ): Pick<EksEcrGuardProps, 'centralAlertTopic' | 'centralAlertKeyArn'> {
+    const { centralAlertTopicArn: topicArn, centralAlertKeyArn: keyArn } = config;
+    if (topicArn === undefined) {
+      if (keyArn === undefined) return {};
+      throw new GuardConfigError(
+        'centralAlertKeyArn',
+        'set without centralAlertTopicArn',
+        'the key of that topic',
+      );
+    }
+    return {
+      centralAlertTopic: sns.Topic.fromTopicArn(this, 'CentralAlertTopic', topicArn),
+      ...(keyArn === undefined ? {} : { centralAlertKeyArn: keyArn }),
+    };
+  }
+
   private guardProps(config: GuardAppConfig): EksEcrGuardProps {
     return {
       mode: config.mode,
@@ -38,6 +57,7 @@ export class EksEcrGuardStack extends Stack {
       chatTopic: config.chatTopicArn
         ? sns.Topic.fromTopicArn(this, 'ChatTopic', config.chatTopicArn)
         : undefined,
+      ...this.centralAlertProps(config),
       operationsEmails: config.operationsEmails,
       exemptRoles: config.exemptRoles,
       extraPullActions: config.extraPullActions,

@@ -24,6 +24,8 @@ export const ENV = {
   accountId: 'GUARD_ACCOUNT_ID',
   alertTopicArn: 'ALERT_TOPIC_ARN',
   chatTopicArn: 'CHAT_TOPIC_ARN',
+  /** The organization's central alert topic (another account, maybe another Region); empty or unset = none. */
+  centralAlertTopicArn: 'CENTRAL_ALERT_TOPIC_ARN',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   guardRoleArn: 'GUARD_ROLE_ARN',
   /** Set by Lambda itself (never written by the construct): the Region whose Security Hub gets the findings. */
@@ -47,6 +49,8 @@ export interface LambdaSettings {
   readonly accountId: string | null;
   readonly alertTopicArn: string;
   readonly chatTopicArn: string | null;
+  /** The organization's central alert topic (docs/organizations.md "Central alerts"); null or absent = none. */
+  readonly centralAlertTopicArn?: string | null;
   readonly idempotencyTableName: string | null;
   readonly guardRoleArn: string | null;
   /** The function's Region (Lambda's `AWS_REGION`); null or absent when unset. */
@@ -226,6 +230,7 @@ function read(env: Env): LambdaSettings {
     accountId: optional(env, ENV.accountId),
     alertTopicArn: required(env, ENV.alertTopicArn),
     chatTopicArn: optional(env, ENV.chatTopicArn),
+    centralAlertTopicArn: optional(env, ENV.centralAlertTopicArn),
     idempotencyTableName: optional(env, ENV.idempotencyTableName),
     guardRoleArn,
     region: optional(env, ENV.region),

@@ -32,6 +32,8 @@ export const METRIC = {
   securityHubFindingsImported: 'SecurityHubFindingsImported',
   /** Security Hub: findings still refused after the one retry (FailedFindings, or the whole call failing). */
   securityHubImportFailures: 'SecurityHubImportFailures',
+  /** Central alerts: publishes to the organization's central topic that failed (the local alert was sent). */
+  centralAlertFailures: 'CentralAlertFailures',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
