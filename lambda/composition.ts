@@ -21,7 +21,7 @@ import { SecurityHubGateway } from './gateways/securityhub-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
 import { ChangeEvaluator, type EvaluationSettings } from './usecases/evaluate-change';
 import type { EventPipeline } from './usecases/handle-event';
-import { Notifier } from './usecases/notify';
+import { Notifier, type NotifierOptions } from './usecases/notify';
 import { FindingsPublisher } from './usecases/publish-findings';
 import { pullCoverage, Remediator } from './usecases/remediate';
 import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
@@ -140,7 +140,7 @@ export function buildDependencies(
   const metrics = options.metrics ?? noMetrics;
   const findings = findingsPublisher(settings, clients, { logger, metrics, now });
   const notifier = new Notifier({
-    publisher: new SnsGateway(clients.sns),
+    publisher: new SnsGateway(clients.sns, clients.snsFor),
     alertTopicArn: settings.alertTopicArn,
     chatTopicArn: settings.chatTopicArn,
     mode: config.mode,
@@ -149,6 +149,7 @@ export function buildDependencies(
     replacementPolicyName: config.replacementPolicy,
     notifyExempt: config.notifyExempt,
     logger: options.logger ?? silentLogger,
+    ...centralAlerts(settings, regionsGateway, { logger, now }),
   });
   const usage = new UsageLookup({
     source: new CloudTrailGateway(clients.cloudtrailFor),
@@ -174,6 +175,37 @@ export function buildDependencies(
     logger,
     metrics,
     now,
+  };
+}
+
+/** The account name is read once an hour at most: it changes rarely, and only the central alerts show it. */
+export const ACCOUNT_NAME_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * The central topic and the account name reader, when a central topic is configured: the name kept for
+ * ACCOUNT_NAME_TTL_MS, a failed read logged and answered with null (the subject names the id alone; the next
+ * alert reads again).
+ */
+function centralAlerts(
+  settings: LambdaSettings,
+  account: RegionsGateway,
+  telemetry: { readonly logger: GuardLogger; readonly now: () => number },
+): Pick<NotifierOptions, 'centralAlertTopicArn' | 'accountName'> {
+  const topicArn = settings.centralAlertTopicArn ?? null;
+  if (topicArn === null) return {};
+  const read = keptFor(ACCOUNT_NAME_TTL_MS, telemetry.now, () => account.accountName());
+  return {
+    centralAlertTopicArn: topicArn,
+    accountName: async () => {
+      try {
+        return await read();
+      } catch (error) {
+        telemetry.logger.warn('the account name could not be read; the central alert names the account id', {
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        return null;
+      }
+    },
   };
 }
 

@@ -30,6 +30,11 @@ export interface AwsClients {
   readonly iam: IAMClient;
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
+  /**
+   * SNS clients per Region, for a topic outside the home Region (the organization's central alert topic).
+   * @default - every publish through `sns`
+   */
+  readonly snsFor?: (region: string) => SNSClient;
   readonly account: AccountClient;
   /**
    * ECR clients per region (repository/registry policies for the snapshot and the sweep).
@@ -70,6 +75,7 @@ export function createAwsClients(target: ClientTarget): AwsClients {
     iam: new IAMClient({ ...common, region: target.region }),
     eksFor: perRegion((region) => new EKSClient({ ...common, region })),
     sns: new SNSClient({ ...common, region: target.region }),
+    snsFor: perRegion((region) => new SNSClient({ ...common, region })),
     account: new AccountClient({ ...common, region: target.region }),
     securityHub: new SecurityHubClient({ ...common, region: target.region }),
     ecrFor: perRegion((region) => new ECRClient({ ...common, region })),

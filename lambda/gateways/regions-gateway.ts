@@ -1,5 +1,10 @@
-// Gateway (the only AWS Account API caller): lists the regions enabled for the account, for the EKS inventory.
-import { type AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
+// Gateway (the only AWS Account API caller): lists the regions enabled for the account, for the EKS inventory, and
+// reads the account's name, for the central alerts.
+import {
+  type AccountClient,
+  GetAccountInformationCommand,
+  ListRegionsCommand,
+} from '@aws-sdk/client-account';
 import { guardedRead } from './aws-errors';
 import { collectPages } from './pagination';
 
@@ -22,5 +27,17 @@ export class RegionsGateway {
         return { items, next: output.NextToken };
       }),
     );
+  }
+
+  /**
+   * The account's own name (GetAccountInformation without AccountId: the caller's account); null when the answer
+   * has none. Errors propagate (AccessDenied as ReadAccessDeniedError).
+   */
+  async accountName(): Promise<string | null> {
+    return guardedRead('account:GetAccountInformation', 'account', async () => {
+      const output = await this.client.send(new GetAccountInformationCommand({}));
+      const name = output.AccountName ?? '';
+      return name === '' ? null : name;
+    });
   }
 }

@@ -1,5 +1,7 @@
-// Gateway (the only SNS caller): publishes an alert as a plain String message with String attributes.
+// Gateway (the only SNS caller): publishes an alert as a plain String message with String attributes, through the
+// client of the topic's own Region (the organization's central topic may sit in another Region than the guard).
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { parseArn } from '../domain/arn';
 
 export interface SnsMessage {
   readonly topicArn: string;
@@ -11,14 +13,27 @@ export interface SnsMessage {
 }
 
 export class SnsGateway {
-  constructor(private readonly client: SNSClient) {}
+  /**
+   * `clientFor` gives the client of a Region: SNS serves a topic only in the Region its ARN names (a publish
+   * elsewhere is refused, InvalidParameter TopicArn), so each publish goes through its topic's Region. Without it,
+   * every publish goes through `client`.
+   */
+  constructor(
+    private readonly client: SNSClient,
+    private readonly clientFor?: (region: string) => SNSClient,
+  ) {}
+
+  private clientOf(topicArn: string): SNSClient {
+    const region = parseArn(topicArn)?.region ?? '';
+    return this.clientFor === undefined || region === '' ? this.client : this.clientFor(region);
+  }
 
   /**
    * Publishes and returns the message id. No `MessageStructure`: SNS delivers message attributes only
    * with the plain String structure. Errors propagate (the notifier decides what a failed alert means).
    */
   async publish(message: SnsMessage): Promise<string> {
-    const output = await this.client.send(
+    const output = await this.clientOf(message.topicArn).send(
       new PublishCommand({
         TopicArn: message.topicArn,
         Message: message.message,

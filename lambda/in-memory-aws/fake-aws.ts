@@ -25,6 +25,7 @@ import {
   type ClusterSeed,
   type FakeCluster,
   FakeState,
+  type FakeTopic,
   type PolicySeed,
   type PublishedMessage,
   type RegionStatus,
@@ -47,6 +48,10 @@ export interface FakeAwsOptions {
   readonly accountId?: string;
   /** @default 'aws' */
   readonly partition?: string;
+  /** The account's name (Account GetAccountInformation). @default - none in the answer */
+  readonly accountName?: string;
+  /** The account's organization, for cross-account topic policies (`aws:PrincipalOrgID`). @default - none */
+  readonly organizationId?: string;
   /** AttachedPoliciesPerRoleQuota. @default 10 */
   readonly managedPolicyQuota?: number;
   /** Default page size of every paginated list; small so that tests cross page boundaries. @default 2 */
@@ -86,6 +91,7 @@ export interface FakeAwsClients {
   readonly iam: IAMClient;
   readonly eksFor: (region: string) => EKSClient;
   readonly sns: SNSClient;
+  readonly snsFor: (region: string) => SNSClient;
   readonly account: AccountClient;
   readonly ecrFor: (region: string) => ECRClient;
   readonly cloudtrailFor: (region: string) => CloudTrailClient;
@@ -137,6 +143,8 @@ export class FakeAws {
       options.pageSize ?? 2,
       FIXED_CREATE_DATE,
     );
+    this.state.accountName = options.accountName ?? null;
+    this.state.organizationId = options.organizationId ?? null;
     this.iam = new FakeIam(this.state);
     this.eks = new FakeEks(this.state);
     this.sns = new FakeSns(this.state);
@@ -233,14 +241,21 @@ export class FakeAws {
     this.state.regions.set(region, status);
   }
 
-  /** Creates a topic from a name (in the home region) or an ARN; returns the ARN. */
-  addTopic(nameOrArn: string, options: { maximumMessageSize?: number } = {}): string {
+  /**
+   * Creates a topic from a name (in the home region) or an ARN (any Region or account: another account's topic
+   * admits this account's publishes only as `publishers` says); returns the ARN.
+   */
+  addTopic(
+    nameOrArn: string,
+    options: { maximumMessageSize?: number; publishers?: FakeTopic['publishers'] } = {},
+  ): string {
     const arn = nameOrArn.startsWith('arn:')
       ? nameOrArn
       : `arn:${this.state.partition}:sns:${this.homeRegion}:${this.state.accountId}:${nameOrArn}`;
     this.state.topics.set(arn, {
       arn,
       maximumMessageSize: options.maximumMessageSize ?? DEFAULT_MAXIMUM_MESSAGE_SIZE,
+      ...(options.publishers === undefined ? {} : { publishers: options.publishers }),
     });
     return arn;
   }
@@ -362,6 +377,7 @@ export class FakeAws {
       iam: this.iamClient(),
       eksFor: (region) => this.eksClientFor(region),
       sns: this.snsClient(),
+      snsFor: (region) => this.regional.sns(region),
       account: this.accountClient(),
       ecrFor: (region) => this.ecrClientFor(region),
       cloudtrailFor: (region) => this.cloudtrailClientFor(region),
@@ -400,7 +416,7 @@ export class FakeAws {
       );
     } else if (client instanceof SNSClient) {
       client.middlewareStack.add(
-        this.middleware('sns', region, (command, input) => this.sns.handle(command, input)),
+        this.middleware('sns', region, (command, input, at) => this.sns.handle(command, input, at)),
         options,
       );
     } else if (client instanceof SecurityHubClient) {

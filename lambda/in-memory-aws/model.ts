@@ -128,6 +128,11 @@ export interface FakeEcrRegion {
 export interface FakeTopic {
   readonly arn: string;
   readonly maximumMessageSize: number;
+  /**
+   * Who outside the topic's own account may publish (its topic policy, and its key policy alike): principals of
+   * this organization (`aws:PrincipalOrgID`) and of these accounts. Nobody else.
+   */
+  readonly publishers?: { readonly organizationId?: string; readonly accounts?: readonly string[] };
 }
 
 /** One SNS Publish the fake accepted. `attributes` is what subscribers get: nothing with the json structure. */
@@ -151,6 +156,10 @@ export class FakeState {
   readonly ecr = new Map<string, FakeEcrRegion>();
   readonly topics = new Map<string, FakeTopic>();
   readonly published: PublishedMessage[] = [];
+  /** The account's name (Account GetAccountInformation `AccountName`); null = the answer has none. */
+  accountName: string | null = null;
+  /** The organization the account belongs to (what `aws:PrincipalOrgID` is for its principals); null = none. */
+  organizationId: string | null = null;
   private idCounter = 0;
 
   constructor(

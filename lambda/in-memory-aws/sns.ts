@@ -1,4 +1,4 @@
-// In-memory AWS: answers SNS Publish with the service's validation (subject, size,
+// In-memory AWS: answers SNS Publish with the service's validation (the topic's Region and policy, subject, size,
 // attributes, MessageStructure json) and records every accepted message in FakeState.published.
 import type { ServiceOutputTypes as SnsOutput } from '@aws-sdk/client-sns';
 import { type FakeErrorKind, fakeServiceError } from './errors';
@@ -29,13 +29,18 @@ export class FakeSns {
 
   constructor(private readonly state: FakeState) {}
 
-  handle(command: string, input: unknown): SnsOutput {
+  /** `region`: the client's; a topic is served only in the Region its ARN names. */
+  handle(command: string, input: unknown, region: string): SnsOutput {
     if (command !== 'Publish') throw new Error(`FakeAws: SNS ${command} is not implemented`);
-    return this.publish(new FakeRequest(input, (message) => this.error('InvalidParameter', message)));
+    return this.publish(new FakeRequest(input, (message) => this.error('InvalidParameter', message)), region);
   }
 
-  private publish(request: FakeRequest): SnsOutput {
-    const topic = this.topic(request.string('TopicArn'));
+  private publish(request: FakeRequest, region: string): SnsOutput {
+    const topicArn = request.string('TopicArn');
+    // SNS is regional: a topic ARN of another Region is refused as a bad parameter, whatever its account.
+    if (topicArn.split(':')[3] !== region) throw this.invalid('TopicArn');
+    const topic = this.topic(topicArn);
+    this.authorize(topic);
     const message = request.optionalString('Message') ?? '';
     if (message === '') throw this.invalid('Empty message');
     const subject = request.optionalString('Subject');
@@ -62,6 +67,23 @@ export class FakeSns {
     const topic = this.state.topics.get(arn);
     if (topic === undefined) throw this.error('NotFound', 'Topic does not exist');
     return topic;
+  }
+
+  /**
+   * The topic policy: the topic's own account may publish; another account only when the policy admits it (by
+   * organization, `aws:PrincipalOrgID`, or by account). Else AuthorizationError, as SNS words it.
+   */
+  private authorize(topic: FakeTopic): void {
+    const { accountId, organizationId, partition } = this.state;
+    const owner = topic.arn.split(':')[4];
+    if (owner === accountId) return;
+    const admitted = topic.publishers ?? {};
+    const byOrganization = organizationId !== null && admitted.organizationId === organizationId;
+    if (byOrganization || (admitted.accounts ?? []).includes(accountId)) return;
+    throw this.error(
+      'AccessDenied',
+      `User: arn:${partition}:sts::${accountId}:assumed-role/eks-ecr-guard/fake-session is not authorized to perform: SNS:Publish on resource: ${topic.arn} because no resource-based policy allows the SNS:Publish action`,
+    );
   }
 
   /** UTF-8 text, non-empty, fewer than 100 characters, no line breaks or other control characters. */

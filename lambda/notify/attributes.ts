@@ -37,6 +37,24 @@ export function alertAttributes(input: AlertInput, kind: AlertKind | null): Reco
   };
 }
 
+/**
+ * The attributes of the organization's central topic: the alert's, with `accountId` in place of `account` (the same
+ * id; a topic with no older subscribers gets the explicit name) and `accountName` when the name was read, so the
+ * central topic carries as many attributes as the alert topic plus one.
+ */
+export function centralAlertAttributes(
+  attributes: Readonly<Record<string, string>>,
+  account: { readonly id: string | null; readonly name: string | null },
+): Record<string, string> {
+  const { account: _replaced, ...rest } = attributes;
+  const name = attributeValue(account.name, '');
+  return {
+    ...rest,
+    accountId: attributeValue(account.id, 'unknown'),
+    ...(name === '' ? {} : { accountName: name }),
+  };
+}
+
 /** Bytes SNS counts for a publish: subject, message, and each attribute's name, type (`String`) and value. */
 export function messageBytes(message: {
   readonly subject: string;

@@ -12,6 +12,16 @@ export const MAX_SUBJECT_LENGTH = 99;
 const MAX_EVENT_NAME_LENGTH = 40;
 /** A role name never shrinks below this, so the subject still says which role. */
 const MIN_ROLE_LENGTH = 12;
+/** An account name is cut to this (the id beside it is what identifies the account). */
+const MAX_ACCOUNT_NAME_LENGTH = 24;
+/** Below this room an account name is left out: the id alone is clearer than a few letters and `...`. */
+const MIN_ACCOUNT_NAME_LENGTH = 6;
+
+/** The account an alert of the organization's central topic names (its id, and its name when readable). */
+export interface SubjectAccount {
+  readonly id: string | null;
+  readonly name: string | null;
+}
 
 /** The subject without the role name: the role goes between `before` and `after`. */
 interface SubjectParts {
@@ -70,18 +80,41 @@ function subjectParts(state: AlertState, decision: Decision): SubjectParts {
 }
 
 /**
- * The subject for a decision, e.g. `[HIGH] EKS node role prod-ng-1 can now write to ECR (AttachRolePolicy)`.
- * Untrusted parts are made single-line ASCII (anything else becomes `?`); a long role name is shortened with `...`
- * so the tags and the event name always fit.
+ * The subject for a decision, e.g. `[HIGH] EKS node role prod-ng-1 can now write to ECR (AttachRolePolicy)`; with an
+ * account (the central topic's alerts), `[HIGH] prod-payments (111122223333): EKS node role prod-ng-1 can now write
+ * to ECR (AttachRolePolicy)`. Untrusted parts are made single-line ASCII (anything else becomes `?`); a long role
+ * name is shortened with `...` so the tags and the event name always fit. With an account, the tags, the account id
+ * and at least 12 characters of the role come first: the account name is shortened or left out, and the event name
+ * is left out when even those do not fit with it (the `eventName` attribute still carries it).
  */
-export function alertSubject(decision: Decision, outcome: RemediationOutcome | null): string {
+export function alertSubject(
+  decision: Decision,
+  outcome: RemediationOutcome | null,
+  account: SubjectAccount | null = null,
+): string {
   const parts = subjectParts(alertState(decision, outcome), decision);
   const eventName =
     decision.event.name === null ? '' : truncateAscii(decision.event.name, MAX_EVENT_NAME_LENGTH);
-  const eventPart = eventName.length > 0 ? ` (${eventName})` : '';
+  let eventPart = eventName.length > 0 ? ` (${eventName})` : '';
   const role = asciiLine(decision.role?.name ?? '', MAX_SUBJECT_LENGTH) || '(unknown)';
-  const fixedLength = parts.tags.length + 1 + parts.before.length + parts.after.length + eventPart.length;
-  const roleBudget = Math.max(MAX_SUBJECT_LENGTH - fixedLength, MIN_ROLE_LENGTH);
-  const subject = `${parts.tags} ${parts.before}${truncateAscii(role, roleBudget)}${parts.after}${eventPart}`;
+  const fixed = () => parts.tags.length + 1 + parts.before.length + parts.after.length + eventPart.length;
+  const idPart = account?.id ? `${asciiLine(account.id, 20)}: ` : '';
+  if (fixed() + idPart.length + MIN_ROLE_LENGTH > MAX_SUBJECT_LENGTH) eventPart = '';
+  const accountPart =
+    account === null ? '' : accountLabel(account, MAX_SUBJECT_LENGTH - fixed() - MIN_ROLE_LENGTH);
+  const roleBudget = Math.max(MAX_SUBJECT_LENGTH - fixed() - accountPart.length, MIN_ROLE_LENGTH);
+  const subject = `${parts.tags} ${accountPart}${parts.before}${truncateAscii(role, roleBudget)}${parts.after}${eventPart}`;
   return truncateAscii(subject, MAX_SUBJECT_LENGTH);
+}
+
+/** `name (id): `, `id: ` or `name: ` within `room` characters; the name shortened or left out first. */
+function accountLabel(account: SubjectAccount, room: number): string {
+  const id = asciiLine(account.id ?? '', 20);
+  const name = asciiLine(account.name ?? '', MAX_SUBJECT_LENGTH);
+  const idOnly = id.length > 0 ? `${id}: ` : '';
+  const wrapping = id.length > 0 ? idOnly.length + 3 : 2;
+  const nameBudget = Math.min(MAX_ACCOUNT_NAME_LENGTH, room - wrapping);
+  if (name.length === 0 || nameBudget < MIN_ACCOUNT_NAME_LENGTH) return idOnly;
+  const shortName = truncateAscii(name, nameBudget);
+  return id.length > 0 ? `${shortName} (${id}): ` : `${shortName}: `;
 }

@@ -6,8 +6,13 @@ import type { Decision, RemediationOutcome } from '../domain/types';
 import { usageHold } from '../domain/usage';
 import { guardActorArn, parseRoleChangeEvent } from '../events/role-change';
 import type { ChangeEvaluator } from './evaluate-change';
-import type { Notifier } from './notify';
-import { type PendingOutcome, type PendingOutcomeStore, pendingOutcomeKey } from './pending-outcomes';
+import { CentralAlertPublishError, type Notifier } from './notify';
+import {
+  owedPublish,
+  type PendingOutcome,
+  type PendingOutcomeStore,
+  pendingOutcomeKey,
+} from './pending-outcomes';
 import type { FindingsPublisher } from './publish-findings';
 import { type Remediator, shouldRemediate } from './remediate';
 import type { GuardLogger, GuardMetrics } from './telemetry';
@@ -138,6 +143,14 @@ export async function handleDecision(
     const sent = await pipeline.notifier.notify(looked, outcome);
     return { decision: looked, outcome, alerted: sent.sent };
   } catch (error) {
+    if (error instanceof CentralAlertPublishError) {
+      // The alert topic has it: keep only the central publish for the retry (which skips this role's decision, so
+      // nothing is sent twice). Without a store the retry would send the alert topic's copy again: not retried.
+      const kept = await keepPending(pipeline, eventKey, { decision: looked, outcome, owed: 'central' });
+      reportCentralFailure(pipeline, looked, error, kept);
+      if (!kept) return { decision: looked, outcome, alerted: true };
+      throw error;
+    }
     // The invocation fails and is retried, but a retry finds the role already fixed (compliant, no alert): keep
     // the outcome for the retry to publish, and say here, where the Errors alarm leads, what the guard changed.
     if (outcome !== null) {
@@ -153,6 +166,23 @@ export async function handleDecision(
     }
     throw error;
   }
+}
+
+/** A central publish that failed: logged (what is owed, whether the retry will send it) and counted. */
+function reportCentralFailure(
+  pipeline: EventPipeline,
+  decision: Decision,
+  error: CentralAlertPublishError,
+  keptForRetry: boolean,
+): void {
+  pipeline.metrics.addMetric(METRIC.centralAlertFailures, 'Count', 1);
+  pipeline.logger.error('the alert could not be published to the central topic; the alert topic has it', {
+    role: decision.role?.name ?? null,
+    topicArn: error.topicArn,
+    published: error.published,
+    error: errorText(error.cause),
+    keptForRetry,
+  });
 }
 
 /** Stores an owed alert for the retry; false (and logged) when there is no store or it fails too. */
@@ -188,15 +218,22 @@ async function republishPending(
   const pending = await store.load(eventKey);
   if (pending.length === 0) return [];
   const done: ProcessedDecision[] = [];
-  for (const [index, { decision, outcome }] of pending.entries()) {
+  for (const [index, entry] of pending.entries()) {
+    const { decision, outcome } = entry;
     try {
-      const sent = await pipeline.notifier.notify(decision, outcome);
+      const sent = await pipeline.notifier.notify(decision, outcome, owedPublish(entry));
       done.push({ decision, outcome, alerted: sent.sent });
     } catch (error) {
-      await store.save(eventKey, pending.slice(index));
-      pipeline.logger.error('the alert for a remediation could not be published on the retry either', {
+      // What is still owed: this entry (only its central publish, when the alert topic took it now) and the rest.
+      const central = error instanceof CentralAlertPublishError;
+      const still: PendingOutcome = central ? { ...entry, owed: 'central' } : entry;
+      await store.save(eventKey, [still, ...pending.slice(index + 1)]);
+      if (central) reportCentralFailure(pipeline, decision, error, true);
+      const what = outcome === null ? 'the central alert' : 'the alert for a remediation';
+      pipeline.logger.error(`${what} could not be published on the retry either`, {
         role: decision.role?.name ?? null,
-        status: outcome.status,
+        status: outcome?.status ?? null,
+        owed: owedPublish(still),
         error: errorText(error),
       });
       throw error;

@@ -1,10 +1,14 @@
 // Use case: notify. Turns a decision (and remediation outcome) into alerts and publishes them: the e-mail/machine
-// message to the alert topic and, when configured, the chat notification to the chat topic.
+// message to the alert topic, when configured the chat notification to the chat topic, and the same alert, named
+// by account id and name, to the organization's central topic.
+import type { OwedPublish } from '../domain/pending-outcome';
 import type { Decision, RemediationOutcome } from '../domain/types';
-import type { AlertInput, AlertMode } from '../notify/alert-input';
+import { type AlertInput, type AlertMode, alertAccount } from '../notify/alert-input';
 import { type AlertKind, alertKind } from '../notify/alert-kind';
+import { centralAlertAttributes } from '../notify/attributes';
 import { formatChatNotification } from '../notify/chat';
-import { formatAlert } from '../notify/format';
+import { type FormattedAlert, formatAlert } from '../notify/format';
+import { alertSubject, type SubjectAccount } from '../notify/subject';
 
 /** One SNS publish (plain String message structure); matches the SNS gateway. */
 export interface PublishRequest {
@@ -37,23 +41,56 @@ export interface NotifierOptions {
   /** Send an information alert for exempt roles too. */
   readonly notifyExempt: boolean;
   readonly logger?: NotifierLogger;
+  /** The organization's central topic (another account); null or absent when not configured. */
+  readonly centralAlertTopicArn?: string | null;
+  /**
+   * The guard account's name, for the central alert's subject and `accountName` attribute; null when unreadable
+   * (the subject then names the id alone). Must not throw.
+   * @default - no name
+   */
+  readonly accountName?: () => Promise<string | null>;
 }
 
 export interface NotifyResult {
   readonly sent: boolean;
   readonly kind: AlertKind | null;
-  /** One id per publish: the alert topic's first, then the chat topic's. */
+  /** One id per publish: the alert topic's first, then the chat topic's, then the central topic's. */
   readonly messageIds: string[];
+}
+
+/**
+ * The central topic refused the alert after the alert topic took it (when `published` is non-empty): only the
+ * central publish is still owed. The cause is the SNS error.
+ */
+export class CentralAlertPublishError extends Error {
+  override readonly name = 'CentralAlertPublishError';
+  constructor(
+    readonly topicArn: string,
+    /** The message ids of the publishes that went out before (alert topic, chat topic). */
+    readonly published: readonly string[],
+    cause: unknown,
+  ) {
+    super(
+      `the alert could not be published to the central topic ${topicArn}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`,
+      { cause },
+    );
+  }
 }
 
 export class Notifier {
   constructor(private readonly options: NotifierOptions) {}
 
   /**
-   * Publishes the alert for a decision, if it calls for one. The alert topic goes first, so a chat failure never
-   * costs the e-mail; any publish error propagates (the handler fails the invocation so it is retried).
+   * Publishes the alert for a decision, if it calls for one. The alert topic goes first, so a chat or central failure
+   * never costs the e-mail; an alert-topic error propagates (the handler fails the invocation so it is retried), a
+   * chat error is logged, and a central-topic error is thrown as CentralAlertPublishError (the caller keeps the
+   * central publish for the retry). `owed: 'central'` publishes to the central topic alone (a retry of that).
    */
-  async notify(decision: Decision, outcome: RemediationOutcome | null): Promise<NotifyResult> {
+  async notify(
+    decision: Decision,
+    outcome: RemediationOutcome | null,
+    owed: OwedPublish = 'all',
+  ): Promise<NotifyResult> {
     const kind = alertKind(decision, outcome, { notifyExempt: this.options.notifyExempt });
     if (kind === null) {
       this.log('no alert for this decision', decision);
@@ -62,6 +99,17 @@ export class Notifier {
 
     const input = this.alertInput(decision, outcome);
     const alert = formatAlert(input);
+    const messageIds = owed === 'all' ? await this.publishLocal(input, alert) : [];
+    const centralTopicArn = this.options.centralAlertTopicArn ?? null;
+    if (centralTopicArn !== null && centralTopicArn.length > 0) {
+      messageIds.push(await this.publishCentral(centralTopicArn, input, alert, messageIds));
+    }
+    this.log('alert sent', decision, { alertKind: kind, messageIds, owed });
+    return { sent: true, kind, messageIds };
+  }
+
+  /** The alert topic (errors propagate), then the chat topic (best effort). */
+  private async publishLocal(input: AlertInput, alert: FormattedAlert): Promise<string[]> {
     const messageIds = [
       await this.options.publisher.publish({
         topicArn: this.options.alertTopicArn,
@@ -89,8 +137,30 @@ export class Notifier {
         });
       }
     }
-    this.log('alert sent', decision, { alertKind: kind, messageIds });
-    return { sent: true, kind, messageIds };
+    return messageIds;
+  }
+
+  /** The same body, with the account in the subject and the `accountId` / `accountName` attributes. */
+  private async publishCentral(
+    topicArn: string,
+    input: AlertInput,
+    alert: FormattedAlert,
+    published: readonly string[],
+  ): Promise<string> {
+    const account: SubjectAccount = {
+      id: alertAccount(input),
+      name: this.options.accountName === undefined ? null : await this.options.accountName(),
+    };
+    try {
+      return await this.options.publisher.publish({
+        topicArn,
+        subject: alertSubject(input.decision, input.outcome, account),
+        message: alert.body,
+        attributes: centralAlertAttributes(alert.attributes, account),
+      });
+    } catch (error) {
+      throw new CentralAlertPublishError(topicArn, published, error);
+    }
   }
 
   private alertInput(decision: Decision, outcome: RemediationOutcome | null): AlertInput {

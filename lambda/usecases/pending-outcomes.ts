@@ -2,7 +2,7 @@
 // the retried invocation publishes them instead of finding the role already fixed and saying nothing.
 import type { PendingOutcome } from '../domain/pending-outcome';
 
-export type { PendingOutcome } from '../domain/pending-outcome';
+export { type OwedPublish, owedPublish, type PendingOutcome } from '../domain/pending-outcome';
 
 /**
  * Where owed alerts wait between a failed invocation and its retry (DynamoDB in the Lambda, in memory in tests).
