@@ -340,6 +340,7 @@ describe('synth warns when nobody is subscribed to alerts', () => {
     ['notificationEmails', 'oncall@example.com'],
     ['chatTopicArn', 'arn:aws:sns:eu-west-1:111122223333:chat'],
     ['alertTopicArn', 'arn:aws:sns:eu-west-1:111122223333:alerts'],
+    ['centralAlertTopicArn', 'arn:aws:sns:eu-central-1:999988887777:eks-ecr-guard-central-alerts'],
   ])('does not warn when %s is set', (key, value) => {
     homeAnnotations({ [key]: value }).hasNoWarning('*', warning);
   });

@@ -49,6 +49,10 @@ describe.each([
     'alert mode with every option',
     { mode: 'alert', chatTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:chat`, createTrail: true },
   ],
+  [
+    'alert mode with a central alert topic',
+    { mode: 'alert', centralAlertTopicArn: 'arn:aws:sns:eu-central-1:999988887777:central' },
+  ],
 ])('alert mode (%s)', (_name, context) => {
   const synth = synthGuardApp({ context });
   const templates = [synth.home, ...(synth.forwarder ? [synth.forwarder] : [])];

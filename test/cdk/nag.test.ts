@@ -55,6 +55,18 @@ describe('cdk-nag AwsSolutions', () => {
       },
     ],
     [
+      'central alert topic in another account and Region, key not configured',
+      { centralAlertTopicArn: 'arn:aws:sns:eu-central-1:999988887777:eks-ecr-guard-central-alerts' },
+    ],
+    [
+      'central alert topic with its key, remediate mode',
+      {
+        mode: 'remediate',
+        centralAlertTopicArn: 'arn:aws:sns:eu-central-1:999988887777:eks-ecr-guard-central-alerts',
+        centralAlertKeyArn: 'arn:aws:kms:eu-central-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      },
+    ],
+    [
       'existing alert topic, no sweep schedule',
       { alertTopicArn: 'arn:aws:sns:us-east-1:111122223333:alerts', sweepSchedule: '' },
     ],
