@@ -1,6 +1,6 @@
 // Infrastructure (CDK) layer: the organization's central alert topic, in the security account
 // (`cdk deploy --app "node --import tsx bin/central-alert-topic.ts"`): every member account's guard publishes to it.
-import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -70,7 +70,7 @@ export class CentralAlertTopicStack extends Stack {
         conditions: {
           StringEquals: {
             'aws:PrincipalOrgID': props.organizationId,
-            'kms:ViaService': `sns.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+            'kms:ViaService': `sns.${this.region}.${this.urlSuffix}`,
           },
         },
       }),
