@@ -82,10 +82,10 @@ function subjectParts(state: AlertState, decision: Decision): SubjectParts {
 /**
  * The subject for a decision, e.g. `[HIGH] EKS node role prod-ng-1 can now write to ECR (AttachRolePolicy)`; with an
  * account (the central topic's alerts), `[HIGH] prod-payments (111122223333): EKS node role prod-ng-1 can now write
- * to ECR (AttachRolePolicy)`. Untrusted parts are made single-line ASCII (anything else becomes `?`); a long role
- * name is shortened with `...` so the tags and the event name always fit. With an account, the tags, the account id
- * and at least 12 characters of the role come first: the account name is shortened or left out, and the event name
- * is left out when even those do not fit with it (the `eventName` attribute still carries it).
+ * to ECR`. Untrusted parts are made single-line ASCII (anything else becomes `?`); a long role name is shortened with
+ * `...` so the tags and the event name always fit. With an account, what gives way first when it is too long is the
+ * event name (the `eventName` attribute and the body keep it), then the account name (shortened, then left out: the
+ * id stays), then the role name, never below 12 characters.
  */
 export function alertSubject(
   decision: Decision,
@@ -95,26 +95,45 @@ export function alertSubject(
   const parts = subjectParts(alertState(decision, outcome), decision);
   const eventName =
     decision.event.name === null ? '' : truncateAscii(decision.event.name, MAX_EVENT_NAME_LENGTH);
-  let eventPart = eventName.length > 0 ? ` (${eventName})` : '';
+  const eventPart = eventName.length > 0 ? ` (${eventName})` : '';
   const role = asciiLine(decision.role?.name ?? '', MAX_SUBJECT_LENGTH) || '(unknown)';
-  const fixed = () => parts.tags.length + 1 + parts.before.length + parts.after.length + eventPart.length;
-  const idPart = account?.id ? `${asciiLine(account.id, 20)}: ` : '';
-  if (fixed() + idPart.length + MIN_ROLE_LENGTH > MAX_SUBJECT_LENGTH) eventPart = '';
-  const accountPart =
-    account === null ? '' : accountLabel(account, MAX_SUBJECT_LENGTH - fixed() - MIN_ROLE_LENGTH);
-  const roleBudget = Math.max(MAX_SUBJECT_LENGTH - fixed() - accountPart.length, MIN_ROLE_LENGTH);
-  const subject = `${parts.tags} ${accountPart}${parts.before}${truncateAscii(role, roleBudget)}${parts.after}${eventPart}`;
-  return truncateAscii(subject, MAX_SUBJECT_LENGTH);
+  const compose = (accountPart: string, roleText: string, event: string) =>
+    `${parts.tags} ${accountPart}${parts.before}${roleText}${parts.after}${event}`;
+  const fixedLength = (event: string) =>
+    parts.tags.length + 1 + parts.before.length + parts.after.length + event.length;
+
+  if (account === null) {
+    const roleBudget = Math.max(MAX_SUBJECT_LENGTH - fixedLength(eventPart), MIN_ROLE_LENGTH);
+    return truncateAscii(compose('', truncateAscii(role, roleBudget), eventPart), MAX_SUBJECT_LENGTH);
+  }
+  const label = accountLabel(account);
+  const whole = label.of(label.name);
+  for (const event of [eventPart, '']) {
+    const subject = compose(whole, role, event);
+    if (subject.length <= MAX_SUBJECT_LENGTH) return subject;
+  }
+  // Without the event name it is still too long: the account name shrinks first, then the role.
+  const room = MAX_SUBJECT_LENGTH - fixedLength('') - label.of('').length;
+  let nameLength = Math.min(label.name.length, SQUEEZED_ACCOUNT_NAME_LENGTH);
+  if (room - label.wrapping - nameLength < MIN_ROLE_LENGTH)
+    nameLength = room - label.wrapping - MIN_ROLE_LENGTH;
+  const withName = label.name.length > 0 && nameLength >= MIN_ACCOUNT_NAME_LENGTH;
+  const accountPart = withName ? label.of(truncateAscii(label.name, nameLength)) : label.of('');
+  const roleBudget = Math.max(MAX_SUBJECT_LENGTH - fixedLength('') - accountPart.length, MIN_ROLE_LENGTH);
+  return truncateAscii(compose(accountPart, truncateAscii(role, roleBudget), ''), MAX_SUBJECT_LENGTH);
 }
 
-/** `name (id): `, `id: ` or `name: ` within `room` characters; the name shortened or left out first. */
-function accountLabel(account: SubjectAccount, room: number): string {
+/** An account name that must share the line with a long role name keeps this much. */
+const SQUEEZED_ACCOUNT_NAME_LENGTH = 16;
+
+/** The account as the subject writes it: `name (id): `, `id: ` or `name: `; `wrapping` is what a name adds to it. */
+function accountLabel(account: SubjectAccount): {
+  readonly name: string;
+  readonly wrapping: number;
+  readonly of: (name: string) => string;
+} {
   const id = asciiLine(account.id ?? '', 20);
-  const name = asciiLine(account.name ?? '', MAX_SUBJECT_LENGTH);
-  const idOnly = id.length > 0 ? `${id}: ` : '';
-  const wrapping = id.length > 0 ? idOnly.length + 3 : 2;
-  const nameBudget = Math.min(MAX_ACCOUNT_NAME_LENGTH, room - wrapping);
-  if (name.length === 0 || nameBudget < MIN_ACCOUNT_NAME_LENGTH) return idOnly;
-  const shortName = truncateAscii(name, nameBudget);
-  return id.length > 0 ? `${shortName} (${id}): ` : `${shortName}: `;
+  const name = truncateAscii(account.name ?? '', MAX_ACCOUNT_NAME_LENGTH);
+  if (id.length === 0) return { name, wrapping: 2, of: (shown) => (shown.length > 0 ? `${shown}: ` : '') };
+  return { name, wrapping: 3, of: (shown) => (shown.length > 0 ? `${shown} (${id}): ` : `${id}: `) };
 }
