@@ -243,3 +243,107 @@ describe('alertSubject', () => {
     expect(MAX_SUBJECT_LENGTH).toBe(99);
   });
 });
+
+describe('alertSubject with an account (the central topic)', () => {
+  const ACCOUNT = '111122223333';
+  const LONG_NAMES = ['a'.repeat(50), 'Zahlungsverkehr-Produktion-Ñandú-ノード-環境-very-long-name', ''];
+  const ROLES = ['eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F'];
+
+  it.each<[string, { id: string | null; name: string | null }, string]>([
+    [
+      'id and name',
+      { id: ACCOUNT, name: 'prod-payments' },
+      '[HIGH] prod-payments (111122223333): EKS node role r1 can now write to ECR (AttachRolePolicy)',
+    ],
+    [
+      'id alone (name unreadable)',
+      { id: ACCOUNT, name: null },
+      '[HIGH] 111122223333: EKS node role r1 can now write to ECR (AttachRolePolicy)',
+    ],
+    [
+      'name alone',
+      { id: null, name: 'prod-payments' },
+      '[HIGH] prod-payments: EKS node role r1 can now write to ECR (AttachRolePolicy)',
+    ],
+    [
+      'non-ASCII name',
+      { id: ACCOUNT, name: 'nœud-環境' },
+      '[HIGH] n?ud-?? (111122223333): EKS node role r1 can now write to ECR (AttachRolePolicy)',
+    ],
+  ])('names the account: %s', (_name, account, expected) => {
+    expect(alertSubject(withRole('r1'), null, account)).toBe(expected);
+  });
+
+  it('leaves out the event name first, then shortens the account name, keeping the id and the role', () => {
+    const role = 'eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F';
+    expect(alertSubject(withRole('prod-gpu-nodes'), null, { id: ACCOUNT, name: 'prod-payments' })).toBe(
+      '[HIGH] prod-payments (111122223333): EKS node role prod-gpu-nodes can now write to ECR',
+    );
+    const subject = alertSubject(withRole(role), null, {
+      id: ACCOUNT,
+      name: 'a-very-long-account-name-of-the-team',
+    });
+    expectSnsSafe(subject);
+    expect(subject).toBe(
+      '[HIGH] a-very-long-a... (111122223333): EKS node role eksctl-prod-nodegroup... can now write to ECR',
+    );
+  });
+
+  it('fits every state, severity, event and role with any account name, always naming the id', () => {
+    for (const verdict of VERDICTS) {
+      for (const severity of SEVERITIES) {
+        for (const status of STATUSES) {
+          for (const eventName of [...EVENT_NAMES, null]) {
+            for (const roleName of ROLES) {
+              for (const name of LONG_NAMES) {
+                const decision = withEvent(withRole(roleName, { verdict, severity }), eventName);
+                const subject = alertSubject(decision, status === null ? null : outcome(status), {
+                  id: ACCOUNT,
+                  name,
+                });
+                expectSnsSafe(subject);
+                expect(subject).toContain(ACCOUNT);
+                expect(subject).toContain(roleName.slice(0, 9));
+                const violation = verdict === 'violation' && (status === null || status.startsWith('failed'));
+                if (severity !== null && violation) expect(subject).toContain(`[${severity.toUpperCase()}]`);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('with a held fix (the longest phrase) still keeps the id and 12 characters of the role', () => {
+    const decision = withEvent(
+      withRole('r'.repeat(64), { usageHold: 'held-usage-unknown', severity: 'critical' }),
+      'DeleteRolePermissionsBoundary',
+    );
+    const subject = alertSubject(decision, null, { id: ACCOUNT, name: 'a'.repeat(50) });
+    expectSnsSafe(subject);
+    expect(subject).toContain(`${ACCOUNT}`);
+    expect(subject).toMatch(/r{9}\.\.\./);
+  });
+
+  it('is SNS-safe for any account name and role name (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.option(fc.string({ unit: 'binary', maxLength: 120 })),
+        fc.option(fc.string({ unit: 'binary', maxLength: 80 })),
+        fc.constantFrom(...VERDICTS),
+        fc.constantFrom<RemediationStatus | null>(...STATUSES),
+        (roleName, accountName, eventName, verdict, status) => {
+          const decision = withEvent(withRole(roleName, { verdict }), eventName);
+          const subject = alertSubject(decision, status === null ? null : outcome(status), {
+            id: ACCOUNT,
+            name: accountName,
+          });
+          expectSnsSafe(subject);
+          expect(subject).toContain(ACCOUNT);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
