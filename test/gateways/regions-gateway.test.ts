@@ -1,5 +1,10 @@
-// Tests for the regions gateway: status filter, pagination, AccessDenied mapping.
-import { AccessDeniedException, AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
+// Tests for the regions gateway: status filter, pagination, AccessDenied mapping; the account name read.
+import {
+  AccessDeniedException,
+  AccountClient,
+  GetAccountInformationCommand,
+  ListRegionsCommand,
+} from '@aws-sdk/client-account';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ReadAccessDeniedError } from '../../lambda/domain/errors';
 import { RegionsGateway } from '../../lambda/gateways/regions-gateway';
@@ -33,5 +38,29 @@ describe('RegionsGateway.enabledRegions', () => {
   it('maps AccessDenied to ReadAccessDeniedError', async () => {
     accountMock.on(ListRegionsCommand).rejects(new AccessDeniedException({ message: 'no', $metadata: {} }));
     await expect(gateway().enabledRegions()).rejects.toBeInstanceOf(ReadAccessDeniedError);
+  });
+});
+
+describe('RegionsGateway.accountName', () => {
+  it("reads the caller's own account (no AccountId) and returns its AccountName", async () => {
+    accountMock.on(GetAccountInformationCommand).resolves({
+      AccountId: '111122223333',
+      AccountName: 'prod-payments',
+      AccountCreatedDate: new Date('2020-01-01T00:00:00Z'),
+    });
+    await expect(gateway().accountName()).resolves.toBe('prod-payments');
+    expect(accountMock.commandCalls(GetAccountInformationCommand)[0]?.args[0].input).toEqual({});
+  });
+
+  it('answers null when the answer has no name', async () => {
+    accountMock.on(GetAccountInformationCommand).resolves({ AccountId: '111122223333' });
+    await expect(gateway().accountName()).resolves.toBeNull();
+  });
+
+  it('maps AccessDenied to ReadAccessDeniedError', async () => {
+    accountMock
+      .on(GetAccountInformationCommand)
+      .rejects(new AccessDeniedException({ message: 'denied', $metadata: {} }));
+    await expect(gateway().accountName()).rejects.toBeInstanceOf(ReadAccessDeniedError);
   });
 });

@@ -1,4 +1,5 @@
-// Tests for the SNS gateway: plain String structure, String attributes, message id, errors propagate.
+// Tests for the SNS gateway: plain String structure, String attributes, message id, errors propagate, the client of
+// the topic's Region.
 import { InvalidParameterException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SnsGateway } from '../../lambda/gateways/sns-gateway';
@@ -41,5 +42,22 @@ describe('SnsGateway.publish', () => {
     const error = new InvalidParameterException({ message: 'Invalid parameter: Subject', $metadata: {} });
     snsMock.on(PublishCommand).rejects(error);
     await expect(gateway().publish({ topicArn: TOPIC, message: 'x', subject: 'bad' })).rejects.toBe(error);
+  });
+});
+
+describe('SnsGateway with per-Region clients', () => {
+  it("publishes through the client of the topic's Region, the home client otherwise unused", async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-3' });
+    const home = new SNSClient({ region: 'us-east-1' });
+    const regions: string[] = [];
+    const gateway = new SnsGateway(home, (region) => {
+      regions.push(region);
+      return new SNSClient({ region });
+    });
+    await gateway.publish({ topicArn: 'arn:aws:sns:eu-central-1:999988887777:central', message: 'm' });
+    await gateway.publish({ topicArn: TOPIC, message: 'm' });
+    expect(regions).toEqual(['eu-central-1', 'us-east-1']);
+    const used = await Promise.all(snsMock.calls().map((call) => call.thisValue.config.region()));
+    expect(used).toEqual(['eu-central-1', 'us-east-1']);
   });
 });

@@ -1,6 +1,12 @@
-// Tests for the fake AWS's SNS Publish, through a real SNSClient: the service's validation rules and the
-// record of accepted messages.
-import { InvalidParameterException, NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+// Tests for the fake AWS's SNS Publish, through a real SNSClient: the service's validation rules, the record of
+// accepted messages, and topics of other Regions and accounts (the topic's Region, its policy).
+import {
+  AuthorizationErrorException,
+  InvalidParameterException,
+  NotFoundException,
+  PublishCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { SnsGateway } from '../../lambda/gateways/sns-gateway';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 
@@ -118,5 +124,63 @@ describe('FakeAws SNS Publish', () => {
     const big = fake.addTopic('big', { maximumMessageSize: 1_048_576 });
     await fake.snsClient().send(new PublishCommand({ TopicArn: big, Message: 'a'.repeat(500_000) }));
     expect(fake.published).toHaveLength(1);
+  });
+});
+
+describe('FakeAws SNS Publish to topics of other Regions and accounts', () => {
+  const CENTRAL = 'arn:aws:sns:eu-central-1:999988887777:central';
+  const ORG = 'o-abcd123456';
+
+  it("publishes to another account's topic when its policy admits the organization, through that Region", async () => {
+    const fake = new FakeAws({ organizationId: ORG });
+    fake.addTopic(CENTRAL, { publishers: { organizationId: ORG } });
+    const sns = fake.clients().snsFor('eu-central-1');
+    await sns.send(new PublishCommand({ TopicArn: CENTRAL, Message: 'm' }));
+    expect(fake.published.map((m) => m.topicArn)).toEqual([CENTRAL]);
+    expect(fake.calls.at(-1)?.region).toBe('eu-central-1');
+  });
+
+  it('admits an account named in the policy', async () => {
+    const fake = new FakeAws();
+    fake.addTopic(CENTRAL, { publishers: { accounts: ['111122223333'] } });
+    await fake
+      .clients()
+      .snsFor('eu-central-1')
+      .send(new PublishCommand({ TopicArn: CENTRAL, Message: 'm' }));
+    expect(fake.published).toHaveLength(1);
+  });
+
+  it.each([
+    ['no policy for other accounts', {}, { organizationId: ORG }],
+    ['another organization', { publishers: { organizationId: 'o-other12345' } }, { organizationId: ORG }],
+    ['an account outside any organization', { publishers: { organizationId: ORG } }, {}],
+  ])('refuses with AuthorizationError: %s', async (_name, topic, account) => {
+    const fake = new FakeAws(account);
+    fake.addTopic(CENTRAL, topic);
+    const publish = fake
+      .clients()
+      .snsFor('eu-central-1')
+      .send(new PublishCommand({ TopicArn: CENTRAL, Message: 'm' }));
+    await expect(publish).rejects.toBeInstanceOf(AuthorizationErrorException);
+    await expect(publish).rejects.toThrow(/is not authorized to perform: SNS:Publish on resource/);
+    expect(fake.published).toEqual([]);
+  });
+
+  it('refuses a topic ARN of another Region than the client (InvalidParameter TopicArn)', async () => {
+    const fake = new FakeAws({ organizationId: ORG });
+    fake.addTopic(CENTRAL, { publishers: { organizationId: ORG } });
+    const publish = fake.snsClient().send(new PublishCommand({ TopicArn: CENTRAL, Message: 'm' }));
+    await expect(publish).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(publish).rejects.toThrow('Invalid parameter: TopicArn');
+  });
+
+  it("answers NotFound for another account's topic that does not exist", async () => {
+    const fake = new FakeAws({ organizationId: ORG });
+    const publish = fake
+      .clients()
+      .snsFor('eu-central-1')
+      .send(new PublishCommand({ TopicArn: CENTRAL, Message: 'm' }));
+    await expect(publish).rejects.toBeInstanceOf(NotFoundException);
+    await expect(publish).rejects.toThrow('Topic does not exist');
   });
 });

@@ -5,7 +5,9 @@ import type { Decision, RemediationOutcome, Verdict } from '../../lambda/domain/
 import { SnsGateway } from '../../lambda/gateways/sns-gateway';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import { extractAlertJson } from '../../lambda/notify/document';
+import { MAX_ATTRIBUTES } from '../../lambda/notify/format';
 import {
+  CentralAlertPublishError,
   Notifier,
   type NotifierLogger,
   type NotifierOptions,
@@ -205,5 +207,88 @@ describe('Notifier', () => {
     for (const message of fake.published.filter((m) => m.topicArn === chatTopicArn)) {
       expect(JSON.parse(message.message)).toMatchObject({ version: '1.0', source: 'custom' });
     }
+  });
+});
+
+describe('Notifier with a central topic', () => {
+  const CENTRAL_TOPIC = 'arn:aws:sns:eu-central-1:999988887777:eks-ecr-guard-central-alerts';
+  const central = (publisher: Publisher, overrides: Partial<NotifierOptions> = {}) =>
+    notifier(publisher, {
+      centralAlertTopicArn: CENTRAL_TOPIC,
+      accountName: async () => 'prod-payments',
+      ...overrides,
+    });
+
+  it('publishes the alert topic first, then the same body to the central topic, named by account', async () => {
+    const publisher = new FakePublisher();
+    const decision = violationDecision({ role: { name: 'prod-ng-1', arn: null } });
+    const result = await central(publisher, { chatTopicArn: CHAT_TOPIC }).notify(decision, null);
+    expect(result.messageIds).toEqual(['m-1', 'm-2', 'm-3']);
+    expect(publisher.published.map((m) => m.topicArn)).toEqual([ALERT_TOPIC, CHAT_TOPIC, CENTRAL_TOPIC]);
+    const [local, , copy] = publisher.published;
+    expect(copy?.message).toBe(local?.message);
+    expect(local?.subject).toBe('[HIGH] EKS node role prod-ng-1 can now write to ECR (AttachRolePolicy)');
+    expect(copy?.subject).toBe(
+      `[HIGH] prod-payments (${ACCOUNT_ID}): EKS node role prod-ng-1 can now write to ECR`,
+    );
+    const { account: _local, ...rest } = local?.attributes ?? {};
+    expect(copy?.attributes).toEqual({ ...rest, accountId: ACCOUNT_ID, accountName: 'prod-payments' });
+    expect(Object.keys(copy?.attributes ?? {}).length).toBeLessThanOrEqual(MAX_ATTRIBUTES);
+  });
+
+  it('without a readable name, names the id alone and sends no accountName attribute', async () => {
+    const publisher = new FakePublisher();
+    await central(publisher, { accountName: async () => null }).notify(violationDecision(), null);
+    const copy = publisher.published[1];
+    expect(copy?.subject).toMatch(new RegExp(`^\\[HIGH\\] ${ACCOUNT_ID}: EKS node role `));
+    expect(copy?.attributes).toMatchObject({ accountId: ACCOUNT_ID });
+    expect(copy?.attributes).not.toHaveProperty('accountName');
+  });
+
+  it('publishes to the central topic alone when that is what is owed (a retry: the alert topic has it)', async () => {
+    const publisher = new FakePublisher();
+    const result = await central(publisher, { chatTopicArn: CHAT_TOPIC }).notify(
+      violationDecision(),
+      appliedOutcome(),
+      'central',
+    );
+    expect(publisher.published.map((m) => m.topicArn)).toEqual([CENTRAL_TOPIC]);
+    expect(result).toMatchObject({ sent: true, messageIds: ['m-1'] });
+  });
+
+  it('sends nothing anywhere for a decision that calls for no alert', async () => {
+    const publisher = new FakePublisher();
+    await central(publisher).notify(decisionWith('compliant'), null);
+    expect(publisher.published).toEqual([]);
+  });
+
+  it('throws CentralAlertPublishError with what went out when the central topic refuses', async () => {
+    const refusing: Publisher = {
+      async publish(message) {
+        if (message.topicArn === CENTRAL_TOPIC) throw new Error('AuthorizationError: not authorized');
+        return 'local-1';
+      },
+    };
+    const error = await central(refusing)
+      .notify(violationDecision(), null)
+      .then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+    expect(error).toBeInstanceOf(CentralAlertPublishError);
+    expect(error).toMatchObject({ topicArn: CENTRAL_TOPIC, published: ['local-1'] });
+    expect(String(error)).toContain('AuthorizationError: not authorized');
+  });
+
+  it('never tries the central topic when the alert topic failed (the whole alert is retried)', async () => {
+    const attempts: string[] = [];
+    const failing: Publisher = {
+      async publish(message) {
+        attempts.push(message.topicArn);
+        throw new Error('Throttling');
+      },
+    };
+    await expect(central(failing).notify(violationDecision(), null)).rejects.toThrow('Throttling');
+    expect(attempts).toEqual([ALERT_TOPIC]);
   });
 });
