@@ -35,6 +35,7 @@ describe('settingsFromEnv', () => {
       SECURITY_HUB_FINDINGS: 'true',
       AWS_REGION: 'cn-north-1',
       CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
+      CENTRAL_ALERT_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:999988887777:central',
       IDEMPOTENCY_TABLE_NAME: 'idem',
     });
     expect(settings).toEqual({
@@ -58,6 +59,7 @@ describe('settingsFromEnv', () => {
       accountId: '111122223333',
       alertTopicArn: BASE.ALERT_TOPIC_ARN,
       chatTopicArn: 'arn:aws:sns:eu-west-1:111122223333:chat',
+      centralAlertTopicArn: 'arn:aws-cn:sns:cn-north-1:999988887777:central',
       idempotencyTableName: 'idem',
       guardRoleArn: 'arn:aws:iam::111122223333:role/guard',
       region: 'cn-north-1',
@@ -83,6 +85,11 @@ describe('settingsFromEnv', () => {
   it('reads the clean-digest schedule: weekly by default, daily, or false', () => {
     expect(settingsFromEnv(BASE).config.digestWhenClean).toBe('weekly');
     expect(settingsFromEnv({ ...BASE, DIGEST_WHEN_CLEAN: 'daily' }).config.digestWhenClean).toBe('daily');
+  });
+
+  it('reads no central alert topic when its variable is unset or empty', () => {
+    expect(settingsFromEnv(BASE).centralAlertTopicArn).toBeNull();
+    expect(settingsFromEnv({ ...BASE, CENTRAL_ALERT_TOPIC_ARN: '' }).centralAlertTopicArn).toBeNull();
   });
 
   it('requires the alert topic', () => {
