@@ -75,7 +75,22 @@ export interface GuardAppConfig {
   readonly silenceAlarmDays: number;
   /** Home region from context `region`; undefined = take it from the environment. */
   readonly region: string | undefined;
+  // ---- organization deployment (docs/organizations.md); any OU set = the app deploys StackSets instead ----
+  /** OUs (or roots) whose accounts get the guard in alert mode; empty with no remediate OU = single account. */
+  readonly organizationalUnits: readonly string[];
+  /** OUs (or roots) whose accounts get the guard in remediate mode; never also in `organizationalUnits`. */
+  readonly remediateOrganizationalUnits: readonly string[];
+  /** Regions of the member accounts' stack instances (home first); empty = the watched Regions. */
+  readonly stackSetRegions: readonly string[];
+  /** Who creates the StackSets: the management account (`SELF`) or a delegated administrator. */
+  readonly callAs: StackSetCallAs;
+  /** The organization whose principals may read the guard's code bucket; undefined = a deploy-time parameter. */
+  readonly organizationId: string | undefined;
 }
+
+/** CloudFormation's `CallAs` for service-managed StackSets. */
+export const STACK_SET_CALL_AS = ['SELF', 'DELEGATED_ADMIN'] as const;
+export type StackSetCallAs = (typeof STACK_SET_CALL_AS)[number];
 
 /** Reads one context key; `app.node.tryGetContext` fits. */
 export type ContextReader = (key: string) => unknown;
@@ -140,6 +155,11 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
       SILENCE_ALARM_DAYS_DEFAULT,
     ),
     region: parseOptional(read, 'region', REGION),
+    organizationalUnits: parseList(read, 'organizationalUnits', ORGANIZATIONAL_UNIT),
+    remediateOrganizationalUnits: parseList(read, 'remediateOrganizationalUnits', ORGANIZATIONAL_UNIT),
+    stackSetRegions: parseList(read, 'stackSetRegions', REGION),
+    callAs: parseChoice(read, 'callAs', STACK_SET_CALL_AS, 'SELF'),
+    organizationId: parseOptional(read, 'organizationId', ORGANIZATION_ID),
   };
 }
 
@@ -177,6 +197,18 @@ const ECR_ACTION: ValueFormat = {
 const REGION: ValueFormat = {
   description: 'AWS Region codes such as us-east-1 or eu-west-1',
   test: (value) => AWS_REGION_PATTERN.test(value),
+};
+
+/** CloudFormation's `DeploymentTargets.OrganizationalUnitIds` pattern: an OU id or a root id. */
+const ORGANIZATIONAL_UNIT: ValueFormat = {
+  description:
+    'organizational unit ids (ou-<4-32 of a-z 0-9>-<8-32 of a-z 0-9>) or root ids (r-<4-32 of a-z 0-9>)',
+  test: (value) => /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/.test(value),
+};
+
+const ORGANIZATION_ID: ValueFormat = {
+  description: 'an AWS Organizations id (o-<10-32 of a-z 0-9>)',
+  test: (value) => /^o-[a-z0-9]{10,32}$/.test(value),
 };
 
 const SCHEDULE: ValueFormat = {
