@@ -1,7 +1,15 @@
 // Infrastructure (CDK) layer: the stack deployed once in the management (or delegated administrator) account: the
 // code bucket and the service-managed StackSets that put the guard (one StackSet per mode) and its forwarders in
 // every account of the target OUs, including accounts that join later.
-import { CfnParameter, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Aws,
+  CfnElement,
+  CfnParameter,
+  DefaultStackSynthesizer,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BucketDeployment } from 'aws-cdk-lib/aws-s3-deployment';
 import {
@@ -17,6 +25,7 @@ import type { Construct } from 'constructs';
 import type { GuardMode } from '../../lambda/contract';
 import type { GuardAppConfig } from '../config';
 import { forwarderRegions, needsForwarder } from '../deployment-target';
+import { wildcardResourceFinding } from '../guard-permissions';
 import { OrgAssetBucket } from './org-asset-bucket';
 import type { OrgDeploymentPlan } from './org-plan';
 import { ASSET_BUCKET_PREFIX_PARAMETER, ForwarderTemplate, GuardTemplate } from './stackset-templates';
@@ -76,7 +85,9 @@ export class EksEcrGuardOrgStack extends Stack {
       allowedPattern: '^o-[a-z0-9]{10,32}$',
       default: plan.organizationId,
     });
-    this.assetBucket = new OrgAssetBucket(this, 'AssetBucket', { organizationId: organizationId.valueAsString });
+    this.assetBucket = new OrgAssetBucket(this, 'AssetBucket', {
+      organizationId: organizationId.valueAsString,
+    });
     const stackSets = new Map<OrgStackSetKind, OrgStackSet>();
     const guards: StackSet[] = [];
     const modes: ReadonlyArray<[OrgStackSetKind, GuardMode, readonly string[]]> = [
@@ -162,10 +173,56 @@ export class EksEcrGuardOrgStack extends Stack {
     return { stackSet, template, organizationalUnits, regions };
   }
 
-  /** The code copy (BucketDeployment's function) is CDK's own; its findings are acknowledged here with reasons. */
+  /**
+   * The code copy is CDK's BucketDeployment (created by cdk-stacksets for each template with code): a function that
+   * runs only during deploys, copying the bundles from the CDK bootstrap bucket to the code bucket. Its findings are
+   * CDK's choices, acknowledged here one by one.
+   */
   private acknowledgeCodeCopyFindings(): void {
-    for (const fn of this.node.findAll().filter((child) => child instanceof lambda.SingletonFunction)) {
-      Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'x' });
+    const qualifier = this.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const bootstrapObjects = `arn:${this.partition}:s3:::cdk-${qualifier}-assets-${Aws.ACCOUNT_ID}-${this.region}/*`;
+    const bucketResource = this.assetBucket.bucket.node.defaultChild;
+    const bucketLogicalId =
+      bucketResource instanceof CfnElement ? this.getLogicalId(bucketResource) : undefined;
+    const copies = this.node
+      .findAll()
+      .filter(
+        (child) =>
+          child instanceof lambda.Function && child.node.id.startsWith('Custom::CDKBucketDeployment'),
+      );
+    for (const copy of copies) {
+      const validations = Validations.of(copy);
+      validations.acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason:
+            "CDK's BucketDeployment handler role gets the AWS managed basic execution role (CloudWatch Logs writes only) from aws-cdk-lib; it runs only while deploying.",
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            "The runtime of CDK's BucketDeployment handler (Python, with the AWS CLI layer) is pinned by aws-cdk-lib and moves with its releases; it runs only while deploying.",
+        },
+        ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason:
+            "CDK's BucketDeployment grants these read (bootstrap bucket) and write (code bucket) action groups with grantRead/grantReadWrite, on those two buckets' objects only.",
+        })),
+        {
+          id: wildcardResourceFinding(bootstrapObjects),
+          reason:
+            "The copy reads the function bundles from the CDK bootstrap bucket's objects, whose keys are content hashes known only at synth.",
+        },
+        ...(bucketLogicalId === undefined
+          ? []
+          : [
+              {
+                id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+                reason:
+                  'The copy writes the bundles (keys are content hashes) into the code bucket and nothing else.',
+              },
+            ]),
+      );
     }
   }
 }
