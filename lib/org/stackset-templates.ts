@@ -1,6 +1,6 @@
 // Infrastructure (CDK) layer: the templates the org StackSets deploy in every member account (the guard, in one mode,
 // and the event forwarders), each a StackSetStack synthesized inside the org stack, never deployed on its own.
-import { Aws, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Fn, type Stack } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { StackSetStack } from 'cdk-stacksets';
 import type { GuardMode } from '../../lambda/contract';
@@ -19,14 +19,14 @@ import { GuardTrail } from '../guard-trail';
 export const ASSET_BUCKET_PREFIX_PARAMETER = 'AssetBucketPrefix';
 
 /**
- * A template synthesized as a file asset of its parent stack. Bundling follows the parent: `cdk deploy
- * EksEcrGuardOrg` names only the parent, and CDK bundles a stack's functions only when the stack's own path is
- * selected, which would leave placeholder code in the template.
+ * A template synthesized as a file asset of its parent stack. Its functions are always bundled: the parent copies
+ * the bundles into the code bucket, and a skipped bundle (CDK skips the stacks the CLI did not select, and `cdk
+ * deploy EksEcrGuardOrg` does not select a template by its own path) has no file to copy. esbuild runs once per
+ * function per synth, whichever templates share it.
  */
 abstract class MemberTemplate extends StackSetStack {
   override get bundlingRequired(): boolean {
-    const parent = this.node.scope;
-    return parent === undefined ? super.bundlingRequired : Stack.of(parent).bundlingRequired;
+    return true;
   }
 }
 
