@@ -1,6 +1,7 @@
 // Tests for the CDK layer: the organization keys of the config (OU and root ids, callAs, stackSetRegions, the
 // organization id), the combinations that say no, and what synth says about an org deployment.
 import { App } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import {
   type GuardAppConfig,
   GuardConfigError,
@@ -188,5 +189,21 @@ describe('what synth says', () => {
 
   it('does not ask for the organization id when it is configured', () => {
     expect(note({ ...TWO_OUS, organizationId: 'o-a1b2c3d4e5' })).not.toContain('OrganizationId');
+  });
+});
+
+describe('the org stack warns when nobody receives the alerts', () => {
+  function warnings(context: Record<string, unknown>): string[] {
+    const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    const config = loadGuardConfig((key) => app.node.tryGetContext(key));
+    const { stack } = addOrgDeployment(app, config, resolveDeploymentTarget({ config, env: {} }));
+    return Annotations.fromStack(stack)
+      .findWarning('*', Match.stringLikeRegexp('Nobody is subscribed'))
+      .map((entry) => String(entry.entry.data));
+  }
+
+  it('warns without a subscriber, not with one', () => {
+    expect(warnings(TWO_OUS)).toHaveLength(1);
+    expect(warnings({ ...TWO_OUS, notificationEmails: 'sec@example.com' })).toEqual([]);
   });
 });
