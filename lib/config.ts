@@ -49,8 +49,6 @@ export interface GuardAppConfig {
   readonly centralAlertTopicArn: string | undefined;
   /** The key of the central topic; undefined = any key of the topic's account and Region, used through SNS only. */
   readonly centralAlertKeyArn: string | undefined;
-  /** The AWS Organization whose accounts may publish to the central topic (bin/central-alert-topic.ts). */
-  readonly organizationId: string | undefined;
   readonly exemptRoles: readonly string[];
   readonly extraPullActions: readonly string[];
   /** Regions to look for EKS clusters in; empty = every enabled region. */
@@ -81,7 +79,25 @@ export interface GuardAppConfig {
   readonly silenceAlarmDays: number;
   /** Home region from context `region`; undefined = take it from the environment. */
   readonly region: string | undefined;
+  // ---- organization deployment (docs/organizations.md); any OU set = the app deploys StackSets instead ----
+  /** OUs (or roots) whose accounts get the guard in alert mode; empty with no remediate OU = single account. */
+  readonly organizationalUnits: readonly string[];
+  /** OUs (or roots) whose accounts get the guard in remediate mode; never also in `organizationalUnits`. */
+  readonly remediateOrganizationalUnits: readonly string[];
+  /** Regions of the member accounts' stack instances (home first); empty = the watched Regions. */
+  readonly stackSetRegions: readonly string[];
+  /** Who creates the StackSets: the management account (`SELF`) or a delegated administrator. */
+  readonly callAs: StackSetCallAs;
+  /**
+   * The AWS Organization: whose principals may publish to the central topic (bin/central-alert-topic.ts) and read
+   * the org deployment's code bucket; undefined = a deploy-time parameter of the org stack.
+   */
+  readonly organizationId: string | undefined;
 }
+
+/** CloudFormation's `CallAs` for service-managed StackSets. */
+export const STACK_SET_CALL_AS = ['SELF', 'DELEGATED_ADMIN'] as const;
+export type StackSetCallAs = (typeof STACK_SET_CALL_AS)[number];
 
 /** Reads one context key; `app.node.tryGetContext` fits. */
 export type ContextReader = (key: string) => unknown;
@@ -101,7 +117,6 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
     chatTopicArn: parseOptional(read, 'chatTopicArn', SNS_TOPIC_ARN),
     centralAlertTopicArn: parseOptional(read, 'centralAlertTopicArn', SNS_TOPIC_ARN),
     centralAlertKeyArn: parseOptional(read, 'centralAlertKeyArn', KMS_KEY_ARN),
-    organizationId: parseOptional(read, 'organizationId', ORGANIZATION_ID),
     exemptRoles: parseList(read, 'exemptRoles', ROLE_NAME_OR_ARN),
     extraPullActions: parseList(read, 'extraPullActions', ECR_ACTION),
     eksRegions: parseList(read, 'eksRegions', REGION),
@@ -149,6 +164,11 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
       SILENCE_ALARM_DAYS_DEFAULT,
     ),
     region: parseOptional(read, 'region', REGION),
+    organizationalUnits: parseList(read, 'organizationalUnits', ORGANIZATIONAL_UNIT),
+    remediateOrganizationalUnits: parseList(read, 'remediateOrganizationalUnits', ORGANIZATIONAL_UNIT),
+    stackSetRegions: parseList(read, 'stackSetRegions', REGION),
+    callAs: parseChoice(read, 'callAs', STACK_SET_CALL_AS, 'SELF'),
+    organizationId: parseOptional(read, 'organizationId', ORGANIZATION_ID),
   };
 }
 
@@ -196,6 +216,13 @@ const ECR_ACTION: ValueFormat = {
 const REGION: ValueFormat = {
   description: 'AWS Region codes such as us-east-1 or eu-west-1',
   test: (value) => AWS_REGION_PATTERN.test(value),
+};
+
+/** CloudFormation's `DeploymentTargets.OrganizationalUnitIds` pattern: an OU id or a root id. */
+const ORGANIZATIONAL_UNIT: ValueFormat = {
+  description:
+    'organizational unit ids (ou-<4-32 of a-z 0-9>-<8-32 of a-z 0-9>) or root ids (r-<4-32 of a-z 0-9>)',
+  test: (value) => /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/.test(value),
 };
 
 const SCHEDULE: ValueFormat = {

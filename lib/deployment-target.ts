@@ -51,13 +51,17 @@ export function resolveDeploymentTarget({ config, env }: TargetSources): Deploym
       `${iamEventRegion} (where IAM events arrive in this partition)`,
     );
   }
-  const watchRegions = resolveWatchRegions(config, homeRegion);
+  const watchKey = config.watchRegions.length > 0 ? 'watchRegions' : 'eksRegions';
+  const chosen = config.watchRegions.length > 0 ? config.watchRegions : config.eksRegions;
+  const watchRegions = resolveWatchRegions(chosen, homeRegion, watchKey);
   return { account: nonEmpty(env.CDK_DEFAULT_ACCOUNT), homeRegion, iamEventRegion, watchRegions };
 }
 
-/** The watched Regions, home first; each must be able to forward to the home Region's bus. */
-function resolveWatchRegions(config: GuardAppConfig, homeRegion: string): string[] {
-  const chosen = config.watchRegions.length > 0 ? config.watchRegions : config.eksRegions;
+/**
+ * The watched Regions, home first; each must be able to forward to the home Region's bus. `key` names the config
+ * key the Regions came from (`watchRegions`, `eksRegions`, or `stackSetRegions` for the member accounts).
+ */
+export function resolveWatchRegions(chosen: readonly string[], homeRegion: string, key: string): string[] {
   const others = chosen.filter((region) => region !== homeRegion);
   const unreachable = others.find(
     (region) =>
@@ -67,9 +71,9 @@ function resolveWatchRegions(config: GuardAppConfig, homeRegion: string): string
   );
   if (unreachable !== undefined) {
     throw new GuardConfigError(
-      config.watchRegions.length > 0 ? 'watchRegions' : 'eksRegions',
+      key,
       `"${unreachable}" cannot forward events to ${homeRegion}: EventBridge forwards across Regions only between commercial Regions`,
-      `commercial Region codes (or only the home Region ${homeRegion}); set watchRegions to narrow the list`,
+      `commercial Region codes (or only the home Region ${homeRegion}); set ${key === 'stackSetRegions' ? key : 'watchRegions'} to narrow the list`,
     );
   }
   return [homeRegion, ...others];

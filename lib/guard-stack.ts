@@ -23,58 +23,60 @@ export class EksEcrGuardStack extends Stack {
         'eks-ecr-guard: detects (and optionally removes) ECR write access on EKS node roles (CIS EKS 5.1.3)',
       ...props,
     });
-    this.guard = new EksEcrGuard(this, 'Guard', this.guardProps(props.config));
+    this.guard = new EksEcrGuard(this, 'Guard', guardPropsFromConfig(this, props.config));
     this.trail = props.config.createTrail ? new GuardTrail(this, 'Trail') : undefined;
   }
+}
 
-  /** The central topic (and its key) from their ARNs; a key alone is a config error. */
-  private centralAlertProps(
-    config: GuardAppConfig,
-  ): Pick<EksEcrGuardProps, 'centralAlertTopic' | 'centralAlertKeyArn'> {
-    const { centralAlertTopicArn: topicArn, centralAlertKeyArn: keyArn } = config;
-    if (topicArn === undefined) {
-      if (keyArn === undefined) return {};
-      throw new GuardConfigError(
-        'centralAlertKeyArn',
-        'set without centralAlertTopicArn',
-        'the key of that topic',
-      );
-    }
-    return {
-      centralAlertTopic: sns.Topic.fromTopicArn(this, 'CentralAlertTopic', topicArn),
-      ...(keyArn === undefined ? {} : { centralAlertKeyArn: keyArn }),
-    };
+/** The central topic (and its key) from their ARNs; a key alone is a config error. */
+function centralAlertProps(
+  scope: Construct,
+  config: GuardAppConfig,
+): Pick<EksEcrGuardProps, 'centralAlertTopic' | 'centralAlertKeyArn'> {
+  const { centralAlertTopicArn: topicArn, centralAlertKeyArn: keyArn } = config;
+  if (topicArn === undefined) {
+    if (keyArn === undefined) return {};
+    throw new GuardConfigError(
+      'centralAlertKeyArn',
+      'set without centralAlertTopicArn',
+      'the key of that topic',
+    );
   }
+  return {
+    centralAlertTopic: sns.Topic.fromTopicArn(scope, 'CentralAlertTopic', topicArn),
+    ...(keyArn === undefined ? {} : { centralAlertKeyArn: keyArn }),
+  };
+}
 
-  private guardProps(config: GuardAppConfig): EksEcrGuardProps {
-    return {
-      mode: config.mode,
-      replacementPolicy: config.replacementPolicy,
-      alertTopic: config.alertTopicArn
-        ? sns.Topic.fromTopicArn(this, 'ExistingAlertTopic', config.alertTopicArn)
-        : undefined,
-      notificationEmails: config.notificationEmails,
-      chatTopic: config.chatTopicArn
-        ? sns.Topic.fromTopicArn(this, 'ChatTopic', config.chatTopicArn)
-        : undefined,
-      ...this.centralAlertProps(config),
-      operationsEmails: config.operationsEmails,
-      exemptRoles: config.exemptRoles,
-      extraPullActions: config.extraPullActions,
-      eksRegions: config.eksRegions,
-      sweepSchedule:
-        config.sweepSchedule === undefined ? false : events.Schedule.expression(config.sweepSchedule),
-      logRetention: toRetentionDays(config.logRetentionDays),
-      notifyExempt: config.notifyExempt,
-      securityHub: config.securityHub,
-      nodeRoleCacheTtl: Duration.seconds(config.nodeRoleCacheTtlSeconds),
-      digestWhenClean: config.digestWhenClean,
-      silenceAlarmDays: config.silenceAlarmDays,
-      usageWindowDays: config.usageWindowDays,
-      usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
-      fixWhenUsageUnknown: config.fixWhenUsageUnknown,
-    };
-  }
+/** The construct's props from the app's config; `scope` (the stack) holds the imported topics. */
+export function guardPropsFromConfig(scope: Construct, config: GuardAppConfig): EksEcrGuardProps {
+  return {
+    mode: config.mode,
+    replacementPolicy: config.replacementPolicy,
+    alertTopic: config.alertTopicArn
+      ? sns.Topic.fromTopicArn(scope, 'ExistingAlertTopic', config.alertTopicArn)
+      : undefined,
+    notificationEmails: config.notificationEmails,
+    chatTopic: config.chatTopicArn
+      ? sns.Topic.fromTopicArn(scope, 'ChatTopic', config.chatTopicArn)
+      : undefined,
+    ...centralAlertProps(scope, config),
+    operationsEmails: config.operationsEmails,
+    exemptRoles: config.exemptRoles,
+    extraPullActions: config.extraPullActions,
+    eksRegions: config.eksRegions,
+    sweepSchedule:
+      config.sweepSchedule === undefined ? false : events.Schedule.expression(config.sweepSchedule),
+    logRetention: toRetentionDays(config.logRetentionDays),
+    notifyExempt: config.notifyExempt,
+    securityHub: config.securityHub,
+    nodeRoleCacheTtl: Duration.seconds(config.nodeRoleCacheTtlSeconds),
+    digestWhenClean: config.digestWhenClean,
+    silenceAlarmDays: config.silenceAlarmDays,
+    usageWindowDays: config.usageWindowDays,
+    usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
+    fixWhenUsageUnknown: config.fixWhenUsageUnknown,
+  };
 }
 
 /** RetentionDays members carry their number of days as value. */

@@ -53,6 +53,11 @@ describe('defaults', () => {
       digestWhenClean: 'weekly',
       silenceAlarmDays: 7,
       region: undefined,
+      organizationalUnits: [],
+      remediateOrganizationalUnits: [],
+      stackSetRegions: [],
+      callAs: 'SELF',
+      organizationId: undefined,
     });
   });
 

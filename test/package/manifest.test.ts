@@ -23,8 +23,16 @@ interface Manifest {
 }
 
 const manifest: Manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const buildConfig: { compilerOptions?: { outDir?: string; rootDir?: string; declaration?: boolean } } =
-  JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8'));
+const buildConfig: {
+  compilerOptions?: { outDir?: string; rootDir?: string; declaration?: boolean };
+  exclude?: string[];
+} = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8'));
+
+/**
+ * The one package lib/ may load besides the peers: the organization deployment's StackSets (lib/org, used by the
+ * repository's CDK app only), a devDependency kept out of the package build.
+ */
+const APP_ONLY_PACKAGES: readonly string[] = ['cdk-stacksets'];
 
 /** `dist/lib/x.js` or `./dist/lib/x.d.ts` → the source it is compiled from, `lib/x.ts`. */
 function sourceOf(built: string): string {
@@ -114,8 +122,33 @@ describe('package.json', () => {
     expect(lambdaPackages.has('@aws-sdk/client-iam')).toBe(true);
     for (const name of lambdaPackages)
       expect([name, manifest.dependencies?.[name]]).toEqual([name, expect.any(String)]);
-    const libPackages = new Set(sources('lib').flatMap(runtimeImports));
+    const built = sources('lib').filter((file) => !buildConfig.exclude?.includes(file));
+    const libPackages = new Set(built.flatMap(runtimeImports));
     expect([...libPackages].sort()).toEqual(['aws-cdk-lib', 'constructs']);
+  });
+
+  it('keeps the app-only packages of lib/org out of the package: dev-only, exact pins, files left out of the build', () => {
+    const appOnlyFiles = sources('lib').filter((file) =>
+      runtimeImports(file).some((name) => APP_ONLY_PACKAGES.includes(name)),
+    );
+    expect(appOnlyFiles.length).toBeGreaterThan(0);
+    for (const file of appOnlyFiles) {
+      expect(file.startsWith(path.join('lib', 'org'))).toBe(true);
+      expect(buildConfig.exclude).toContain(file);
+    }
+    // What the build leaves out must not be needed by what it keeps.
+    const excluded = new Set(buildConfig.exclude);
+    for (const file of sources('lib').filter((source) => !excluded.has(source))) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      for (const [, specifier = ''] of text.matchAll(/from\s+'(\.[^']*)'/g)) {
+        const target = path.join(path.dirname(file), `${specifier}.ts`);
+        expect([file, excluded.has(target)]).toEqual([file, false]);
+      }
+    }
+    for (const name of APP_ONLY_PACKAGES) {
+      expect(manifest.dependencies?.[name]).toBeUndefined();
+      expect(manifest.devDependencies?.[name]).toMatch(/^\d+\.\d+\.\d+$/);
+    }
   });
 
   it('keeps development tools out of dependencies', () => {
