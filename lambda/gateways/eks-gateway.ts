@@ -22,6 +22,7 @@ import type {
 } from '../domain/types';
 import { awsErrorName, guardedRead, isEksNotFound, isRegionUnavailable } from './aws-errors';
 import { createLimiter, type Limiter, mapWithConcurrency } from './concurrency';
+import { podIdentityAssociations } from './eks-pod-identity';
 import { collectPages } from './pagination';
 
 // Defined in the domain (presenters show it); re-exported for the callers of this gateway.
@@ -130,13 +131,14 @@ class RegionReader {
    * `CONFIG_MAP` cluster has no access entries and its access-entry APIs refuse every call, so they are not called.
    */
   async cluster(name: string): Promise<EksClusterRecord | null> {
-    const [described, nodegroups, fargateProfiles] = await Promise.all([
+    const [described, nodegroups, fargateProfiles, pods] = await Promise.all([
       this.describeCluster(name),
       this.nodegroups(name),
       this.fargateProfiles(name),
+      this.podIdentity(name),
     ]);
     if (described === null) return null;
-    const { computeConfig, accessConfig } = described;
+    const { computeConfig, accessConfig, identity } = described;
     const entries =
       accessConfig?.authenticationMode === 'CONFIG_MAP'
         ? { accessEntries: [] }
@@ -148,7 +150,14 @@ class RegionReader {
       nodegroups,
       ...entries,
       fargateProfiles,
+      ...(identity === undefined ? {} : { identity }),
+      ...pods,
     };
+  }
+
+  /** The Pod Identity associations (eks-pod-identity.ts); AccessDenied on them is recorded, not thrown. */
+  private podIdentity(cluster: string): ReturnType<typeof podIdentityAssociations> {
+    return podIdentityAssociations(this.client, cluster, this.limiter);
   }
 
   /**
@@ -157,14 +166,16 @@ class RegionReader {
    */
   private async describeCluster(
     cluster: string,
-  ): Promise<Pick<EksClusterRecord, 'computeConfig' | 'accessConfig'> | null> {
+  ): Promise<Pick<EksClusterRecord, 'computeConfig' | 'accessConfig' | 'identity'> | null> {
     const output = await this.describe('eks:DescribeCluster', cluster, () =>
       this.client.send(new DescribeClusterCommand({ name: cluster })),
     );
     if (output?.cluster === undefined) return null;
     const config = output.cluster.computeConfig;
     const mode = output.cluster.accessConfig?.authenticationMode;
+    const issuer = output.cluster.identity?.oidc?.issuer;
     return {
+      identity: issuer === undefined ? undefined : { oidc: { issuer } },
       computeConfig:
         config === undefined
           ? undefined

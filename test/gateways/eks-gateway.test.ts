@@ -12,6 +12,7 @@ import {
   ListClustersCommand,
   ListFargateProfilesCommand,
   ListNodegroupsCommand,
+  ListPodIdentityAssociationsCommand,
   ResourceNotFoundException,
   ServerException,
 } from '@aws-sdk/client-eks';
@@ -29,7 +30,11 @@ function regionalMocks(regions: readonly string[]) {
   for (const region of regions) {
     const client = new EKSClient({ region });
     clients.set(region, client);
-    mocks.set(region, mockClient(client));
+    // No Pod Identity association unless a test says otherwise (eks-pod-identity.test.ts covers them).
+    mocks.set(
+      region,
+      mockClient(client).on(ListPodIdentityAssociationsCommand).resolves({ associations: [] }),
+    );
   }
   const clientFor = (region: string) => {
     const client = clients.get(region);
@@ -145,6 +150,7 @@ describe('EksGateway.clusterInventory', () => {
           { fargateProfileName: 'fp-1', podExecutionRoleArn: `${ROLE}-fargate` },
           { fargateProfileName: 'fp-2', podExecutionRoleArn: `${ROLE}-fargate` },
         ],
+        podIdentityAssociations: [],
       },
       {
         name: 'auto',
@@ -152,6 +158,7 @@ describe('EksGateway.clusterInventory', () => {
         nodegroups: [],
         accessEntries: [],
         fargateProfiles: [],
+        podIdentityAssociations: [],
       },
     ]);
     expect(mock).toHaveReceivedCommandWith(ListClustersCommand, { nextToken: 'c2' });

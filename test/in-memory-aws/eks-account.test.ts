@@ -108,6 +108,7 @@ describe('FakeAws EKS', () => {
             fargateProfiles: [
               { fargateProfileName: 'fp', podExecutionRoleArn: 'arn:aws:iam::111122223333:role/fargate' },
             ],
+            podIdentityAssociations: [],
           },
           {
             name: 'auto',
@@ -115,8 +116,16 @@ describe('FakeAws EKS', () => {
             nodegroups: [],
             accessEntries: [],
             fargateProfiles: [],
+            podIdentityAssociations: [],
           },
-          { name: 'third', computeConfig: undefined, nodegroups: [], accessEntries: [], fargateProfiles: [] },
+          {
+            name: 'third',
+            computeConfig: undefined,
+            nodegroups: [],
+            accessEntries: [],
+            fargateProfiles: [],
+            podIdentityAssociations: [],
+          },
         ],
       },
       'us-east-1': { clusters: [] },

@@ -76,6 +76,7 @@ describe('FakeAws EKS authentication modes', () => {
         nodegroups: [{ nodegroupName: 'ng', nodeRole: NODE_ROLE }],
         accessEntries: [],
         fargateProfiles: [],
+        podIdentityAssociations: [],
       },
       {
         name: 'modern',
@@ -84,8 +85,16 @@ describe('FakeAws EKS authentication modes', () => {
         nodegroups: [],
         accessEntries: [{ principalArn: NODE_ROLE, type: 'EC2_LINUX' }],
         fargateProfiles: [],
+        podIdentityAssociations: [],
       },
-      { name: 'unsaid', computeConfig: undefined, nodegroups: [], accessEntries: [], fargateProfiles: [] },
+      {
+        name: 'unsaid',
+        computeConfig: undefined,
+        nodegroups: [],
+        accessEntries: [],
+        fargateProfiles: [],
+        podIdentityAssociations: [],
+      },
     ]);
     const accessEntryCallsOn = (cluster: string) =>
       fake.calls.filter((call) => call.command.includes('AccessEntr') && call.input.clusterName === cluster);
