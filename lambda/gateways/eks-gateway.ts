@@ -37,6 +37,11 @@ export interface EksInventoryResult {
 export interface EksInventoryOptions {
   /** How many regions are read at once. */
   readonly concurrency: number;
+  /**
+   * Also read each cluster's Pod Identity associations (the pod-role KPI of the snapshot, audit and sweep). The
+   * event path's node-role inventory does not need them. @default false
+   */
+  readonly podIdentity?: boolean;
 }
 
 /** Told after each region: its name, its cluster count (null when skipped), and how many regions are done. */
@@ -88,7 +93,7 @@ export class EksGateway {
     await mapWithConcurrency(regions, options.concurrency, async (region) => {
       let clusters: EksClusterRecord[] | null = null;
       try {
-        clusters = await this.clusterInventory(region);
+        clusters = await this.clusterInventory(region, options.podIdentity === true);
         inventory[region] = { clusters };
       } catch (error) {
         if (!isRegionUnavailable(error)) throw error;
@@ -100,9 +105,13 @@ export class EksGateway {
     return { inventory: orderedLike(regions, inventory), warnings };
   }
 
-  /** The clusters of one region with their node groups, access entries, Fargate profiles and compute config. */
-  async clusterInventory(region: string): Promise<EksClusterRecord[]> {
-    const reader = new RegionReader(this.clientFor(region), region, createLimiter(this.callsPerRegion));
+  /**
+   * The clusters of one region with their node groups, access entries, Fargate profiles and compute config, and
+   * with `podIdentity` their Pod Identity associations.
+   */
+  async clusterInventory(region: string, podIdentity = false): Promise<EksClusterRecord[]> {
+    const limiter = createLimiter(this.callsPerRegion);
+    const reader = new RegionReader(this.clientFor(region), region, limiter, podIdentity);
     const names = await reader.clusterNames();
     const clusters = await Promise.all(names.map((name) => reader.cluster(name)));
     return clusters.flatMap((cluster) => (cluster === null ? [] : [cluster]));
@@ -115,6 +124,7 @@ class RegionReader {
     private readonly client: EKSClient,
     private readonly region: string,
     private readonly limiter: Limiter,
+    private readonly withPodIdentity: boolean,
   ) {}
 
   async clusterNames(): Promise<string[]> {
@@ -155,9 +165,9 @@ class RegionReader {
     };
   }
 
-  /** The Pod Identity associations (eks-pod-identity.ts); AccessDenied on them is recorded, not thrown. */
-  private podIdentity(cluster: string): ReturnType<typeof podIdentityAssociations> {
-    return podIdentityAssociations(this.client, cluster, this.limiter);
+  /** The Pod Identity associations when asked for (eks-pod-identity.ts); AccessDenied is recorded, not thrown. */
+  private async podIdentity(cluster: string): ReturnType<typeof podIdentityAssociations> {
+    return this.withPodIdentity ? podIdentityAssociations(this.client, cluster, this.limiter) : {};
   }
 
   /**

@@ -10,7 +10,6 @@ import {
   ListClustersCommand,
   ListFargateProfilesCommand,
   ListNodegroupsCommand,
-  ListPodIdentityAssociationsCommand,
 } from '@aws-sdk/client-eks';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { EksGateway } from '../../lambda/gateways/eks-gateway';
@@ -32,8 +31,6 @@ function gatewayWith(setup: (mock: AwsClientStub<EKSClient>) => void) {
     .resolves({ nodegroups: [] })
     .on(ListFargateProfilesCommand)
     .resolves({ fargateProfileNames: [] })
-    .on(ListPodIdentityAssociationsCommand)
-    .resolves({ associations: [] })
     .on(ListAccessEntriesCommand, { clusterName: 'api' })
     .resolves({ accessEntries: [ROLE] })
     .on(DescribeAccessEntryCommand, { clusterName: 'api' })
@@ -66,7 +63,6 @@ describe('EksGateway and authentication modes', () => {
         nodegroups: [],
         accessEntries: [],
         fargateProfiles: [],
-        podIdentityAssociations: [],
       },
       {
         name: 'api',
@@ -75,7 +71,6 @@ describe('EksGateway and authentication modes', () => {
         nodegroups: [],
         accessEntries: [{ principalArn: ROLE, type: 'EC2_LINUX' }],
         fargateProfiles: [],
-        podIdentityAssociations: [],
       },
     ]);
     expect(mock.commandCalls(ListAccessEntriesCommand, { clusterName: 'legacy' })).toHaveLength(0);
@@ -101,7 +96,6 @@ describe('EksGateway and authentication modes', () => {
       accessEntries: [],
       accessEntriesError: { code: 'InvalidRequestException', message: MODE_ERROR },
       fargateProfiles: [],
-      podIdentityAssociations: [],
     });
     expect(clusters[1]?.accessEntries).toEqual([{ principalArn: ROLE, type: 'EC2_LINUX' }]);
   });

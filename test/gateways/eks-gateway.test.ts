@@ -12,7 +12,6 @@ import {
   ListClustersCommand,
   ListFargateProfilesCommand,
   ListNodegroupsCommand,
-  ListPodIdentityAssociationsCommand,
   ResourceNotFoundException,
   ServerException,
 } from '@aws-sdk/client-eks';
@@ -30,11 +29,7 @@ function regionalMocks(regions: readonly string[]) {
   for (const region of regions) {
     const client = new EKSClient({ region });
     clients.set(region, client);
-    // No Pod Identity association unless a test says otherwise (eks-pod-identity.test.ts covers them).
-    mocks.set(
-      region,
-      mockClient(client).on(ListPodIdentityAssociationsCommand).resolves({ associations: [] }),
-    );
+    mocks.set(region, mockClient(client));
   }
   const clientFor = (region: string) => {
     const client = clients.get(region);
@@ -150,7 +145,6 @@ describe('EksGateway.clusterInventory', () => {
           { fargateProfileName: 'fp-1', podExecutionRoleArn: `${ROLE}-fargate` },
           { fargateProfileName: 'fp-2', podExecutionRoleArn: `${ROLE}-fargate` },
         ],
-        podIdentityAssociations: [],
       },
       {
         name: 'auto',
@@ -158,7 +152,6 @@ describe('EksGateway.clusterInventory', () => {
         nodegroups: [],
         accessEntries: [],
         fargateProfiles: [],
-        podIdentityAssociations: [],
       },
     ]);
     expect(mock).toHaveReceivedCommandWith(ListClustersCommand, { nextToken: 'c2' });

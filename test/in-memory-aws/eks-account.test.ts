@@ -108,7 +108,6 @@ describe('FakeAws EKS', () => {
             fargateProfiles: [
               { fargateProfileName: 'fp', podExecutionRoleArn: 'arn:aws:iam::111122223333:role/fargate' },
             ],
-            podIdentityAssociations: [],
           },
           {
             name: 'auto',
@@ -116,16 +115,8 @@ describe('FakeAws EKS', () => {
             nodegroups: [],
             accessEntries: [],
             fargateProfiles: [],
-            podIdentityAssociations: [],
           },
-          {
-            name: 'third',
-            computeConfig: undefined,
-            nodegroups: [],
-            accessEntries: [],
-            fargateProfiles: [],
-            podIdentityAssociations: [],
-          },
+          { name: 'third', computeConfig: undefined, nodegroups: [], accessEntries: [], fargateProfiles: [] },
         ],
       },
       'us-east-1': { clusters: [] },

@@ -76,7 +76,6 @@ describe('FakeAws EKS authentication modes', () => {
         nodegroups: [{ nodegroupName: 'ng', nodeRole: NODE_ROLE }],
         accessEntries: [],
         fargateProfiles: [],
-        podIdentityAssociations: [],
       },
       {
         name: 'modern',
@@ -85,16 +84,8 @@ describe('FakeAws EKS authentication modes', () => {
         nodegroups: [],
         accessEntries: [{ principalArn: NODE_ROLE, type: 'EC2_LINUX' }],
         fargateProfiles: [],
-        podIdentityAssociations: [],
       },
-      {
-        name: 'unsaid',
-        computeConfig: undefined,
-        nodegroups: [],
-        accessEntries: [],
-        fargateProfiles: [],
-        podIdentityAssociations: [],
-      },
+      { name: 'unsaid', computeConfig: undefined, nodegroups: [], accessEntries: [], fargateProfiles: [] },
     ]);
     const accessEntryCallsOn = (cluster: string) =>
       fake.calls.filter((call) => call.command.includes('AccessEntr') && call.input.clusterName === cluster);
