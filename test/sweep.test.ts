@@ -100,11 +100,11 @@ describe('the sweep in alert mode', () => {
       { name: 'OpenViolationsCritical', unit: 'Count', value: 0 },
       { name: 'OpenViolationsHigh', unit: 'Count', value: 1 },
       { name: 'OpenViolationsMedium', unit: 'Count', value: 0 },
-      // The sample's two Pod Identity roles with ECR push (ci-image-builder, ci-image-pusher), tied to no cluster.
+      // The sample's two Pod Identity roles with ECR push; ci-image-pusher's association ties it to eu-west-1/prod.
       { name: 'PodRolesTotal', unit: 'Count', value: 2 },
       { name: 'PodRolesWithPush', unit: 'Count', value: 2 },
       { name: 'PodRolesPushUnknown', unit: 'Count', value: 0 },
-      { name: 'ClustersWithPodRolePush', unit: 'Count', value: 0 },
+      { name: 'ClustersWithPodRolePush', unit: 'Count', value: 1 },
     ]);
   });
 
