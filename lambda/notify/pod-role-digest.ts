@@ -60,7 +60,7 @@ export function podRoleSection(report: Pick<AuditReport, 'podRoles'>): string[] 
   const more = podRoles.clusters.length - shown.length;
   return [
     '',
-    ...heading('PUSH THROUGH POD ROLES (workloads that push the right way: EKS Pod Identity or IRSA)'),
+    ...heading('PUSH THROUGH POD ROLES (EKS Pod Identity, IRSA): WORKLOADS THAT PUSH THE RIGHT WAY'),
     ...shown,
     ...(more > 0 ? [`${INDENT}${andMore(more, 'clusters: run eks-ecr-guard audit --live')}`] : []),
     ...unattributedLines(podRoles),
@@ -83,6 +83,6 @@ function unattributedLines(podRoles: PodRoleReport): string[] {
   if (loose.length === 0) return [];
   const names = loose.map((role) => `${field(role.roleName)}${role.push === 'push' ? ' (push)' : ''}`);
   return [
-    `${INDENT}Tied to no cluster read (no association, or an issuer of no cluster read): ${listWithMore(names, 5)}`,
+    `${INDENT}Tied to no cluster read (no association; an issuer of no cluster read): ${listWithMore(names, 5)}`,
   ];
 }
