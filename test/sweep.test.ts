@@ -93,7 +93,9 @@ describe('the sweep in alert mode', () => {
     const { fake, sweep } = setup('alert');
     const result = await sweep.run();
     const message = fake.published[0]?.message ?? '';
-    expect(message).toContain('PUSH THROUGH POD ROLES (EKS Pod Identity, IRSA): WORKLOADS THAT PUSH THE RIGHT WAY');
+    expect(message).toContain(
+      'PUSH THROUGH POD ROLES (EKS Pod Identity, IRSA): WORKLOADS THAT PUSH THE RIGHT WAY',
+    );
     expect(message).toContain(
       '  eu-west-1/prod: 1 pod role holds ECR push (ci-image-pusher); 1 pod role in all\n',
     );
