@@ -17,6 +17,7 @@ import {
   type SweepKpis,
   sweepKpis,
 } from './notify/digest';
+import { type PodRoleKpis, podRoleKpis } from './notify/pod-role-digest';
 import {
   type AuditReport,
   type AuditSummary,
@@ -49,6 +50,8 @@ export interface SweepOptions {
 export interface SweepResult {
   readonly summary: AuditSummary;
   readonly kpis: SweepKpis;
+  /** Pod roles that hold ECR push (workloads that push the right way); null without a pod-role audit. */
+  readonly podRoleKpis: PodRoleKpis | null;
   readonly remediations: readonly {
     readonly roleName: string;
     readonly status: DigestRemediation['status'];
@@ -103,6 +106,8 @@ export class Sweep {
     }
     const kpis = sweepKpis(report, remediations);
     this.emitKpis(kpis);
+    const pods = podRoleKpis(report);
+    this.emitPodRoleKpis(pods);
     const digest = await this.publishDigest(report, remediations, eksWarnings);
     const durationMs = this.now() - started;
     this.metrics.addMetric(METRIC.sweepDuration, 'Milliseconds', durationMs);
@@ -115,6 +120,7 @@ export class Sweep {
     return {
       summary: report.summary,
       kpis,
+      podRoleKpis: pods,
       remediations: [...remediations].map(([roleName, { status }]) => ({ roleName, status })),
       digest,
       eksWarnings,
@@ -184,6 +190,15 @@ export class Sweep {
     for (const severity of SEVERITIES) {
       this.metrics.addMetric(OPEN_VIOLATION_METRIC[severity], 'Count', kpis.open[severity]);
     }
+  }
+
+  /** The pod-role KPIs (no dimension: the guard's metrics have none; the digest and audit show them per cluster). */
+  private emitPodRoleKpis(pods: PodRoleKpis | null): void {
+    if (pods === null) return;
+    this.metrics.addMetric(METRIC.podRolesTotal, 'Count', pods.podRolesTotal);
+    this.metrics.addMetric(METRIC.podRolesWithPush, 'Count', pods.podRolesWithPush);
+    this.metrics.addMetric(METRIC.podRolesPushUnknown, 'Count', pods.podRolesPushUnknown);
+    this.metrics.addMetric(METRIC.clustersWithPodRolePush, 'Count', pods.clustersWithPodRolePush);
   }
 
   private async publishDigest(

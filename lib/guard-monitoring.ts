@@ -165,6 +165,26 @@ function kpiWidgets(): cloudwatch.IWidget[][] {
         width: 12,
       }),
     ],
+    // Next to the node-role KPIs: where push access belongs (pod roles), the playbook's migration KPI.
+    [
+      new cloudwatch.SingleValueWidget({
+        title: 'Pod roles with ECR push (last sweep)',
+        metrics: [
+          METRIC.podRolesWithPush,
+          METRIC.podRolesTotal,
+          METRIC.clustersWithPodRolePush,
+          METRIC.podRolesPushUnknown,
+        ].map((name) => daily(name, cloudwatch.Stats.MAXIMUM)),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Workloads that push the right way (pod roles with ECR push)',
+        left: [METRIC.podRolesWithPush, METRIC.clustersWithPodRolePush].map((name) =>
+          daily(name, cloudwatch.Stats.MAXIMUM),
+        ),
+        width: 12,
+      }),
+    ],
     [
       new cloudwatch.GraphWidget({
         title: 'Violations detected',

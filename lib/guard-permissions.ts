@@ -27,10 +27,20 @@ export interface ReadPermissionsOptions {
    * @default - as includeAccountAuthorizationDetails (the sweep)
    */
   readonly includeEcrResourcePolicies?: boolean;
+  /**
+   * Read the clusters' EKS Pod Identity associations (the sweep's snapshot: the pod-role KPI). The event function
+   * needs none: its node-role inventory does not read them.
+   * @default - as includeAccountAuthorizationDetails (the sweep)
+   */
+  readonly includePodIdentity?: boolean;
 }
 
 function readsEcr(options: ReadPermissionsOptions): boolean {
   return options.includeEcrResourcePolicies ?? options.includeAccountAuthorizationDetails;
+}
+
+function readsPodIdentity(options: ReadPermissionsOptions): boolean {
+  return options.includePodIdentity ?? options.includeAccountAuthorizationDetails;
 }
 
 /** Read-only statements: IAM roles and policies, EKS node-role evidence, ECR usage in CloudTrail, enabled Regions. */
@@ -64,7 +74,7 @@ export function readStatements(options: ReadPermissionsOptions): iam.PolicyState
       actions: ['eks:ListClusters'],
       resources: ['*'],
     }),
-    ...eksReadStatements(options.eksRegions),
+    ...eksReadStatements(options.eksRegions, { podIdentity: readsPodIdentity(options) }),
     ...(readsEcr(options) ? ecrReadStatements(options.eksRegions) : []),
     new iam.PolicyStatement({
       // Usage evidence before a fix: the node role's recent ECR write calls in Event history. LookupEvents has no
@@ -85,7 +95,25 @@ export function readStatements(options: ReadPermissionsOptions): iam.PolicyState
   ];
 }
 
-export function eksReadStatements(eksRegions: readonly string[]): iam.PolicyStatement[] {
+/** The EKS resource types `eksReadStatements` reads, each as a wildcard (clusters are found at run time). */
+export function eksReadResources(options: { readonly podIdentity: boolean }): readonly string[] {
+  return [
+    'cluster/*',
+    'nodegroup/*',
+    'access-entry/*',
+    'fargateprofile/*',
+    ...(options.podIdentity ? ['podidentityassociation/*'] : []),
+  ];
+}
+
+/**
+ * The EKS reads of the node-role inventory; with `podIdentity` also the Pod Identity associations (the list on the
+ * cluster, the describe on the association: the summaries carry no role).
+ */
+export function eksReadStatements(
+  eksRegions: readonly string[],
+  options: { readonly podIdentity: boolean },
+): iam.PolicyStatement[] {
   const regions = eksRegions.length > 0 ? eksRegions : ['*'];
   const eksArns = (resource: string) =>
     regions.map((region) => `arn:${Aws.PARTITION}:eks:${region}:${Aws.ACCOUNT_ID}:${resource}`);
@@ -97,6 +125,7 @@ export function eksReadStatements(eksRegions: readonly string[]): iam.PolicyStat
         'eks:ListNodegroups',
         'eks:ListAccessEntries',
         'eks:ListFargateProfiles',
+        ...(options.podIdentity ? ['eks:ListPodIdentityAssociations'] : []),
       ],
       resources: eksArns('cluster/*'),
     }),
@@ -115,6 +144,15 @@ export function eksReadStatements(eksRegions: readonly string[]): iam.PolicyStat
       actions: ['eks:DescribeFargateProfile'],
       resources: eksArns('fargateprofile/*'),
     }),
+    ...(options.podIdentity
+      ? [
+          new iam.PolicyStatement({
+            sid: 'ReadEksPodIdentityAssociations',
+            actions: ['eks:DescribePodIdentityAssociation'],
+            resources: eksArns('podidentityassociation/*'),
+          }),
+        ]
+      : []),
   ];
 }
 
@@ -246,7 +284,7 @@ export function acknowledgeReadFindings(scope: IConstruct, options: ReadPermissi
   if (readsEcr(options)) acknowledgeEcrReadFindings(scope, options.eksRegions);
   const regions = options.eksRegions.length > 0 ? options.eksRegions : ['*'];
   for (const region of regions) {
-    for (const resource of ['cluster/*', 'nodegroup/*', 'access-entry/*', 'fargateprofile/*']) {
+    for (const resource of eksReadResources({ podIdentity: readsPodIdentity(options) })) {
       validations.acknowledge({
         id: wildcardResourceFinding(`arn:${Aws.PARTITION}:eks:${region}:${Aws.ACCOUNT_ID}:${resource}`),
         reason:

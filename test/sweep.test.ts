@@ -89,6 +89,31 @@ describe('the sweep in alert mode', () => {
     expect(result.digest).toEqual({ sent: true, messageId: digest?.messageId, subject: digest?.subject });
   });
 
+  it('puts the pod roles with ECR push in the digest, per cluster, next to the node-role KPIs', async () => {
+    const { fake, sweep } = setup('alert');
+    const result = await sweep.run();
+    const message = fake.published[0]?.message ?? '';
+    expect(message).toContain(
+      'PUSH THROUGH POD ROLES (EKS Pod Identity, IRSA): WORKLOADS THAT PUSH THE RIGHT WAY',
+    );
+    expect(message).toContain(
+      '  eu-west-1/prod: 1 pod role holds ECR push (ci-image-pusher); 1 pod role in all\n',
+    );
+    expect(message).toContain('  us-east-2/staging: no pod role holds ECR push; 0 pod roles in all\n');
+    expect(message).toMatch(/Tied to no cluster read .*: ci-image-builder \(push\)/);
+    expect(message).toContain('  Pod-role push:   2 of 2 pod roles, in 1 of 2 clusters');
+    // The pod-role section comes before the SUMMARY, whose node-role rows keep their alignment.
+    expect(message.indexOf('PUSH THROUGH POD ROLES')).toBeLessThan(message.indexOf('SUMMARY'));
+    expect(message).toContain('  Node roles:      8 (of 12 IAM roles)');
+    expect(result.podRoleKpis).toEqual({
+      podRolesTotal: 2,
+      podRolesWithPush: 2,
+      podRolesPushUnknown: 0,
+      clustersWithPodRolePush: 1,
+      clustersTotal: 2,
+    });
+  });
+
   it('emits the compliance KPIs', async () => {
     const { metrics, sweep } = setup('alert');
     await sweep.run();
@@ -100,6 +125,11 @@ describe('the sweep in alert mode', () => {
       { name: 'OpenViolationsCritical', unit: 'Count', value: 0 },
       { name: 'OpenViolationsHigh', unit: 'Count', value: 1 },
       { name: 'OpenViolationsMedium', unit: 'Count', value: 0 },
+      // The sample's two Pod Identity roles with ECR push; ci-image-pusher's association ties it to eu-west-1/prod.
+      { name: 'PodRolesTotal', unit: 'Count', value: 2 },
+      { name: 'PodRolesWithPush', unit: 'Count', value: 2 },
+      { name: 'PodRolesPushUnknown', unit: 'Count', value: 0 },
+      { name: 'ClustersWithPodRolePush', unit: 'Count', value: 1 },
     ]);
   });
 

@@ -81,6 +81,22 @@ const ClusterSchema = z.looseObject({
   fargateProfiles: z
     .array(z.looseObject({ fargateProfileName: z.string().min(1), podExecutionRoleArn: z.string().min(1) }))
     .default([]),
+  /** As DescribeCluster returns it (`identity.oidc.issuer`, the IRSA issuer URL); optional. */
+  identity: z
+    .looseObject({ oidc: z.looseObject({ issuer: z.string().min(1).optional() }).optional() })
+    .optional(),
+  /** DescribePodIdentityAssociation's fields; absent (not empty) in snapshots written before they were recorded. */
+  podIdentityAssociations: z
+    .array(
+      z.looseObject({
+        namespace: z.string().min(1),
+        serviceAccount: z.string().min(1),
+        roleArn: z.string().min(1),
+      }),
+    )
+    .optional(),
+  /** The Pod Identity APIs refused the cluster: `podIdentityAssociations` is empty because it could not be read. */
+  podIdentityAssociationsError: z.looseObject({ code: z.string().min(1), message: z.string() }).optional(),
 });
 
 /** A resource policy as ECR returns it: the JSON string (`policyText`, `repositoryPolicy`). */

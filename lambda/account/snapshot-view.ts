@@ -225,5 +225,27 @@ function toClusterRecord(cluster: Snapshot['eks'][string]['clusters'][number]): 
       fargateProfileName,
       podExecutionRoleArn,
     })),
+    ...podIdentityFields(cluster),
+  };
+}
+
+/** The optional IRSA issuer and Pod Identity associations, copied only when the snapshot records them. */
+function podIdentityFields(
+  cluster: Snapshot['eks'][string]['clusters'][number],
+): Pick<EksClusterRecord, 'identity' | 'podIdentityAssociations' | 'podIdentityAssociationsError'> {
+  const issuer = cluster.identity?.oidc?.issuer;
+  const error = cluster.podIdentityAssociationsError;
+  return {
+    ...(issuer === undefined ? {} : { identity: { oidc: { issuer } } }),
+    ...(cluster.podIdentityAssociations === undefined
+      ? {}
+      : {
+          podIdentityAssociations: cluster.podIdentityAssociations.map(
+            ({ namespace, serviceAccount, roleArn }) => ({ namespace, serviceAccount, roleArn }),
+          ),
+        }),
+    ...(error === undefined
+      ? {}
+      : { podIdentityAssociationsError: { code: error.code, message: error.message } }),
   };
 }

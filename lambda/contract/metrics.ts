@@ -28,6 +28,14 @@ export const METRIC = {
   openViolationsCritical: 'OpenViolationsCritical',
   openViolationsHigh: 'OpenViolationsHigh',
   openViolationsMedium: 'OpenViolationsMedium',
+  /** Sweep: roles trusted by EKS Pod Identity or a cluster's IRSA issuer that are not node roles. */
+  podRolesTotal: 'PodRolesTotal',
+  /** Sweep: pod roles that hold ECR push (the workloads that push the right way), each counted once. */
+  podRolesWithPush: 'PodRolesWithPush',
+  /** Sweep: pod roles whose push could not be judged (a policy not read or not understood). */
+  podRolesPushUnknown: 'PodRolesPushUnknown',
+  /** Sweep: clusters with at least one pod role that holds ECR push. */
+  clustersWithPodRolePush: 'ClustersWithPodRolePush',
   /** Security Hub (opt-in): findings imported (created or updated), per call of the use case. */
   securityHubFindingsImported: 'SecurityHubFindingsImported',
   /** Security Hub: findings still refused after the one retry (FailedFindings, or the whole call failing). */

@@ -1,6 +1,7 @@
 // Domain (pure): the result of auditing an account (per node role, dangling EKS references, summary figures)
 // and the orderings and figures every reader of it shares (use cases, CLI reports, the sweep digest).
 import type { ExposedCluster } from './node-roles';
+import type { PodRoleReport } from './pod-roles';
 import type { AnyPrincipalWrite } from './resource-policies';
 import type { Decision, EksClusterNote, EvidenceKind, Exemption, Grant, Severity, Verdict } from './types';
 
@@ -85,6 +86,11 @@ export interface AuditReport {
    * independent of node roles. Absent when the account view holds no ECR policies.
    */
   readonly anyPrincipalWrites?: readonly AnyPrincipalWrite[];
+  /**
+   * Pod roles (EKS Pod Identity, IRSA) and those that hold ECR push, per cluster: where push access belongs.
+   * Optional (additive): absent from reports built before it, and from callers that do not audit pod roles.
+   */
+  readonly podRoles?: PodRoleReport;
 }
 
 /** The node roles with verdict `violation`, most severe first, then by name. */

@@ -57,6 +57,18 @@ export const WRITE_ACTIONS: readonly string[] = Object.freeze(
 );
 
 /**
+ * The write-level actions of an image push (ECR User Guide, image-push-iam: upload the layers, put the manifest);
+ * the push's read-level `ecr:BatchCheckLayerAvailability` and `ecr:GetAuthorizationToken` are not among them.
+ * A role "holds push" when all of them are in effect.
+ */
+export const IMAGE_PUSH_WRITE_ACTIONS: readonly string[] = Object.freeze([
+  'ecr:CompleteLayerUpload',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:UploadLayerPart',
+]);
+
+/**
  * The actions of AWS's `AmazonEC2ContainerRegistryPullOnly` (v1). Only BatchImportUpstreamImage is
  * write-level (pull-through cache imports); the whole list is kept so the allowance mirrors the policy.
  */

@@ -169,8 +169,26 @@ export interface EksFargateProfileRecord {
   readonly fargateProfileName: string;
   readonly podExecutionRoleArn: string;
 }
+/**
+ * One EKS Pod Identity association: DescribePodIdentityAssociation's `namespace`, `serviceAccount` and `roleArn`
+ * (ListPodIdentityAssociations' summaries have no roleArn).
+ */
+export interface EksPodIdentityAssociationRecord {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly roleArn: string;
+}
 export interface EksClusterRecord {
   readonly name: string;
+  /** DescribeCluster's `identity.oidc.issuer` (the IRSA issuer URL); absent when not recorded. */
+  readonly identity?: { readonly oidc?: { readonly issuer?: string } } | undefined;
+  /**
+   * The cluster's Pod Identity associations. Absent: not recorded (a snapshot written before the field), so the
+   * pod roles of the cluster are unknown, not none.
+   */
+  readonly podIdentityAssociations?: readonly EksPodIdentityAssociationRecord[] | undefined;
+  /** Set when the associations could not be read (AccessDenied, an API the cluster or Region does not offer). */
+  readonly podIdentityAssociationsError?: { readonly code: string; readonly message: string } | undefined;
   readonly computeConfig?: { readonly enabled?: boolean; readonly nodeRoleArn?: string } | undefined;
   /** DescribeCluster's `accessConfig` (`API`, `API_AND_CONFIG_MAP` or `CONFIG_MAP`); absent when unknown. */
   readonly accessConfig?: { readonly authenticationMode?: string } | undefined;

@@ -22,6 +22,7 @@ import type {
 } from '../domain/types';
 import { awsErrorName, guardedRead, isEksNotFound, isRegionUnavailable } from './aws-errors';
 import { createLimiter, type Limiter, mapWithConcurrency } from './concurrency';
+import { podIdentityAssociations } from './eks-pod-identity';
 import { collectPages } from './pagination';
 
 // Defined in the domain (presenters show it); re-exported for the callers of this gateway.
@@ -36,6 +37,11 @@ export interface EksInventoryResult {
 export interface EksInventoryOptions {
   /** How many regions are read at once. */
   readonly concurrency: number;
+  /**
+   * Also read each cluster's Pod Identity associations (the pod-role KPI of the snapshot, audit and sweep). The
+   * event path's node-role inventory does not need them. @default false
+   */
+  readonly podIdentity?: boolean;
 }
 
 /** Told after each region: its name, its cluster count (null when skipped), and how many regions are done. */
@@ -87,7 +93,7 @@ export class EksGateway {
     await mapWithConcurrency(regions, options.concurrency, async (region) => {
       let clusters: EksClusterRecord[] | null = null;
       try {
-        clusters = await this.clusterInventory(region);
+        clusters = await this.clusterInventory(region, options.podIdentity === true);
         inventory[region] = { clusters };
       } catch (error) {
         if (!isRegionUnavailable(error)) throw error;
@@ -99,9 +105,13 @@ export class EksGateway {
     return { inventory: orderedLike(regions, inventory), warnings };
   }
 
-  /** The clusters of one region with their node groups, access entries, Fargate profiles and compute config. */
-  async clusterInventory(region: string): Promise<EksClusterRecord[]> {
-    const reader = new RegionReader(this.clientFor(region), region, createLimiter(this.callsPerRegion));
+  /**
+   * The clusters of one region with their node groups, access entries, Fargate profiles and compute config, and
+   * with `podIdentity` their Pod Identity associations.
+   */
+  async clusterInventory(region: string, podIdentity = false): Promise<EksClusterRecord[]> {
+    const limiter = createLimiter(this.callsPerRegion);
+    const reader = new RegionReader(this.clientFor(region), region, limiter, podIdentity);
     const names = await reader.clusterNames();
     const clusters = await Promise.all(names.map((name) => reader.cluster(name)));
     return clusters.flatMap((cluster) => (cluster === null ? [] : [cluster]));
@@ -114,6 +124,7 @@ class RegionReader {
     private readonly client: EKSClient,
     private readonly region: string,
     private readonly limiter: Limiter,
+    private readonly withPodIdentity: boolean,
   ) {}
 
   async clusterNames(): Promise<string[]> {
@@ -130,13 +141,14 @@ class RegionReader {
    * `CONFIG_MAP` cluster has no access entries and its access-entry APIs refuse every call, so they are not called.
    */
   async cluster(name: string): Promise<EksClusterRecord | null> {
-    const [described, nodegroups, fargateProfiles] = await Promise.all([
+    const [described, nodegroups, fargateProfiles, pods] = await Promise.all([
       this.describeCluster(name),
       this.nodegroups(name),
       this.fargateProfiles(name),
+      this.podIdentity(name),
     ]);
     if (described === null) return null;
-    const { computeConfig, accessConfig } = described;
+    const { computeConfig, accessConfig, identity } = described;
     const entries =
       accessConfig?.authenticationMode === 'CONFIG_MAP'
         ? { accessEntries: [] }
@@ -148,7 +160,14 @@ class RegionReader {
       nodegroups,
       ...entries,
       fargateProfiles,
+      ...(identity === undefined ? {} : { identity }),
+      ...pods,
     };
+  }
+
+  /** The Pod Identity associations when asked for (eks-pod-identity.ts); AccessDenied is recorded, not thrown. */
+  private async podIdentity(cluster: string): ReturnType<typeof podIdentityAssociations> {
+    return this.withPodIdentity ? podIdentityAssociations(this.client, cluster, this.limiter) : {};
   }
 
   /**
@@ -157,14 +176,16 @@ class RegionReader {
    */
   private async describeCluster(
     cluster: string,
-  ): Promise<Pick<EksClusterRecord, 'computeConfig' | 'accessConfig'> | null> {
+  ): Promise<Pick<EksClusterRecord, 'computeConfig' | 'accessConfig' | 'identity'> | null> {
     const output = await this.describe('eks:DescribeCluster', cluster, () =>
       this.client.send(new DescribeClusterCommand({ name: cluster })),
     );
     if (output?.cluster === undefined) return null;
     const config = output.cluster.computeConfig;
     const mode = output.cluster.accessConfig?.authenticationMode;
+    const issuer = output.cluster.identity?.oidc?.issuer;
     return {
+      identity: issuer === undefined ? undefined : { oidc: { issuer } },
       computeConfig:
         config === undefined
           ? undefined

@@ -1,7 +1,7 @@
 // In-memory AWS: answers the EKS read commands of the inventory (and, through eks-writes.ts, the write calls the
 // demo replays) for one region, over
 // FakeState, with EKS pagination (maxResults/nextToken), ResourceNotFoundException and the InvalidRequestException
-// of access-entry calls on CONFIG_MAP clusters.
+// of access-entry calls on CONFIG_MAP clusters; Pod Identity associations list as summaries without roleArn, as in EKS.
 import { type ServiceOutputTypes as EksOutput, InvalidRequestException } from '@aws-sdk/client-eks';
 import { eksWriteHandlers } from './eks-writes';
 import { type FakeErrorKind, fakeServiceError } from './errors';
@@ -32,6 +32,8 @@ export class FakeEks {
     DescribeAccessEntry: (r, region) => this.describeAccessEntry(r, region),
     ListFargateProfiles: (r, region) => this.listFargateProfiles(r, region),
     DescribeFargateProfile: (r, region) => this.describeFargateProfile(r, region),
+    ListPodIdentityAssociations: (r, region) => this.listPodIdentityAssociations(r, region),
+    DescribePodIdentityAssociation: (r, region) => this.describePodIdentityAssociation(r, region),
   };
   private readonly writes: Readonly<Record<string, Handler>>;
 
@@ -63,6 +65,7 @@ export class FakeEks {
         status: 'ACTIVE',
         version: '1.33',
         ...(cluster.computeConfig === undefined ? {} : { computeConfig: { ...cluster.computeConfig } }),
+        ...(cluster.oidcIssuer === undefined ? {} : { identity: { oidc: { issuer: cluster.oidcIssuer } } }),
         ...(cluster.authenticationMode === undefined
           ? {}
           : {
@@ -150,6 +153,59 @@ export class FakeEks {
       },
       $metadata: metadata(),
     };
+  }
+
+  /** Summaries only (no roleArn, API reference); the `namespace` and `serviceAccount` filters; pages of 1 to 100. */
+  private listPodIdentityAssociations(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const namespace = request.optionalString('namespace');
+    const serviceAccount = request.optionalString('serviceAccount');
+    const matching = (cluster.podIdentityAssociations ?? []).filter(
+      (association) =>
+        (namespace === undefined || association.namespace === namespace) &&
+        (serviceAccount === undefined || association.serviceAccount === serviceAccount),
+    );
+    const page = this.page(matching, request);
+    return {
+      associations: page.items.map((association) => ({
+        clusterName: cluster.name,
+        namespace: association.namespace,
+        serviceAccount: association.serviceAccount,
+        associationArn: this.associationArn(region, cluster.name, association.associationId),
+        associationId: association.associationId,
+      })),
+      ...eksPaging(page),
+      $metadata: metadata(),
+    };
+  }
+
+  private describePodIdentityAssociation(request: FakeRequest, region: string): EksOutput {
+    const cluster = this.cluster(region, request.string('clusterName'));
+    const associationId = request.string('associationId');
+    const association = (cluster.podIdentityAssociations ?? []).find(
+      (candidate) => candidate.associationId === associationId,
+    );
+    if (association === undefined)
+      throw this.error('NotFound', `No Pod Identity Association found for id: ${associationId}.`);
+    return {
+      association: {
+        clusterName: cluster.name,
+        namespace: association.namespace,
+        serviceAccount: association.serviceAccount,
+        roleArn: association.roleArn,
+        associationArn: this.associationArn(region, cluster.name, associationId),
+        associationId,
+        tags: {},
+        createdAt: this.state.createDate,
+        modifiedAt: this.state.createDate,
+        disableSessionTags: false,
+      },
+      $metadata: metadata(),
+    };
+  }
+
+  private associationArn(region: string, cluster: string, associationId: string): string {
+    return `arn:${this.state.partition}:eks:${region}:${this.state.accountId}:podidentityassociation/${cluster}/${associationId}`;
   }
 
   private cluster(region: string, name: string): FakeCluster {

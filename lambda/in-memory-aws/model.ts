@@ -3,7 +3,12 @@
 import type { RegionOptStatus } from '@aws-sdk/client-account';
 import type { RCTAppliedFor } from '@aws-sdk/client-ecr';
 import type { AuthenticationMode } from '@aws-sdk/client-eks';
-import type { EksAccessEntryRecord, EksFargateProfileRecord, EksNodegroupRecord } from '../domain/types';
+import type {
+  EksAccessEntryRecord,
+  EksFargateProfileRecord,
+  EksNodegroupRecord,
+  EksPodIdentityAssociationRecord,
+} from '../domain/types';
 
 // ---- seeds (what callers hand in) -----------------------------------------------------------------
 
@@ -54,6 +59,10 @@ export interface ClusterSeed {
   readonly nodegroups?: readonly EksNodegroupRecord[];
   readonly accessEntries?: readonly EksAccessEntryRecord[];
   readonly fargateProfiles?: readonly EksFargateProfileRecord[];
+  /** DescribeCluster's `identity.oidc.issuer`; without it DescribeCluster returns no `identity`. */
+  readonly identity?: { readonly oidc?: { readonly issuer?: string } };
+  /** Served by ListPodIdentityAssociations / DescribePodIdentityAssociation, with generated association ids. */
+  readonly podIdentityAssociations?: readonly EksPodIdentityAssociationRecord[];
 }
 
 /** ENABLED, ENABLED_BY_DEFAULT, ENABLING, DISABLING or DISABLED (the Account API's RegionOptStatus). */
@@ -103,6 +112,15 @@ export interface FakeCluster {
   readonly nodegroups: EksNodegroupRecord[];
   readonly accessEntries: EksAccessEntryRecord[];
   readonly fargateProfiles: EksFargateProfileRecord[];
+  /** The OIDC issuer URL; absent: DescribeCluster returns no `identity`. */
+  readonly oidcIssuer?: string | undefined;
+  /** Pod Identity associations; absent: none. */
+  readonly podIdentityAssociations?: readonly FakePodIdentityAssociation[];
+}
+
+export interface FakePodIdentityAssociation extends EksPodIdentityAssociationRecord {
+  /** `a-` and 17 characters, as EKS makes them. */
+  readonly associationId: string;
 }
 
 export interface FakeRepository {

@@ -83,6 +83,11 @@ export function clusterFromSeed(seed: ClusterSeed): FakeCluster {
     nodegroups: [...(seed.nodegroups ?? [])],
     accessEntries: [...(seed.accessEntries ?? [])],
     fargateProfiles: [...(seed.fargateProfiles ?? [])],
+    oidcIssuer: seed.identity?.oidc?.issuer,
+    podIdentityAssociations: (seed.podIdentityAssociations ?? []).map((association, index) => ({
+      ...association,
+      associationId: `a-${(index + 1).toString(36).padStart(17, '0')}`,
+    })),
   };
 }
 

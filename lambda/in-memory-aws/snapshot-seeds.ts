@@ -124,5 +124,19 @@ function clusterSeed(entry: Snapshot['eks'][string]['clusters'][number]): Cluste
       fargateProfileName,
       podExecutionRoleArn,
     })),
+    ...(entry.identity?.oidc?.issuer === undefined
+      ? {}
+      : { identity: { oidc: { issuer: entry.identity.oidc.issuer } } }),
+    ...(entry.podIdentityAssociations === undefined
+      ? {}
+      : {
+          podIdentityAssociations: entry.podIdentityAssociations.map(
+            ({ namespace, serviceAccount, roleArn }) => ({
+              namespace,
+              serviceAccount,
+              roleArn,
+            }),
+          ),
+        }),
   };
 }

@@ -4,6 +4,7 @@ import { CLEAN_DIGEST_WEEKDAY, type DigestWhenClean } from '../contract';
 import { listWithMore } from '../present/describe';
 import { singleLine, truncate } from '../present/text';
 import { type Digest, type DigestInput, sweepKpis } from './digest';
+import { podRoleKpiRows } from './pod-role-digest';
 import { MAX_SUBJECT_LENGTH } from './subject';
 
 const INDENT = '  ';
@@ -37,6 +38,7 @@ export function formatCleanDigest(input: Omit<DigestInput, 'remediations'>): Dig
     '',
     `${INDENT}Node roles: ${kpis.nodeRolesTotal} (of ${report.summary.rolesScanned} IAM roles), none can write to ECR`,
     `${INDENT}Exempt:     ${report.summary.exempt}`,
+    ...podRoleKpiRows(report).map(([label, value]) => `${INDENT}${label}: ${value}`),
     ...(unread.length === 0
       ? []
       : [`${INDENT}Not read:   EKS in ${listWithMore(unread, 5)} (their node roles are not in this sweep)`]),

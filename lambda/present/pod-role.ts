@@ -1,6 +1,7 @@
 // Presenter helper (pure): the pod-role path for push access that a node role should not hold: an IAM role trusted
 // by EKS Pod Identity, a push policy scoped to the repositories written to, and the pod identity association, as
 // AWS CLI commands (argument lists) the alert and the audit output print.
+import { IMAGE_PUSH_WRITE_ACTIONS } from '../domain/catalogue';
 import type { Decision, NodeRoleEvidence } from '../domain/types';
 
 /** Placeholders where the guard cannot know the value. */
@@ -13,14 +14,14 @@ export const POD_ROLE_PLACEHOLDERS = {
   serviceAccount: '<SERVICE_ACCOUNT>',
 } as const;
 
-/** The ECR push actions (ECR User Guide, image-push-iam); `ecr:GetAuthorizationToken` goes on `*`. */
-export const ECR_PUSH_ACTIONS = [
+/**
+ * The ECR push actions (ECR User Guide, image-push-iam): the read-level layer check and the write actions the
+ * domain counts as push (IMAGE_PUSH_WRITE_ACTIONS); `ecr:GetAuthorizationToken` goes on `*`.
+ */
+export const ECR_PUSH_ACTIONS: readonly string[] = [
   'ecr:BatchCheckLayerAvailability',
-  'ecr:CompleteLayerUpload',
-  'ecr:InitiateLayerUpload',
-  'ecr:PutImage',
-  'ecr:UploadLayerPart',
-] as const;
+  ...IMAGE_PUSH_WRITE_ACTIONS,
+];
 
 export interface PodRoleInput {
   readonly partition: string;

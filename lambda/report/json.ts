@@ -4,6 +4,7 @@ import type { AuditReport, RoleAudit } from '../domain/audit-report';
 import { clusterNoteText } from '../domain/node-roles';
 import type { RenderExtras } from '../present/describe';
 import { podRolePathFor } from '../present/pod-role';
+import { podRolesJson } from './pod-roles';
 
 export const TOOL_NAME = 'eks-ecr-guard';
 export const TOOL_VERSION: string = packageJson.version;
@@ -24,6 +25,8 @@ export function auditJson(report: AuditReport, extras: RenderExtras = {}) {
     eksWarnings: extras.eksWarnings ?? [],
     clusterNotes: (report.clusterNotes ?? []).map((note) => ({ ...note, message: clusterNoteText(note) })),
     ...(report.anyPrincipalWrites === undefined ? {} : { anyPrincipalWrites: report.anyPrincipalWrites }),
+    // Pod roles with ECR push per cluster (additive field).
+    ...podRolesJson(report),
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../present/describe';
 import { POD_ROLE_HINT } from '../present/pod-role';
 import { singleLine, truncate, wrap } from '../present/text';
+import { podRoleTableLines } from './pod-roles';
 
 /** Longest text one cell shows (a long role or cluster list is cut with an ellipsis). */
 const MAX_CELL = 64;
@@ -70,6 +71,7 @@ export function renderTable(
     ...danglingLines(report),
     ...warningLines(extras.eksWarnings ?? []),
     ...clusterNoteLines(report),
+    ...podRoleTableLines(report),
     '',
     ...summaryLines(report.summary),
   );

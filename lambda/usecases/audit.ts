@@ -33,6 +33,7 @@ import type {
 } from '../domain/types';
 import { mapWithConcurrency } from '../gateways/concurrency';
 import type { ChangeEvaluator } from './evaluate-change';
+import { auditPodRoles } from './pod-role-audit';
 
 // The audit report's types and orderings live in the domain (presenters read them without this use case);
 // re-exported for the callers that run the audit.
@@ -87,13 +88,24 @@ export async function auditAccount(
   const lookup = new FoldedIndex(index);
   const roleNames = await view.listRoleNames();
   const seen = new Set<string>();
+  /** The roles read that are not node roles: the pod-role audit looks at them without reading them again. */
+  const otherRoles: RoleRecord[] = [];
   let done = 0;
 
   const results = await mapWithConcurrency(
     roleNames,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (roleName) => {
-      const audit = await auditRole(view, evaluator, lookup, roleName, options.today, seen, notes);
+      const audit = await auditRole(
+        view,
+        evaluator,
+        lookup,
+        roleName,
+        options.today,
+        seen,
+        notes,
+        otherRoles,
+      );
       done += 1;
       options.onProgress?.({ done, total: roleNames.length });
       return audit;
@@ -111,6 +123,13 @@ export async function auditAccount(
       ? null
       : anyPrincipalWrites(resourcePolicySources(ecr), { pullAllowance: evaluator.pullAllowance });
   const summary = summarise(roles, roleNames.length, dangling.length);
+  const podRoles = await auditPodRoles(view, {
+    inventory,
+    roles: otherRoles,
+    ecr,
+    pullAllowance: evaluator.pullAllowance,
+    nodeRoleNames: roles.map((role) => role.roleName),
+  });
   return {
     accountId: view.accountId,
     partition: view.partition,
@@ -120,6 +139,7 @@ export async function auditAccount(
     dangling,
     clusterNotes: notes,
     ...(openWrites === null ? {} : { anyPrincipalWrites: openWrites }),
+    podRoles,
   };
 }
 
@@ -133,6 +153,7 @@ async function auditRole(
   today: string,
   seen: Set<string>,
   notes: readonly EksClusterNote[],
+  otherRoles: RoleRecord[],
 ): Promise<RoleAudit | null> {
   let role: RoleRecord | null;
   try {
@@ -159,7 +180,10 @@ async function auditRole(
   if (role === null) return null;
   seen.add(role.name.toLowerCase());
   const evidence = nodeRoleEvidence(role, lookup.subIndexFor(role.name));
-  if (evidence.length === 0) return null;
+  if (evidence.length === 0) {
+    otherRoles.push(role);
+    return null;
+  }
   return toRoleAudit(withClusterNotes(await evaluateNodeRole(evaluator, role, evidence), notes), today);
 }
 

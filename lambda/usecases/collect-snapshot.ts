@@ -114,7 +114,7 @@ async function collectEks(
   regionList: Promise<readonly string[]>,
 ): Promise<{ inventory: EksInventory; warnings: readonly EksRegionWarning[] }> {
   const regions = await regionList;
-  return sources.eks.inventory(regions, { concurrency: options.eksConcurrency }, (step) =>
+  return sources.eks.inventory(regions, { concurrency: options.eksConcurrency, podIdentity: true }, (step) =>
     options.onProgress?.({ stage: 'eks', ...step }),
   );
 }

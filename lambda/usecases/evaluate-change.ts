@@ -28,13 +28,16 @@ import type {
   EventSummary,
   NodeRoleEvidence,
   PolicyInput,
-  PolicyKind,
   PolicyRef,
   RoleRecord,
 } from '../domain/types';
 import type { ParsedChange } from '../events/role-change';
 import { evaluateEcrChange } from './evaluate-ecr-change';
 import { evaluateEksOrTrustChange } from './evaluate-eks-change';
+import { policyRefFromArn, readRolePolicies } from './role-policies';
+
+// Moved to role-policies.ts; re-exported for the callers that import it from here.
+export { policyRefFromArn } from './role-policies';
 
 /** Everything the evaluation needs from configuration, resolved once by the composition root. */
 export interface EvaluationSettings {
@@ -368,42 +371,9 @@ export class ChangeEvaluator {
     };
   }
 
-  /** Reads every policy of the role concurrently; unreadable ones are listed, never silently dropped. */
-  private async readPolicies(
-    role: RoleRecord,
-  ): Promise<{ identity: PolicyInput[]; boundary: PolicyInput | null; unreadable: PolicyRef[] }> {
-    const unreadable: PolicyRef[] = [];
-    const readInline = async (policyName: string): Promise<PolicyInput | null> => {
-      const ref: PolicyRef = { kind: 'inline', name: policyName, arn: null };
-      try {
-        const document = await this.view.getInlinePolicy(role.name, policyName);
-        // Deleted between the listing and the read: it no longer grants anything.
-        return document === null ? null : { ref, document };
-      } catch (error) {
-        if (!(error instanceof AccountReadError)) throw error;
-        unreadable.push(ref);
-        return null;
-      }
-    };
-    const readManaged = async (policyArn: string): Promise<PolicyInput | null> => {
-      const ref = policyRefFromArn(policyArn, this.settings.partition);
-      try {
-        const content = await this.view.getManagedPolicy(policyArn);
-        if (content !== null)
-          return { ref: { ...ref, name: content.name || ref.name }, document: content.document };
-      } catch (error) {
-        if (!(error instanceof AccountReadError)) throw error;
-      }
-      unreadable.push(ref);
-      return null;
-    };
-    const [inline, managed, boundary] = await Promise.all([
-      Promise.all(role.inlinePolicyNames.map(readInline)),
-      Promise.all(role.attachedPolicies.map((p) => readManaged(p.arn))),
-      role.permissionsBoundaryArn === null ? Promise.resolve(null) : readManaged(role.permissionsBoundaryArn),
-    ]);
-    const identity = [...managed, ...inline].filter((p): p is PolicyInput => p !== null);
-    return { identity, boundary, unreadable };
+  /** Reads every policy of the role (role-policies.ts); unreadable ones are listed, never silently dropped. */
+  private readPolicies(role: RoleRecord): ReturnType<typeof readRolePolicies> {
+    return readRolePolicies(this.view, role, this.settings.partition);
   }
 }
 
@@ -416,12 +386,3 @@ const EMPTY_ANALYSIS = {
   unusablePolicies: [],
   warnings: [],
 } as const;
-
-/** `arn:<partition>:iam::aws:policy/...` is AWS managed; any other policy ARN is customer managed. */
-export function policyRefFromArn(policyArn: string, partition: string): PolicyRef {
-  const name = policyArn.slice(policyArn.lastIndexOf('/') + 1) || policyArn;
-  const kind: PolicyKind = policyArn.startsWith(`arn:${partition}:iam::aws:policy/`)
-    ? 'aws-managed'
-    : 'customer-managed';
-  return { kind, name, arn: policyArn };
-}

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import {
   acknowledgeEcrReadFindings,
   ecrReadStatements,
+  eksReadResources,
   eksReadStatements,
   wildcardResourceFinding,
 } from '../guard-permissions';
@@ -94,7 +95,7 @@ export function auditReadStatements(eksRegions: readonly string[]): iam.PolicySt
       actions: ['eks:ListClusters'],
       resources: ['*'],
     }),
-    ...eksReadStatements(eksRegions),
+    ...eksReadStatements(eksRegions, { podIdentity: true }),
     ...ecrReadStatements(eksRegions),
     ...(eksRegions.length === 0
       ? [
@@ -117,7 +118,7 @@ function acknowledgeAuditReadFindings(role: iam.Role, eksRegions: readonly strin
   });
   acknowledgeEcrReadFindings(role, eksRegions);
   for (const region of eksRegions.length > 0 ? eksRegions : ['*']) {
-    for (const resource of ['cluster/*', 'nodegroup/*', 'access-entry/*', 'fargateprofile/*']) {
+    for (const resource of eksReadResources({ podIdentity: true })) {
       validations.acknowledge({
         id: wildcardResourceFinding(`arn:${Aws.PARTITION}:eks:${region}:${Aws.ACCOUNT_ID}:${resource}`),
         reason:

@@ -109,6 +109,7 @@ describe('AuditReadRole', () => {
         'eks:ListNodegroups',
         'eks:ListAccessEntries',
         'eks:ListFargateProfiles',
+        'eks:ListPodIdentityAssociations',
       ],
       resource: 'arn:aws:eks:*:111122223333:cluster/*',
     });
@@ -116,6 +117,10 @@ describe('AuditReadRole', () => {
     expect(bySid(statements, 'ReadEksAccessEntries')).toMatchObject({ actions: ['eks:DescribeAccessEntry'] });
     expect(bySid(statements, 'ReadEksFargateProfiles')).toMatchObject({
       actions: ['eks:DescribeFargateProfile'],
+    });
+    expect(bySid(statements, 'ReadEksPodIdentityAssociations')).toMatchObject({
+      actions: ['eks:DescribePodIdentityAssociation'],
+      resource: 'arn:aws:eks:*:111122223333:podidentityassociation/*',
     });
     expect(bySid(statements, 'ListEnabledRegions')).toMatchObject({
       actions: ['account:ListRegions'],
@@ -129,7 +134,7 @@ describe('AuditReadRole', () => {
       actions: ['ecr:GetRegistryPolicy', 'ecr:DescribeRepositoryCreationTemplates'],
       resource: '*',
     });
-    expect(statements).toHaveLength(9);
+    expect(statements).toHaveLength(10);
   });
 
   it('pins EKS reads to the given regions and then needs no account:ListRegions', () => {

@@ -121,6 +121,18 @@ describe('read permissions', () => {
     expect(bySid(event, 'ListEksClusters').actions).toEqual(['eks:ListClusters']);
   });
 
+  it('gives the sweep the Pod Identity reads (list on clusters, describe on associations), the event function none', () => {
+    expect(bySid(sweep, 'ReadEksClusters').actions).toContain('eks:ListPodIdentityAssociations');
+    const associations = bySid(sweep, 'ReadEksPodIdentityAssociations');
+    expect(associations.actions).toEqual(['eks:DescribePodIdentityAssociation']);
+    expect(resolveIntrinsics(associations.resource)).toEqual(
+      `arn:aws:eks:*:${ACCOUNT}:podidentityassociation/*`,
+    );
+    const eventActions = event.flatMap((statement) => statement.actions);
+    expect(eventActions).not.toContain('eks:ListPodIdentityAssociations');
+    expect(eventActions).not.toContain('eks:DescribePodIdentityAssociation');
+  });
+
   it('gives the sweep the four ECR policy reads, repository reads on repositories, and the event function none', () => {
     const repositories = bySid(sweep, 'ReadEcrRepositoryPolicies');
     expect(repositories.actions).toEqual(['ecr:DescribeRepositories', 'ecr:GetRepositoryPolicy']);
