@@ -136,7 +136,7 @@ class RegionReader {
       this.fargateProfiles(name),
     ]);
     if (described === null) return null;
-    const { computeConfig, accessConfig } = described;
+    const { computeConfig, accessConfig, tags } = described;
     const entries =
       accessConfig?.authenticationMode === 'CONFIG_MAP'
         ? { accessEntries: [] }
@@ -148,16 +148,19 @@ class RegionReader {
       nodegroups,
       ...entries,
       fargateProfiles,
+      tags,
     };
   }
 
   /**
-   * DescribeCluster's computeConfig (Auto Mode) and accessConfig, field names as EKS returns them; null when the
-   * cluster is gone, so that "gone" differs from "none".
+   * DescribeCluster's computeConfig (Auto Mode), accessConfig and tags (the owner tags), field names as EKS returns
+   * them; null when the cluster is gone, so that "gone" differs from "none". A cluster without tags has `{}`.
    */
   private async describeCluster(
     cluster: string,
-  ): Promise<Pick<EksClusterRecord, 'computeConfig' | 'accessConfig'> | null> {
+  ): Promise<
+    (Pick<EksClusterRecord, 'computeConfig' | 'accessConfig'> & { tags: Record<string, string> }) | null
+  > {
     const output = await this.describe('eks:DescribeCluster', cluster, () =>
       this.client.send(new DescribeClusterCommand({ name: cluster })),
     );
@@ -173,6 +176,7 @@ class RegionReader {
               ...(config.nodeRoleArn === undefined ? {} : { nodeRoleArn: config.nodeRoleArn }),
             },
       accessConfig: mode === undefined ? undefined : { authenticationMode: mode },
+      tags: { ...(output.cluster.tags ?? {}) },
     };
   }
 
@@ -208,7 +212,9 @@ class RegionReader {
           this.client.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName })),
         );
         const nodeRole = output?.nodegroup?.nodeRole;
-        return nodeRole === undefined ? null : { nodegroupName, nodeRole };
+        // The same call returns the node group's tags (the owner tags): `{}` when it has none.
+        const tags = { ...(output?.nodegroup?.tags ?? {}) };
+        return nodeRole === undefined ? null : { nodegroupName, nodeRole, tags };
       }),
     );
     return records.flatMap((record) => (record === null ? [] : [record]));

@@ -71,6 +71,7 @@ export class FakeEks {
                 bootstrapClusterCreatorAdminPermissions: cluster.authenticationMode === 'CONFIG_MAP',
               },
             }),
+        tags: { ...cluster.tags },
       },
       $metadata: metadata(),
     };
@@ -96,6 +97,7 @@ export class FakeEks {
         clusterName: cluster.name,
         nodeRole: nodegroup.nodeRole,
         status: 'ACTIVE',
+        tags: { ...(nodegroup.tags ?? {}) },
       },
       $metadata: metadata(),
     };

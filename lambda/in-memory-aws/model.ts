@@ -54,6 +54,8 @@ export interface ClusterSeed {
   readonly nodegroups?: readonly EksNodegroupRecord[];
   readonly accessEntries?: readonly EksAccessEntryRecord[];
   readonly fargateProfiles?: readonly EksFargateProfileRecord[];
+  /** The cluster's tags, as DescribeCluster returns them. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** ENABLED, ENABLED_BY_DEFAULT, ENABLING, DISABLING or DISABLED (the Account API's RegionOptStatus). */
@@ -103,6 +105,8 @@ export interface FakeCluster {
   readonly nodegroups: EksNodegroupRecord[];
   readonly accessEntries: EksAccessEntryRecord[];
   readonly fargateProfiles: EksFargateProfileRecord[];
+  /** The cluster's tags (DescribeCluster `tags`); node groups keep theirs on their records. */
+  readonly tags: Record<string, string>;
 }
 
 export interface FakeRepository {

@@ -83,6 +83,7 @@ export function clusterFromSeed(seed: ClusterSeed): FakeCluster {
     nodegroups: [...(seed.nodegroups ?? [])],
     accessEntries: [...(seed.accessEntries ?? [])],
     fargateProfiles: [...(seed.fargateProfiles ?? [])],
+    tags: { ...(seed.tags ?? {}) },
   };
 }
 

@@ -19,6 +19,7 @@ import {
   withClusterNotes,
   withEventEvidence,
 } from '../domain/node-roles';
+import { resolveOwner, unknownOwner, withOwner } from '../domain/owners';
 import { resourceGrantsForRole, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
@@ -55,6 +56,8 @@ export interface EvaluationSettings {
   readonly managedPolicyQuota: number | null;
   /** Today as YYYY-MM-DD (UTC), for exemption expiry. */
   readonly today: () => string;
+  /** Tag keys that name a node role's owner, first match wins (config `ownerTagKeys`). @default none: no owner */
+  readonly ownerTagKeys?: readonly string[];
 }
 
 /** The inventory last read, its node-role index and what its evidence cannot see. */
@@ -253,11 +256,14 @@ export class ChangeEvaluator {
       role = await this.view.getRole(roleName);
     } catch (error) {
       if (!(error instanceof AccountReadError)) throw error;
-      return indeterminateDecision(
+      const decision = indeterminateDecision(
         event,
         `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`,
         roleRef,
       );
+      return this.settings.ownerTagKeys === undefined
+        ? decision
+        : withOwner(decision, unknownOwner(error.message));
     }
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
@@ -330,7 +336,11 @@ export class ChangeEvaluator {
       resourceGrants: resource.grants,
       resourceWarnings: resource.warnings,
     };
-    return decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
+    const decision = decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
+    const keys = this.settings.ownerTagKeys;
+    if (keys === undefined) return decision;
+    const { inventory } = this.indexFor ?? (await this.inventoryIndex());
+    return withOwner(decision, resolveOwner({ roleTags: role.tags, evidence, inventory, keys }));
   }
 
   /** ECR resource-policy grants naming the role: from `ecr` when given, else from the view when it knows them. */
