@@ -21,10 +21,12 @@ import {
   nodeRoleEvidence,
   withClusterNotes,
 } from '../domain/node-roles';
+import { unknownOwner, withOwner } from '../domain/owners';
 import { anyPrincipalWrites, isResourcePolicyKind, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
   EksClusterNote,
+  EksInventory,
   EventSummary,
   EvidenceKind,
   NodeRoleEvidence,
@@ -93,7 +95,10 @@ export async function auditAccount(
     roleNames,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (roleName) => {
-      const audit = await auditRole(view, evaluator, lookup, roleName, options.today, seen, notes);
+      const audit = await auditRole(view, evaluator, lookup, roleName, options.today, seen, {
+        notes,
+        inventory,
+      });
       done += 1;
       options.onProgress?.({ done, total: roleNames.length });
       return audit;
@@ -132,7 +137,7 @@ async function auditRole(
   roleName: string,
   today: string,
   seen: Set<string>,
-  notes: readonly EksClusterNote[],
+  { notes, inventory }: { readonly notes: readonly EksClusterNote[]; readonly inventory: EksInventory },
 ): Promise<RoleAudit | null> {
   let role: RoleRecord | null;
   try {
@@ -147,12 +152,15 @@ async function auditRole(
       evidence.length > 0
         ? `Could not read EKS node role ${roleName}: ${error.message}.`
         : `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`;
-    const decision = indeterminateDecision(
+    const unread = indeterminateDecision(
       AUDIT_EVENT,
       reason,
       { name: roleName, arn: null },
       { nodeRole: { evidence } },
     );
+    const decision = evaluator.resolvesOwners
+      ? withOwner(unread, unknownOwner(`the role could not be read: ${error.message}`))
+      : unread;
     return toRoleAudit(withClusterNotes(decision, notes), today);
   }
   // Deleted between the listing and the read: nothing left to audit.
@@ -160,7 +168,10 @@ async function auditRole(
   seen.add(role.name.toLowerCase());
   const evidence = nodeRoleEvidence(role, lookup.subIndexFor(role.name));
   if (evidence.length === 0) return null;
-  return toRoleAudit(withClusterNotes(await evaluateNodeRole(evaluator, role, evidence), notes), today);
+  const decision = await evaluateNodeRole(evaluator, role, evidence);
+  const owned =
+    decision.owner === undefined ? evaluator.withOwnerOf(decision, role, evidence, inventory) : decision;
+  return toRoleAudit(withClusterNotes(owned, notes), today);
 }
 
 async function evaluateNodeRole(
@@ -173,12 +184,14 @@ async function evaluateNodeRole(
   } catch (error) {
     if (!(error instanceof AccountReadError)) throw error;
     const reason = `Could not evaluate EKS node role ${role.name}: ${error.message}.`;
-    return indeterminateDecision(
+    const decision = indeterminateDecision(
       AUDIT_EVENT,
       reason,
       { name: role.name, arn: role.arn },
       { nodeRole: { evidence } },
     );
+    if (!evaluator.resolvesOwners) return decision;
+    return withOwner(decision, unknownOwner(`the role could not be evaluated: ${error.message}`));
   }
 }
 
@@ -295,5 +308,8 @@ function summarise(roles: readonly RoleAudit[], rolesScanned: number, danglingCo
     exempt: count((role) => role.verdict === 'exempt'),
     exemptionsExpiringSoon: count((role) => role.verdict === 'exempt' && role.exemptionExpiringSoon),
     danglingReferences: danglingCount,
+    ...(roles.some((role) => role.decision.owner !== undefined)
+      ? { untaggedNodeRoles: count((role) => role.decision.owner?.status === 'untagged') }
+      : {}),
   };
 }

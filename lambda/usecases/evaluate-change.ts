@@ -100,6 +100,11 @@ export class ChangeEvaluator {
     return this.settings.pullAllowance;
   }
 
+  /** Whether decisions on node roles carry their owner (owner tag keys are configured). */
+  get resolvesOwners(): boolean {
+    return this.settings.ownerTagKeys !== undefined;
+  }
+
   /**
    * One decision per role the change may have widened (several for a managed policy version). Only a change that
    * can only add a grant (attach, put) and whose added grant holds no ECR write is answered from the change alone;
@@ -250,9 +255,10 @@ export class ChangeEvaluator {
     const extra = this.rememberEventEvidence(roleName, event, fromEvent);
     let index: NodeRoleIndex;
     let notes: readonly EksClusterNote[];
+    let inventory: EksInventory;
     let role: RoleRecord | null;
     try {
-      ({ index, notes } = await this.inventoryIndex());
+      ({ index, notes, inventory } = await this.inventoryIndex());
       role = await this.view.getRole(roleName);
     } catch (error) {
       if (!(error instanceof AccountReadError)) throw error;
@@ -270,7 +276,8 @@ export class ChangeEvaluator {
     // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
     const known = nodeRoleEvidence(role, index);
     const evidence = extra === null ? known : withEventEvidence(known, extra);
-    return withClusterNotes(await this.evaluateKnownRole(role, evidence, event, options.ecr), notes);
+    const decision = await this.evaluateKnownRole(role, evidence, event, options.ecr);
+    return withClusterNotes(this.withOwnerOf(decision, role, evidence, inventory), notes);
   }
 
   /**
@@ -336,10 +343,18 @@ export class ChangeEvaluator {
       resourceGrants: resource.grants,
       resourceWarnings: resource.warnings,
     };
-    const decision = decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
+    return decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
+  }
+
+  /** The node role's decision with its owner (role, node group or cluster tags), when owner tag keys are set. */
+  withOwnerOf(
+    decision: Decision,
+    role: RoleRecord,
+    evidence: readonly NodeRoleEvidence[],
+    inventory: EksInventory,
+  ): Decision {
     const keys = this.settings.ownerTagKeys;
-    if (keys === undefined) return decision;
-    const { inventory } = this.indexFor ?? (await this.inventoryIndex());
+    if (keys === undefined || evidence.length === 0) return decision;
     return withOwner(decision, resolveOwner({ roleTags: role.tags, evidence, inventory, keys }));
   }
 
