@@ -19,6 +19,7 @@ import {
 } from '../present/describe';
 import { andMore, heading, singleLine, truncate, truncateAscii, utf8Bytes } from '../present/text';
 import { MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
+import { ownerDigestSections } from './digest-owners';
 import { MAX_SUBJECT_LENGTH } from './subject';
 
 /** What the sweep did about one violation in remediate mode (`error`: the remediation threw). */
@@ -245,6 +246,7 @@ function tailLines(input: DigestInput, kpis: SweepKpis): string[] {
       input.eksWarnings,
       (w) => `${INDENT}${w.region}: ${field(`${w.code}: ${w.message}`)}`,
     ),
+    ...ownerDigestSections(report, (role) => !isFixed(input.remediations.get(role.roleName))),
     '',
     ...heading('SUMMARY'),
     ...kpiLines(input, kpis),
@@ -274,6 +276,14 @@ function kpiLines(input: DigestInput, kpis: SweepKpis): string[] {
     ],
     ['Indeterminate', String(summary.indeterminate)],
     ['Exempt', `${summary.exempt} (${summary.exemptionsExpiringSoon} ending within 14 days)`],
+    ...(summary.untaggedNodeRoles === undefined
+      ? []
+      : [
+          ['Untagged', `${summary.untaggedNodeRoles} (node roles with no owner tag, low)`] as [
+            string,
+            string,
+          ],
+        ]),
   ];
   if (input.mode === 'remediate') rows.splice(3, 0, ['Fixed by this sweep', String(kpis.fixed)]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
