@@ -100,6 +100,7 @@ describe('the sweep in alert mode', () => {
       { name: 'OpenViolationsCritical', unit: 'Count', value: 0 },
       { name: 'OpenViolationsHigh', unit: 'Count', value: 1 },
       { name: 'OpenViolationsMedium', unit: 'Count', value: 0 },
+      { name: 'UntaggedNodeRoles', unit: 'Count', value: 2 },
     ]);
   });
 

@@ -197,20 +197,25 @@ function anyPrincipalLines(report: AuditReport): string[] {
 /** Most owners listed by the table (the JSON lists every role's owner). */
 const MAX_OWNERS_SHOWN = 50;
 
-/** Node roles per owner (tag value, `untagged`, `unknown`), with their open violations; when owners were resolved. */
+/** Node roles per owner (tag value, `untagged`, `unknown`), naming the violating ones; when owners were resolved. */
 function ownerLines(report: AuditReport): string[] {
   if (report.summary.untaggedNodeRoles === undefined || report.roles.length === 0) return [];
   const groups = groupByOwner(report.roles);
   const shown = groups.slice(0, MAX_OWNERS_SHOWN).map((group) => {
-    const violations = group.open.total === 0 ? '' : `, ${group.open.total} violating`;
-    const names = listWithMore(
-      group.roles.map((role) => role.roleName),
-      3,
+    const violating = group.roles.filter((role) => role.verdict === 'violation').map((role) => role.roleName);
+    const names =
+      violating.length === 0 ? '' : `, ${violating.length} violating (${listWithMore(violating, 3)})`;
+    return singleLine(
+      `${group.owner}: ${group.nodeRoles} node role${group.nodeRoles === 1 ? '' : 's'}${names}`,
     );
-    return `  ${singleLine(group.owner)}: ${group.nodeRoles} node role${group.nodeRoles === 1 ? '' : 's'}${violations} (${singleLine(names)})`;
   });
   const more = groups.length - shown.length;
-  return ['', 'Node roles by owner:', ...shown, ...(more > 0 ? [`  … and ${more} more owners`] : [])];
+  return [
+    '',
+    'Node roles by owner:',
+    ...shown.map((text) => `  ${text}`),
+    ...(more > 0 ? [`  … and ${more} more owners`] : []),
+  ];
 }
 
 /** The low-severity untagged-node-role finding, one line a role: where no owner tag was found. */
@@ -222,7 +227,7 @@ function untaggedLines(report: AuditReport): string[] {
     'Node roles with no owner tag (low; tag the role, its node group or its cluster):',
     ...roles.map(
       (role) =>
-        `  ${role.roleName}: ${singleLine(role.decision.owner === undefined ? '' : ownerPhrase(role.decision.owner))}`,
+        `  ${singleLine(`${role.roleName}: ${role.decision.owner === undefined ? '' : ownerPhrase(role.decision.owner)}`)}`,
     ),
   ];
 }
