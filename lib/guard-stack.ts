@@ -53,6 +53,7 @@ export class EksEcrGuardStack extends Stack {
       usageWindowDays: config.usageWindowDays,
       usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
       fixWhenUsageUnknown: config.fixWhenUsageUnknown,
+      ownerTagKeys: config.ownerTagKeys,
     };
   }
 }

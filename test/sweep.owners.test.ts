@@ -45,7 +45,11 @@ function setup(config: Record<string, unknown> = {}, edit?: (fake: FakeAws) => v
     guardRoleArn: config.mode === 'remediate' ? `arn:aws:iam::${fake.accountId}:role/guard` : null,
   };
   const metrics = recorder();
-  const sweep = new Sweep(settings, fake.clients(), { metrics, now: () => NOW, sleep: async () => undefined });
+  const sweep = new Sweep(settings, fake.clients(), {
+    metrics,
+    now: () => NOW,
+    sleep: async () => undefined,
+  });
   return { fake, metrics, sweep };
 }
 
