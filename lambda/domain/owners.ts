@@ -207,6 +207,28 @@ export function withOwner(decision: Decision, owner: OwnerResolution): Decision 
   return { ...decision, owner };
 }
 
+/**
+ * A node role's decision with its owner resolved from `inputs`; unchanged when no owner keys are configured
+ * (`keys` undefined) or the role is no node role (no evidence).
+ */
+export function withResolvedOwner(
+  decision: Decision,
+  inputs: Omit<OwnerInputs, 'keys'> & { readonly keys: readonly string[] | undefined },
+): Decision {
+  const { keys } = inputs;
+  if (keys === undefined || inputs.evidence.length === 0) return decision;
+  return withOwner(decision, resolveOwner({ ...inputs, keys }));
+}
+
+/** The decision with owner `unknown` (why: what could not be read); unchanged when no owner keys are configured. */
+export function withUnknownOwner(
+  decision: Decision,
+  keys: readonly string[] | undefined,
+  why: string,
+): Decision {
+  return keys === undefined ? decision : withOwner(decision, unknownOwner(why));
+}
+
 /** The owner as one word for grouping, filters and metrics: the tag's value, `untagged` or `unknown`. */
 export function ownerLabel(owner: OwnerResolution | null | undefined): string {
   if (owner === null || owner === undefined) return UNKNOWN_OWNER;

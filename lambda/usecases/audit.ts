@@ -21,7 +21,7 @@ import {
   nodeRoleEvidence,
   withClusterNotes,
 } from '../domain/node-roles';
-import { unknownOwner, withOwner } from '../domain/owners';
+import { withResolvedOwner, withUnknownOwner } from '../domain/owners';
 import { anyPrincipalWrites, isResourcePolicyKind, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
@@ -115,7 +115,7 @@ export async function auditAccount(
     Object.keys(ecr).length === 0
       ? null
       : anyPrincipalWrites(resourcePolicySources(ecr), { pullAllowance: evaluator.pullAllowance });
-  const summary = summarise(roles, roleNames.length, dangling.length);
+  const summary = summarise(roles, roleNames.length, dangling.length, evaluator.ownerTagKeys !== undefined);
   return {
     accountId: view.accountId,
     partition: view.partition,
@@ -158,9 +158,11 @@ async function auditRole(
       { name: roleName, arn: null },
       { nodeRole: { evidence } },
     );
-    const decision = evaluator.resolvesOwners
-      ? withOwner(unread, unknownOwner(`the role could not be read: ${error.message}`))
-      : unread;
+    const decision = withUnknownOwner(
+      unread,
+      evaluator.ownerTagKeys,
+      `the role could not be read: ${error.message}`,
+    );
     return toRoleAudit(withClusterNotes(decision, notes), today);
   }
   // Deleted between the listing and the read: nothing left to audit.
@@ -170,7 +172,14 @@ async function auditRole(
   if (evidence.length === 0) return null;
   const decision = await evaluateNodeRole(evaluator, role, evidence);
   const owned =
-    decision.owner === undefined ? evaluator.withOwnerOf(decision, role, evidence, inventory) : decision;
+    decision.owner === undefined
+      ? withResolvedOwner(decision, {
+          roleTags: role.tags,
+          evidence,
+          inventory,
+          keys: evaluator.ownerTagKeys,
+        })
+      : decision;
   return toRoleAudit(withClusterNotes(owned, notes), today);
 }
 
@@ -190,8 +199,11 @@ async function evaluateNodeRole(
       { name: role.name, arn: role.arn },
       { nodeRole: { evidence } },
     );
-    if (!evaluator.resolvesOwners) return decision;
-    return withOwner(decision, unknownOwner(`the role could not be evaluated: ${error.message}`));
+    return withUnknownOwner(
+      decision,
+      evaluator.ownerTagKeys,
+      `the role could not be evaluated: ${error.message}`,
+    );
   }
 }
 
@@ -290,7 +302,12 @@ function danglingReferences(index: NodeRoleIndex, seenFoldedNames: ReadonlySet<s
 
 // ---- summary --------------------------------------------------------------------------------------
 
-function summarise(roles: readonly RoleAudit[], rolesScanned: number, danglingCount: number): AuditSummary {
+function summarise(
+  roles: readonly RoleAudit[],
+  rolesScanned: number,
+  danglingCount: number,
+  ownersResolved: boolean,
+): AuditSummary {
   const count = (predicate: (role: RoleAudit) => boolean): number => roles.filter(predicate).length;
   const violationCount = (severity: Severity): number =>
     count((role) => role.verdict === 'violation' && role.severity === severity);
@@ -308,7 +325,7 @@ function summarise(roles: readonly RoleAudit[], rolesScanned: number, danglingCo
     exempt: count((role) => role.verdict === 'exempt'),
     exemptionsExpiringSoon: count((role) => role.verdict === 'exempt' && role.exemptionExpiringSoon),
     danglingReferences: danglingCount,
-    ...(roles.some((role) => role.decision.owner !== undefined)
+    ...(ownersResolved
       ? { untaggedNodeRoles: count((role) => role.decision.owner?.status === 'untagged') }
       : {}),
   };

@@ -19,7 +19,7 @@ import {
   withClusterNotes,
   withEventEvidence,
 } from '../domain/node-roles';
-import { resolveOwner, unknownOwner, withOwner } from '../domain/owners';
+import { withResolvedOwner, withUnknownOwner } from '../domain/owners';
 import { resourceGrantsForRole, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
@@ -100,9 +100,9 @@ export class ChangeEvaluator {
     return this.settings.pullAllowance;
   }
 
-  /** Whether decisions on node roles carry their owner (owner tag keys are configured). */
-  get resolvesOwners(): boolean {
-    return this.settings.ownerTagKeys !== undefined;
+  /** The owner tag keys decisions on node roles are resolved with; undefined: decisions carry no owner. */
+  get ownerTagKeys(): readonly string[] | undefined {
+    return this.settings.ownerTagKeys;
   }
 
   /**
@@ -267,9 +267,7 @@ export class ChangeEvaluator {
         `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`,
         roleRef,
       );
-      return this.settings.ownerTagKeys === undefined
-        ? decision
-        : withOwner(decision, unknownOwner(error.message));
+      return withUnknownOwner(decision, this.settings.ownerTagKeys, error.message);
     }
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
@@ -277,7 +275,9 @@ export class ChangeEvaluator {
     const known = nodeRoleEvidence(role, index);
     const evidence = extra === null ? known : withEventEvidence(known, extra);
     const decision = await this.evaluateKnownRole(role, evidence, event, options.ecr);
-    return withClusterNotes(this.withOwnerOf(decision, role, evidence, inventory), notes);
+    const keys = this.settings.ownerTagKeys;
+    const owned = withResolvedOwner(decision, { roleTags: role.tags, evidence, inventory, keys });
+    return withClusterNotes(owned, notes);
   }
 
   /**
@@ -344,18 +344,6 @@ export class ChangeEvaluator {
       resourceWarnings: resource.warnings,
     };
     return decideForRole(facts, needsQuota ? await this.contextFor(event, role) : context);
-  }
-
-  /** The node role's decision with its owner (role, node group or cluster tags), when owner tag keys are set. */
-  withOwnerOf(
-    decision: Decision,
-    role: RoleRecord,
-    evidence: readonly NodeRoleEvidence[],
-    inventory: EksInventory,
-  ): Decision {
-    const keys = this.settings.ownerTagKeys;
-    if (keys === undefined || evidence.length === 0) return decision;
-    return withOwner(decision, resolveOwner({ roleTags: role.tags, evidence, inventory, keys }));
   }
 
   /** ECR resource-policy grants naming the role: from `ecr` when given, else from the view when it knows them. */
