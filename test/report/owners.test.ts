@@ -1,6 +1,7 @@
 // Tests for owners in the audit output of the demo account: each role's owner in the JSON, the per-owner and untagged
 // sections and the summary row of the table, the untagged roles as SARIF notes (results stay the violations), and the
 // untagged finding kept apart from the ECR-write verdict.
+import { renderDecisionTable } from '../../lambda/report/decision-table';
 import { auditJson } from '../../lambda/report/json';
 import { auditSarif } from '../../lambda/report/sarif';
 import { renderTable } from '../../lambda/report/table';
@@ -61,5 +62,11 @@ describe('owners in the audit output', () => {
     expect(notes[1]?.message.text).toBe(
       'EKS node role legacy-self-managed-nodes has no owner tag (untagged-node-role, low): no owner or team tag on the role.',
     );
+  });
+
+  it('adds the owner row to the evaluate table', async () => {
+    const role = (await demoReport()).roles.find((candidate) => candidate.roleName === 'prod-gpu-nodes');
+    const text = renderDecisionTable(role === undefined ? [] : [role.decision], { width: 200 });
+    expect(text).toContain('  owner:   ml-team (tag owner of node group ng-gpu (eu-west-1/prod))\n');
   });
 });
