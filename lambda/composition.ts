@@ -74,6 +74,7 @@ export function evaluationSettings(
     exemptRoles: config.exemptRoles,
     exemptTagKey: EXEMPT_TAG_KEY,
     managedPolicyQuota: config.managedPolicyQuota,
+    ownerTagKeys: config.ownerTagKeys,
     today,
   };
 }

@@ -13,7 +13,15 @@ const UNITS = {
 } as const;
 
 export function powertoolsMetrics(metrics: Metrics): GuardMetrics {
-  return { addMetric: (name, unit, value) => metrics.addMetric(name, UNITS[unit], value) };
+  return {
+    addMetric: (name, unit, value) => metrics.addMetric(name, UNITS[unit], value),
+    // A single metric is published at once with the default dimensions (service) and these.
+    addDimensionedMetric: (name, unit, value, dimensions) => {
+      const single = metrics.singleMetric();
+      single.addDimensions({ ...dimensions });
+      single.addMetric(name, UNITS[unit], value);
+    },
+  };
 }
 
 /** X-Ray subsegments for every AWS call (a no-op when tracing is disabled). */

@@ -4,7 +4,14 @@
 import { loadSnapshot } from './account/snapshot-format';
 import { SnapshotAccountView } from './account/snapshot-view';
 import { buildDependencies, type Dependencies, evaluationSettings, todayUtc } from './composition';
-import { type LambdaSettings, METRIC, OPEN_VIOLATION_METRIC } from './contract';
+import {
+  type LambdaSettings,
+  MAX_OWNER_METRIC_VALUES,
+  METRIC,
+  OPEN_VIOLATION_METRIC,
+  OWNER_DIMENSION,
+} from './contract';
+import { groupByOwner, ownerMetricPoints } from './domain/owner-report';
 import type { Decision } from './domain/types';
 import type { AwsClients } from './gateways/aws-clients';
 import type { EksRegionWarning } from './gateways/eks-gateway';
@@ -14,6 +21,7 @@ import {
   type DigestRemediation,
   digestNeeded,
   formatDigest,
+  isFixed,
   type SweepKpis,
   sweepKpis,
 } from './notify/digest';
@@ -108,6 +116,7 @@ export class Sweep {
     this.emitKpis(kpis);
     const pods = podRoleKpis(report);
     this.emitPodRoleKpis(pods);
+    this.emitOwnerKpis(report, remediations);
     const digest = await this.publishDigest(report, remediations, eksWarnings);
     const durationMs = this.now() - started;
     this.metrics.addMetric(METRIC.sweepDuration, 'Milliseconds', durationMs);
@@ -199,6 +208,25 @@ export class Sweep {
     this.metrics.addMetric(METRIC.podRolesWithPush, 'Count', pods.podRolesWithPush);
     this.metrics.addMetric(METRIC.podRolesPushUnknown, 'Count', pods.podRolesPushUnknown);
     this.metrics.addMetric(METRIC.clustersWithPodRolePush, 'Count', pods.clustersWithPodRolePush);
+  }
+
+  /**
+   * The untagged count, and per owner (dimension Owner, capped at MAX_OWNER_METRIC_VALUES values plus `other`,
+   * `untagged` and `unknown`): node roles, compliant ones (fixed ones included) and open violations.
+   */
+  private emitOwnerKpis(report: AuditReport, remediations: ReadonlyMap<string, DigestRemediation>): void {
+    const untagged = report.summary.untaggedNodeRoles;
+    if (untagged === undefined) return;
+    this.metrics.addMetric(METRIC.untaggedNodeRoles, 'Count', untagged);
+    const emit = this.metrics.addDimensionedMetric?.bind(this.metrics);
+    if (emit === undefined) return;
+    const groups = groupByOwner(report.roles, (role) => !isFixed(remediations.get(role.roleName)));
+    for (const point of ownerMetricPoints(groups, MAX_OWNER_METRIC_VALUES)) {
+      const dimensions = { [OWNER_DIMENSION]: point.owner };
+      emit(METRIC.ownerNodeRoles, 'Count', point.nodeRoles, dimensions);
+      emit(METRIC.ownerNodeRolesCompliant, 'Count', point.compliant, dimensions);
+      emit(METRIC.ownerOpenViolations, 'Count', point.openViolations, dimensions);
+    }
   }
 
   private async publishDigest(

@@ -6,11 +6,14 @@ import {
   GUARD_CONFIG_DEFAULTS,
   GUARD_MODES,
   type GuardMode,
+  MAX_OWNER_TAG_KEYS,
   NODE_ROLE_CACHE_TTL_LIMITS,
+  OWNER_TAG_KEYS_DEFAULT,
   REPLACEMENT_POLICY_NAMES,
   type ReplacementPolicyName,
   SILENCE_ALARM_DAYS_DEFAULT,
   SILENCE_ALARM_DAYS_LIMITS,
+  TAG_KEY_PATTERN,
   USAGE_LOOKUP_BUDGET_LIMITS,
   USAGE_WINDOW_DAYS_LIMITS,
 } from '../lambda/contract';
@@ -72,6 +75,8 @@ export interface GuardAppConfig {
   readonly usageLookupBudgetSeconds: number;
   /** Fix a role whose ECR usage could not be looked up. */
   readonly fixWhenUsageUnknown: boolean;
+  /** Tag keys that name a node role's owner (role, else node group, else cluster), first match wins. */
+  readonly ownerTagKeys: readonly string[];
   readonly operationsEmails: readonly string[];
   /** When a clean sweep still publishes a short digest (proof of life); false = never. */
   readonly digestWhenClean: DigestWhenClean;
@@ -150,6 +155,7 @@ export function loadGuardConfig(read: ContextReader): GuardAppConfig {
       GUARD_DEFAULTS.usageLookupBudgetSeconds,
     ),
     fixWhenUsageUnknown: parseBoolean(read, 'fixWhenUsageUnknown', GUARD_DEFAULTS.fixWhenUsageUnknown),
+    ownerTagKeys: parseOwnerTagKeys(read),
     operationsEmails: parseList(read, 'operationsEmails', EMAIL),
     digestWhenClean: parseChoice(
       read,
@@ -225,6 +231,11 @@ const ORGANIZATIONAL_UNIT: ValueFormat = {
   test: (value) => /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/.test(value),
 };
 
+const TAG_KEY: ValueFormat = {
+  description: 'tag keys (1-128 letters, digits, spaces and _ . : / = + - @), such as owner or team',
+  test: (value) => TAG_KEY_PATTERN.test(value),
+};
+
 const SCHEDULE: ValueFormat = {
   description: 'an EventBridge schedule expression, cron(...) or rate(...), or "" to disable the sweep',
   test: (value) => /^(cron|rate)\(.+\)$/.test(value),
@@ -285,6 +296,20 @@ function parseOptional(read: ContextReader, key: string, format: ValueFormat): s
     throw new GuardConfigError(key, `got ${describe(raw)}`, format.description);
   }
   return raw.trim();
+}
+
+/** At least one tag key, at most MAX_OWNER_TAG_KEYS; unset = `owner`, then `team`. */
+function parseOwnerTagKeys(read: ContextReader): readonly string[] {
+  if (read('ownerTagKeys') === undefined) return OWNER_TAG_KEYS_DEFAULT;
+  const keys = parseList(read, 'ownerTagKeys', TAG_KEY);
+  if (keys.length === 0 || keys.length > MAX_OWNER_TAG_KEYS) {
+    throw new GuardConfigError(
+      'ownerTagKeys',
+      `got ${keys.length} keys`,
+      `1 to ${MAX_OWNER_TAG_KEYS} ${TAG_KEY.description}, as a JSON array or comma-separated list`,
+    );
+  }
+  return keys;
 }
 
 function parseSweepSchedule(read: ContextReader): string | undefined {

@@ -15,6 +15,7 @@ import {
   type GuardMode,
   IDEMPOTENCY_TABLE_KEY,
   IDEMPOTENCY_TABLE_TTL_ATTRIBUTE,
+  OWNER_TAG_KEYS_DEFAULT,
   type ReplacementPolicyName,
   SILENCE_ALARM_DAYS_DEFAULT,
   SILENCE_ALARM_DAYS_LIMITS,
@@ -147,6 +148,13 @@ export interface EksEcrGuardProps {
    * @default false
    */
   readonly fixWhenUsageUnknown?: boolean;
+  /**
+   * Tag keys that name a node role's owner, in order of preference: looked up on the role, else its node group, else
+   * its cluster (keys compare ignoring case). The owner goes into alerts (and the `owner` message attribute), the
+   * digest and the per-owner metrics; a node role with none of them anywhere is a low-severity finding.
+   * @default ['owner', 'team']
+   */
+  readonly ownerTagKeys?: readonly string[];
 }
 
 interface ResolvedProps {
@@ -170,6 +178,7 @@ interface ResolvedProps {
   readonly usageWindowDays: number;
   readonly usageLookupBudgetSeconds: number;
   readonly fixWhenUsageUnknown: boolean;
+  readonly ownerTagKeys: readonly string[];
 }
 
 /** The one place where defaults are applied. */
@@ -195,6 +204,7 @@ function resolveProps(props: EksEcrGuardProps): ResolvedProps {
     usageWindowDays: props.usageWindowDays ?? GUARD_DEFAULTS.usageWindowDays,
     usageLookupBudgetSeconds: props.usageLookupBudgetSeconds ?? GUARD_DEFAULTS.usageLookupBudgetSeconds,
     fixWhenUsageUnknown: props.fixWhenUsageUnknown ?? GUARD_DEFAULTS.fixWhenUsageUnknown,
+    ownerTagKeys: props.ownerTagKeys ?? OWNER_TAG_KEYS_DEFAULT,
   };
 }
 
@@ -391,6 +401,7 @@ export class EksEcrGuard extends Construct {
         usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
         fixWhenUsageUnknown: config.fixWhenUsageUnknown,
         securityHub: config.securityHub,
+        ownerTagKeys: [...config.ownerTagKeys],
       },
       partition: Aws.PARTITION,
       accountId: Aws.ACCOUNT_ID,

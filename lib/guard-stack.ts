@@ -76,6 +76,7 @@ export function guardPropsFromConfig(scope: Construct, config: GuardAppConfig): 
     usageWindowDays: config.usageWindowDays,
     usageLookupBudgetSeconds: config.usageLookupBudgetSeconds,
     fixWhenUsageUnknown: config.fixWhenUsageUnknown,
+    ownerTagKeys: config.ownerTagKeys,
   };
 }
 

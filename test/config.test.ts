@@ -33,6 +33,7 @@ describe('settingsFromEnv', () => {
       USAGE_LOOKUP_BUDGET_SECONDS: '45',
       FIX_WHEN_USAGE_UNKNOWN: 'true',
       SECURITY_HUB_FINDINGS: 'true',
+      OWNER_TAG_KEYS: '["team","Owner"]',
       AWS_REGION: 'cn-north-1',
       CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
       CENTRAL_ALERT_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:999988887777:central',
@@ -54,6 +55,7 @@ describe('settingsFromEnv', () => {
         usageLookupBudgetSeconds: 45,
         fixWhenUsageUnknown: true,
         securityHub: true,
+        ownerTagKeys: ['team', 'Owner'],
       },
       partition: 'aws-cn',
       accountId: '111122223333',
@@ -78,8 +80,15 @@ describe('settingsFromEnv', () => {
     [{ USAGE_LOOKUP_BUDGET_SECONDS: '0' }, /USAGE_LOOKUP_BUDGET_SECONDS/],
     [{ FIX_WHEN_USAGE_UNKNOWN: 'maybe' }, /FIX_WHEN_USAGE_UNKNOWN: expected true or false/],
     [{ SECURITY_HUB_FINDINGS: 'on' }, /SECURITY_HUB_FINDINGS: expected true or false/],
+    [{ OWNER_TAG_KEYS: 'owner' }, /OWNER_TAG_KEYS: expected a JSON array/],
+    [{ OWNER_TAG_KEYS: '[]' }, /OWNER_TAG_KEYS/],
+    [{ OWNER_TAG_KEYS: '["bad<key>"]' }, /OWNER_TAG_KEYS.*not a tag key/],
   ])('names the variable of a bad value: %j', (extra, message) => {
     expect(() => settingsFromEnv({ ...BASE, ...extra })).toThrow(message);
+  });
+
+  it('reads the owner tag keys: owner, then team, by default', () => {
+    expect(settingsFromEnv(BASE).config.ownerTagKeys).toEqual(['owner', 'team']);
   });
 
   it('reads the clean-digest schedule: weekly by default, daily, or false', () => {

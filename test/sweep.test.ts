@@ -130,6 +130,7 @@ describe('the sweep in alert mode', () => {
       { name: 'PodRolesWithPush', unit: 'Count', value: 2 },
       { name: 'PodRolesPushUnknown', unit: 'Count', value: 0 },
       { name: 'ClustersWithPodRolePush', unit: 'Count', value: 1 },
+      { name: 'UntaggedNodeRoles', unit: 'Count', value: 2 },
     ]);
   });
 

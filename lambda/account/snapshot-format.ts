@@ -63,6 +63,9 @@ const ManagedPolicySchema = z
     }
   });
 
+/** EKS tags as DescribeCluster and DescribeNodegroup return them: a map of key to value. */
+const EksTagsSchema = z.record(z.string().min(1), z.string());
+
 const ClusterSchema = z.looseObject({
   name: z.string().min(1),
   computeConfig: z
@@ -73,7 +76,14 @@ const ClusterSchema = z.looseObject({
   /** The access-entry APIs refused the cluster: `accessEntries` is empty because it could not be read. */
   accessEntriesError: z.looseObject({ code: z.string().min(1), message: z.string() }).optional(),
   nodegroups: z
-    .array(z.looseObject({ nodegroupName: z.string().min(1), nodeRole: z.string().min(1) }))
+    .array(
+      z.looseObject({
+        nodegroupName: z.string().min(1),
+        nodeRole: z.string().min(1),
+        /** As DescribeNodegroup returns them; absent in snapshots written before they were recorded (unknown). */
+        tags: EksTagsSchema.optional(),
+      }),
+    )
     .default([]),
   accessEntries: z
     .array(z.looseObject({ principalArn: z.string().min(1), type: z.string().min(1) }))
@@ -97,6 +107,8 @@ const ClusterSchema = z.looseObject({
     .optional(),
   /** The Pod Identity APIs refused the cluster: `podIdentityAssociations` is empty because it could not be read. */
   podIdentityAssociationsError: z.looseObject({ code: z.string().min(1), message: z.string() }).optional(),
+  /** As DescribeCluster returns them; absent in snapshots written before they were recorded (unknown). */
+  tags: EksTagsSchema.optional(),
 });
 
 /** A resource policy as ECR returns it: the JSON string (`policyText`, `repositoryPolicy`). */

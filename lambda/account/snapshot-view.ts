@@ -219,12 +219,17 @@ function toClusterRecord(cluster: Snapshot['eks'][string]['clusters'][number]): 
             message: cluster.accessEntriesError.message,
           },
         }),
-    nodegroups: cluster.nodegroups.map(({ nodegroupName, nodeRole }) => ({ nodegroupName, nodeRole })),
+    nodegroups: cluster.nodegroups.map(({ nodegroupName, nodeRole, tags }) => ({
+      nodegroupName,
+      nodeRole,
+      ...(tags === undefined ? {} : { tags }),
+    })),
     accessEntries: cluster.accessEntries.map(({ principalArn, type }) => ({ principalArn, type })),
     fargateProfiles: cluster.fargateProfiles.map(({ fargateProfileName, podExecutionRoleArn }) => ({
       fargateProfileName,
       podExecutionRoleArn,
     })),
+    ...(cluster.tags === undefined ? {} : { tags: cluster.tags }),
     ...podIdentityFields(cluster),
   };
 }

@@ -30,6 +30,13 @@ export const USAGE_WINDOW_DAYS_LIMITS = { min: 1, max: 90 } as const;
 /** Bounds of the time the usage lookup may take per role, in seconds (the event function times out at 60 s). */
 export const USAGE_LOOKUP_BUDGET_LIMITS = { min: 1, max: 45 } as const;
 
+/** Tag keys that name a node role's owner, in order of preference (the first one found wins). */
+export const OWNER_TAG_KEYS_DEFAULT = ['owner', 'team'] as const;
+/** At most this many owner tag keys (each one is looked up on the role, its node groups and its clusters). */
+export const MAX_OWNER_TAG_KEYS = 10;
+/** An IAM/EKS tag key: 1 to 128 letters, digits, spaces and `_ . : / = + - @` (IAM `Tag.Key`). */
+export const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+
 /** Defaults of the shared settings (the CDK app and the CLI start from the same ones). */
 export const GUARD_CONFIG_DEFAULTS = {
   mode: 'alert',
@@ -85,6 +92,14 @@ const guardConfigSchema = z.strictObject({
   fixWhenUsageUnknown: z.boolean().default(GUARD_CONFIG_DEFAULTS.fixWhenUsageUnknown),
   /** Import each node-role decision into the account's own Security Hub as an ASFF finding (docs/security-hub.md). */
   securityHub: z.boolean().default(GUARD_CONFIG_DEFAULTS.securityHub),
+  /** Tag keys that name a node role's owner (role, else node group, else cluster), first match wins. */
+  ownerTagKeys: z
+    .array(
+      z.string().regex(TAG_KEY_PATTERN, 'not a tag key (1-128 letters, digits, spaces, _ . : / = + - @)'),
+    )
+    .min(1)
+    .max(MAX_OWNER_TAG_KEYS)
+    .default([...OWNER_TAG_KEYS_DEFAULT]),
 });
 
 /** The validated settings of the guard's runtime (Lambda functions and CLI), defaults applied. */

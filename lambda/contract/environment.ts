@@ -20,6 +20,7 @@ export const ENV = {
   usageLookupBudgetSeconds: 'USAGE_LOOKUP_BUDGET_SECONDS',
   fixWhenUsageUnknown: 'FIX_WHEN_USAGE_UNKNOWN',
   securityHub: 'SECURITY_HUB_FINDINGS',
+  ownerTagKeys: 'OWNER_TAG_KEYS',
   partition: 'GUARD_PARTITION',
   accountId: 'GUARD_ACCOUNT_ID',
   alertTopicArn: 'ALERT_TOPIC_ARN',
@@ -73,6 +74,7 @@ export interface ConfigEnvironmentInput {
     | 'usageLookupBudgetSeconds'
     | 'fixWhenUsageUnknown'
     | 'securityHub'
+    | 'ownerTagKeys'
   >;
   /** May be a deploy-time token (`AWS::Partition`). */
   readonly partition: string;
@@ -96,6 +98,7 @@ const CONFIG_KEY_NAMES: Readonly<Record<string, string>> = {
   usageLookupBudgetSeconds: ENV.usageLookupBudgetSeconds,
   fixWhenUsageUnknown: ENV.fixWhenUsageUnknown,
   securityHub: ENV.securityHub,
+  ownerTagKeys: ENV.ownerTagKeys,
 };
 
 /**
@@ -125,6 +128,7 @@ export function configEnvironment(
       [ENV.usageLookupBudgetSeconds]: String(config.usageLookupBudgetSeconds),
       [ENV.fixWhenUsageUnknown]: String(config.fixWhenUsageUnknown),
       [ENV.securityHub]: String(config.securityHub),
+      [ENV.ownerTagKeys]: JSON.stringify(config.ownerTagKeys),
     },
   };
 }
@@ -212,6 +216,7 @@ function read(env: Env): LambdaSettings {
       usageLookupBudgetSeconds: number(env, ENV.usageLookupBudgetSeconds),
       fixWhenUsageUnknown: boolean(env, ENV.fixWhenUsageUnknown),
       securityHub: boolean(env, ENV.securityHub),
+      ownerTagKeys: jsonList(env, ENV.ownerTagKeys),
     },
     'environment',
     CONFIG_KEY_NAMES,

@@ -36,6 +36,12 @@ export const METRIC = {
   podRolesPushUnknown: 'PodRolesPushUnknown',
   /** Sweep: clusters with at least one pod role that holds ECR push. */
   clustersWithPodRolePush: 'ClustersWithPodRolePush',
+  /** Sweep: node roles with no owner tag on the role, its node groups or clusters (the untagged-node-role finding). */
+  untaggedNodeRoles: 'UntaggedNodeRoles',
+  /** Sweep, one per owner (dimension OWNER_DIMENSION): its node roles, the compliant ones, its open violations. */
+  ownerNodeRoles: 'OwnerNodeRoles',
+  ownerNodeRolesCompliant: 'OwnerNodeRolesCompliant',
+  ownerOpenViolations: 'OwnerOpenViolations',
   /** Security Hub (opt-in): findings imported (created or updated), per call of the use case. */
   securityHubFindingsImported: 'SecurityHubFindingsImported',
   /** Security Hub: findings still refused after the one retry (FailedFindings, or the whole call failing). */
@@ -64,3 +70,13 @@ export const OPEN_VIOLATION_METRIC: Readonly<Record<SeverityLevel, MetricName>> 
   high: METRIC.openViolationsHigh,
   medium: METRIC.openViolationsMedium,
 };
+
+/** The dimension of the per-owner metrics (besides Powertools' `service`): the owner tag value, `untagged`, `unknown`. */
+export const OWNER_DIMENSION = 'Owner';
+
+/**
+ * At most this many owner values get a dimension value of their own (the owners with the most node roles); the rest
+ * are summed under `other`, and `untagged` and `unknown` always keep theirs. Each value is one custom metric per
+ * per-owner metric name, so this bounds their number (and cost) at 3 x 22.
+ */
+export const MAX_OWNER_METRIC_VALUES = 20;

@@ -65,6 +65,11 @@ export interface AuditSummary {
   readonly danglingReferences: number;
   /** How many resource-policy statements grant ECR write to `*`. Absent when no ECR policies were read. */
   readonly anyPrincipalWrites?: number;
+  /**
+   * Node roles with no owner tag on the role, its node groups or its clusters (the low-severity untagged-node-role
+   * finding, ./owners). Optional (additive): absent when owners were not resolved.
+   */
+  readonly untaggedNodeRoles?: number;
 }
 
 export interface AuditReport {

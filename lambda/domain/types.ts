@@ -1,4 +1,5 @@
 // Domain types shared by every layer: policies, analysis results, EKS evidence, decisions. Pure data, no I/O.
+import type { OwnerResolution } from './owners';
 import type { UsageEvidence, UsageHold } from './usage';
 
 /**
@@ -160,6 +161,8 @@ export interface PolicyAnalysis extends WriteFindings {
 export interface EksNodegroupRecord {
   readonly nodegroupName: string;
   readonly nodeRole: string;
+  /** DescribeNodegroup's `tags`; absent when not read (a snapshot written before they were recorded). */
+  readonly tags?: Readonly<Record<string, string>> | undefined;
 }
 export interface EksAccessEntryRecord {
   readonly principalArn: string;
@@ -200,6 +203,8 @@ export interface EksClusterRecord {
   readonly nodegroups: readonly EksNodegroupRecord[];
   readonly accessEntries: readonly EksAccessEntryRecord[];
   readonly fargateProfiles: readonly EksFargateProfileRecord[];
+  /** DescribeCluster's `tags`; absent when not read (a snapshot written before they were recorded). */
+  readonly tags?: Readonly<Record<string, string>> | undefined;
 }
 /** region → clusters */
 export type EksInventory = Readonly<Record<string, { readonly clusters: readonly EksClusterRecord[] }>>;
@@ -395,6 +400,11 @@ export interface Decision extends WriteFindings {
   readonly usage?: UsageEvidence;
   /** What the usage evidence did to the fix in remediate mode (the gate's answer); absent or null: nothing. */
   readonly usageHold?: UsageHold | null;
+  /**
+   * Who owns the node role (./owners): from its owner tag, else its node group's or cluster's. Absent for decisions
+   * that are not about a node role. `untagged` is a low-severity finding of its own: it never changes the verdict.
+   */
+  readonly owner?: OwnerResolution;
 }
 
 // ---- Remediation --------------------------------------------------------------------------------

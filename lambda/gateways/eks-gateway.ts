@@ -148,7 +148,7 @@ class RegionReader {
       this.podIdentity(name),
     ]);
     if (described === null) return null;
-    const { computeConfig, accessConfig, identity } = described;
+    const { computeConfig, accessConfig, identity, tags } = described;
     const entries =
       accessConfig?.authenticationMode === 'CONFIG_MAP'
         ? { accessEntries: [] }
@@ -162,6 +162,7 @@ class RegionReader {
       fargateProfiles,
       ...(identity === undefined ? {} : { identity }),
       ...pods,
+      tags,
     };
   }
 
@@ -171,12 +172,17 @@ class RegionReader {
   }
 
   /**
-   * DescribeCluster's computeConfig (Auto Mode) and accessConfig, field names as EKS returns them; null when the
-   * cluster is gone, so that "gone" differs from "none".
+   * DescribeCluster's computeConfig (Auto Mode), accessConfig and tags (the owner tags), field names as EKS returns
+   * them; null when the cluster is gone, so that "gone" differs from "none". A cluster without tags has `{}`.
    */
   private async describeCluster(
     cluster: string,
-  ): Promise<Pick<EksClusterRecord, 'computeConfig' | 'accessConfig' | 'identity'> | null> {
+  ): Promise<
+    | (Pick<EksClusterRecord, 'computeConfig' | 'accessConfig' | 'identity'> & {
+        tags: Record<string, string>;
+      })
+    | null
+  > {
     const output = await this.describe('eks:DescribeCluster', cluster, () =>
       this.client.send(new DescribeClusterCommand({ name: cluster })),
     );
@@ -194,6 +200,7 @@ class RegionReader {
               ...(config.nodeRoleArn === undefined ? {} : { nodeRoleArn: config.nodeRoleArn }),
             },
       accessConfig: mode === undefined ? undefined : { authenticationMode: mode },
+      tags: { ...(output.cluster.tags ?? {}) },
     };
   }
 
@@ -229,7 +236,9 @@ class RegionReader {
           this.client.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName })),
         );
         const nodeRole = output?.nodegroup?.nodeRole;
-        return nodeRole === undefined ? null : { nodegroupName, nodeRole };
+        // The same call returns the node group's tags (the owner tags): `{}` when it has none.
+        const tags = { ...(output?.nodegroup?.tags ?? {}) };
+        return nodeRole === undefined ? null : { nodegroupName, nodeRole, tags };
       }),
     );
     return records.flatMap((record) => (record === null ? [] : [record]));

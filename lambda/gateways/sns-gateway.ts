@@ -49,10 +49,16 @@ export class SnsGateway {
   }
 }
 
+/**
+ * String attributes. One with an empty value is left out: SNS refuses the whole publish for it (names, types and
+ * values must not be empty), and an alert must never be lost for a filter attribute (e.g. an `owner` with no value).
+ */
 function stringAttributes(
   attributes: Readonly<Record<string, string>>,
 ): Record<string, MessageAttributeValue> {
   return Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+    Object.entries(attributes)
+      .filter(([, value]) => value !== '')
+      .map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
   );
 }

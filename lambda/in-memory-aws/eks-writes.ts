@@ -58,9 +58,16 @@ export function eksWriteHandlers(
           target.name,
         );
       }
-      target.nodegroups.push({ nodegroupName, nodeRole });
+      const tags = tagsOf(request);
+      target.nodegroups.push({ nodegroupName, nodeRole, tags });
       return {
-        nodegroup: { nodegroupName, clusterName: target.name, nodeRole, status: 'CREATING' },
+        nodegroup: {
+          nodegroupName,
+          clusterName: target.name,
+          nodeRole,
+          status: 'CREATING',
+          tags: { ...tags },
+        },
         $metadata: metadata(),
       };
     },
@@ -122,6 +129,7 @@ export function eksWriteHandlers(
         nodegroups: [],
         accessEntries: [],
         fargateProfiles: [],
+        tags: tagsOf(request),
       });
       return {
         cluster: { name, status: 'CREATING', ...(computeConfig === undefined ? {} : { computeConfig }) },
@@ -159,4 +167,13 @@ function authenticationModeOf(request: FakeRequest): 'API' | 'API_AND_CONFIG_MAP
   const mode: unknown =
     typeof raw === 'object' && raw !== null ? Reflect.get(raw, 'authenticationMode') : undefined;
   return mode === 'API' || mode === 'API_AND_CONFIG_MAP' || mode === 'CONFIG_MAP' ? mode : undefined;
+}
+
+/** The request's `tags` map (string values only, as EKS requires), `{}` without one. */
+function tagsOf(request: FakeRequest): Record<string, string> {
+  const raw = request.fields.tags;
+  if (typeof raw !== 'object' || raw === null) return {};
+  return Object.fromEntries(
+    Object.entries(raw).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])),
+  );
 }

@@ -74,6 +74,7 @@ export class FakeEks {
                 bootstrapClusterCreatorAdminPermissions: cluster.authenticationMode === 'CONFIG_MAP',
               },
             }),
+        tags: { ...cluster.tags },
       },
       $metadata: metadata(),
     };
@@ -99,6 +100,7 @@ export class FakeEks {
         clusterName: cluster.name,
         nodeRole: nodegroup.nodeRole,
         status: 'ACTIVE',
+        tags: { ...(nodegroup.tags ?? {}) },
       },
       $metadata: metadata(),
     };

@@ -63,6 +63,8 @@ export interface ClusterSeed {
   readonly identity?: { readonly oidc?: { readonly issuer?: string } };
   /** Served by ListPodIdentityAssociations / DescribePodIdentityAssociation, with generated association ids. */
   readonly podIdentityAssociations?: readonly EksPodIdentityAssociationRecord[];
+  /** The cluster's tags, as DescribeCluster returns them. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** ENABLED, ENABLED_BY_DEFAULT, ENABLING, DISABLING or DISABLED (the Account API's RegionOptStatus). */
@@ -112,6 +114,8 @@ export interface FakeCluster {
   readonly nodegroups: EksNodegroupRecord[];
   readonly accessEntries: EksAccessEntryRecord[];
   readonly fargateProfiles: EksFargateProfileRecord[];
+  /** The cluster's tags (DescribeCluster `tags`); node groups keep theirs on their records. */
+  readonly tags: Record<string, string>;
   /** The OIDC issuer URL; absent: DescribeCluster returns no `identity`. */
   readonly oidcIssuer?: string | undefined;
   /** Pod Identity associations; absent: none. */

@@ -88,6 +88,7 @@ export function clusterFromSeed(seed: ClusterSeed): FakeCluster {
       ...association,
       associationId: `a-${(index + 1).toString(36).padStart(17, '0')}`,
     })),
+    tags: { ...(seed.tags ?? {}) },
   };
 }
 

@@ -118,7 +118,11 @@ function clusterSeed(entry: Snapshot['eks'][string]['clusters'][number]): Cluste
     ...(mode === undefined || !isAuthenticationMode(mode)
       ? {}
       : { accessConfig: { authenticationMode: mode } }),
-    nodegroups: entry.nodegroups.map(({ nodegroupName, nodeRole }) => ({ nodegroupName, nodeRole })),
+    nodegroups: entry.nodegroups.map(({ nodegroupName, nodeRole, tags }) => ({
+      nodegroupName,
+      nodeRole,
+      ...(tags === undefined ? {} : { tags }),
+    })),
     accessEntries: entry.accessEntries.map(({ principalArn, type }) => ({ principalArn, type })),
     fargateProfiles: entry.fargateProfiles.map(({ fargateProfileName, podExecutionRoleArn }) => ({
       fargateProfileName,
@@ -138,5 +142,6 @@ function clusterSeed(entry: Snapshot['eks'][string]['clusters'][number]): Cluste
             }),
           ),
         }),
+    ...(entry.tags === undefined ? {} : { tags: entry.tags }),
   };
 }

@@ -95,6 +95,7 @@ export class FakeSns {
   private attributes(request: FakeRequest): Attribute[] {
     const raw = request.optionalMap('MessageAttributes') ?? {};
     return Object.entries(raw).map(([name, fields]) => {
+      if (!isAttributeName(name)) throw this.invalid(`The message attribute name '${name}' is invalid`);
       const dataType = typeof fields.DataType === 'string' ? fields.DataType : '';
       if (!ATTRIBUTE_TYPES.some((type) => dataType === type || dataType.startsWith(`${type}.`))) {
         throw this.invalid(`The message attribute '${name}' has an invalid message attribute type`);
@@ -159,4 +160,18 @@ function hasControlCharacter(text: string): boolean {
     if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
   }
   return false;
+}
+
+/**
+ * SNS message attribute names: 1 to 256 of A-Z a-z 0-9 `_ - .`, not starting or ending with `.`, no `..`, and not
+ * starting with the reserved `AWS.` or `Amazon.` in any case (SNS developer guide, "Amazon SNS message attributes").
+ */
+export function isAttributeName(name: string): boolean {
+  return (
+    /^[A-Za-z0-9_.-]{1,256}$/.test(name) &&
+    !name.startsWith('.') &&
+    !name.endsWith('.') &&
+    !name.includes('..') &&
+    !/^(aws|amazon)\./i.test(name)
+  );
 }

@@ -1,6 +1,7 @@
 // Notify (pure): the alert sections about the finding: summary, what changed, who and when, where the role is
 // used, what grants ECR write, why it matters, and the decision's warnings.
 import { describeReach, verdictWords } from '../domain/decision';
+import { ownerPhrase } from '../domain/owners';
 import type { ActionReach, DenyNote, EksClusterNote, Grant, NodeRoleEvidence } from '../domain/types';
 import { headOf, wrap } from '../present/text';
 import { type AlertInput, type AlertState, alertAccount } from './alert-input';
@@ -73,6 +74,7 @@ export function summary(input: AlertInput, state: AlertState): string[] {
     ...labelled('Severity', severity),
     ...labelled('Verdict', verdictWords(decision)),
     ...labelled('Mode', modeLabel(input)),
+    ...(decision.owner === undefined ? [] : labelled('Owner', ownerPhrase(decision.owner))),
     ...usageLine(input),
   ];
 }

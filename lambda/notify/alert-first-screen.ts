@@ -1,6 +1,7 @@
 // Notify (pure): the alert's first screen, enough to act on a phone: what, who and when, where, what the guard did,
 // the one fix command and its rollback, the console link; lines of at most 40 characters (a long name, link or
 // command stands alone on its line, whole, so it copies intact). The e-mail opens with it; chat reuses its parts.
+import { ownerLabel } from '../domain/owners';
 import type { NodeRoleEvidence } from '../domain/types';
 import { headOf, wrap } from '../present/text';
 import { commandsToFix } from './alert-commands';
@@ -168,6 +169,21 @@ function clusterLine(input: AlertInput): string[] {
   return line(`Clusters: ${shown.join(', ')}${more === 0 ? '' : ` and ${more} more`}`);
 }
 
+const OWNER_FROM = { role: 'role tag', nodegroup: 'node group tag', cluster: 'cluster tag' } as const;
+
+/** `Owner: team-a (role tag)`, `Owner: untagged (no owner tag)`, `Owner: unknown (tags unread)`; none without one. */
+function ownerLine(input: AlertInput): string[] {
+  const owner = input.decision.owner;
+  if (owner === undefined) return [];
+  const from =
+    owner.source !== null
+      ? OWNER_FROM[owner.source.level]
+      : owner.status === 'untagged'
+        ? 'no owner tag'
+        : 'tags unread';
+  return line(`Owner: ${field(ownerLabel(owner))} (${from})`);
+}
+
 function consoleLines(input: AlertInput): string[] {
   const roleName = input.decision.role?.name ?? null;
   if (roleName === null) return [];
@@ -187,6 +203,7 @@ export function firstScreen(input: AlertInput, state: AlertState): string[] {
     ),
     ...eventLines(input),
     ...clusterLine(input),
+    ...ownerLine(input),
     ...line(`Guard: ${guardStatus(input, state)}`),
     ...commandLines(fixAtAGlance(input, state)),
     ...commandLines(undoAtAGlance(input, state)),

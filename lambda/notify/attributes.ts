@@ -1,5 +1,7 @@
 // Notify (pure): SNS message attributes (String) that subscription filter policies match on, and message size.
 
+import { ownerLabel, UNKNOWN_OWNER } from '../domain/owners';
+import type { Decision } from '../domain/types';
 import { singleLine, truncate, utf8Bytes } from '../present/text';
 import { type AlertInput, alertAccount } from './alert-input';
 import type { AlertKind } from './alert-kind';
@@ -19,9 +21,21 @@ function attributeValue(value: string | null | undefined, fallback: string): str
   return clean.length > 0 ? clean : fallback;
 }
 
+/** The message attribute a team's subscription filter policy matches its own alerts on (docs/alerts.md). */
+export const OWNER_ATTRIBUTE = 'owner';
+
+/**
+ * `owner`: the node role's owner tag value (single line, at most 256 characters), `untagged` or `unknown`; absent when
+ * the decision is not about a node role (no owner was resolved), so an owner's filter policy never matches it.
+ */
+export function ownerAttribute(decision: Pick<Decision, 'owner'>): Record<string, string> {
+  if (decision.owner === undefined) return {};
+  return { [OWNER_ATTRIBUTE]: attributeValue(ownerLabel(decision.owner), UNKNOWN_OWNER) };
+}
+
 /**
  * `severity` (critical|high|medium|none), `verdict`, `account`, `eventName`, `remediation` (status or none),
- * plus `alertKind`, `mode` and `roleName`: eight String attributes.
+ * plus `alertKind`, `mode` and `roleName`: eight String attributes; and `owner` when the decision has one.
  */
 export function alertAttributes(input: AlertInput, kind: AlertKind | null): Record<string, string> {
   const { decision, outcome } = input;
@@ -34,6 +48,7 @@ export function alertAttributes(input: AlertInput, kind: AlertKind | null): Reco
     alertKind: kind ?? 'none',
     mode: input.mode,
     roleName: attributeValue(decision.role?.name, 'none'),
+    ...ownerAttribute(decision),
   };
 }
 

@@ -1,5 +1,6 @@
 // Notify (pure): the short Amazon Q Developer in chat applications custom notification for the chat topic: an
 // ASCII title within the subject limit, a short description, the fix and its rollback as the first next steps.
+import { ownerLabel, ownerPhrase } from '../domain/owners';
 import type { NodeRoleEvidence } from '../domain/types';
 import { headOf, singleLine, truncate } from '../present/text';
 import { fixAtAGlance, type GlanceCommand, guardStatus, oneLine, undoAtAGlance } from './alert-first-screen';
@@ -61,6 +62,7 @@ function description(input: AlertInput, state: AlertState): string {
   const lines = [`Guard: ${guardStatus(input, state)}`, `Role: ${code(decision.role?.name ?? 'unknown')}`];
   const exposed = clusters(decision.nodeRole.evidence);
   if (exposed.length > 0) lines.push(`Clusters: ${listWithMore(exposed, MAX_SHOWN.clusters)}`);
+  if (decision.owner !== undefined) lines.push(`Owner: ${plain(ownerPhrase(decision.owner))}`);
   const actions = mostHarmfulFirst(decision.ecrWriteActions).map(plain);
   if (actions.length > 0)
     lines.push(`Write actions (${actions.length}): ${listWithMore(actions, MAX_SHOWN.actions)}`);
@@ -124,6 +126,7 @@ function additionalContext(input: AlertInput, state: AlertState): Record<string,
     remediation: outcome?.status ?? 'none',
     eventName: plain(decision.event.name ?? 'none'),
     eventId: plain(decision.event.id ?? 'none'),
+    ...(decision.owner === undefined ? {} : { owner: plain(ownerLabel(decision.owner)) }),
   };
 }
 

@@ -39,6 +39,11 @@ export function formatCleanDigest(input: Omit<DigestInput, 'remediations'>): Dig
     `${INDENT}Node roles: ${kpis.nodeRolesTotal} (of ${report.summary.rolesScanned} IAM roles), none can write to ECR`,
     `${INDENT}Exempt:     ${report.summary.exempt}`,
     ...podRoleKpiRows(report).map(([label, value]) => `${INDENT}${label}: ${value}`),
+    ...(report.summary.untaggedNodeRoles === undefined || report.summary.untaggedNodeRoles === 0
+      ? []
+      : [
+          `${INDENT}Untagged:   ${plural(report.summary.untaggedNodeRoles, 'node role')} with no owner tag (low; see audit)`,
+        ]),
     ...(unread.length === 0
       ? []
       : [`${INDENT}Not read:   EKS in ${listWithMore(unread, 5)} (their node roles are not in this sweep)`]),

@@ -19,6 +19,7 @@ import {
 } from '../present/describe';
 import { andMore, heading, singleLine, truncate, truncateAscii, utf8Bytes } from '../present/text';
 import { MESSAGE_BYTE_BUDGET, messageBytes } from './attributes';
+import { ownerDigestSections } from './digest-owners';
 import { podRoleKpiRows, podRoleSection } from './pod-role-digest';
 import { MAX_SUBJECT_LENGTH } from './subject';
 
@@ -247,6 +248,7 @@ function tailLines(input: DigestInput, kpis: SweepKpis): string[] {
       (w) => `${INDENT}${w.region}: ${field(`${w.code}: ${w.message}`)}`,
     ),
     ...podRoleSection(report),
+    ...ownerDigestSections(report, (role) => !isFixed(input.remediations.get(role.roleName))),
     '',
     ...heading('SUMMARY'),
     ...kpiLines(input, kpis),
@@ -277,6 +279,14 @@ function kpiLines(input: DigestInput, kpis: SweepKpis): string[] {
     ['Indeterminate', String(summary.indeterminate)],
     ['Exempt', `${summary.exempt} (${summary.exemptionsExpiringSoon} ending within 14 days)`],
     ...podRoleKpiRows(input.report),
+    ...(summary.untaggedNodeRoles === undefined
+      ? []
+      : [
+          ['Untagged', `${summary.untaggedNodeRoles} (node roles with no owner tag, low)`] as [
+            string,
+            string,
+          ],
+        ]),
   ];
   if (input.mode === 'remediate') rows.splice(3, 0, ['Fixed by this sweep', String(kpis.fixed)]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;

@@ -1,5 +1,6 @@
 // Report (pure): the decisions of `evaluate` as plain text for people (`--format table`), one block a decision,
 // wrapped to the terminal width.
+import { ownerPhrase } from '../domain/owners';
 import type { Decision, PlanStep } from '../domain/types';
 import { singleLine, wrap } from '../present/text';
 import { DEFAULT_WIDTH } from './table';
@@ -27,6 +28,7 @@ function decisionLines(decision: Decision, width: number): string[] {
     ],
     ['write', decision.ecrWriteActions.length === 0 ? 'none' : decision.ecrWriteActions.join(', ')],
     ['reason', decision.reason],
+    ...(decision.owner === undefined ? [] : [['owner', ownerPhrase(decision.owner)] as [string, string]]),
   ];
   if (decision.plan.length > 0) rows.push(['fix', decision.plan.map(planStep).join('; ')]);
   for (const warning of decision.warnings) rows.push(['warning', warning]);

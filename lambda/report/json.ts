@@ -56,6 +56,8 @@ function roleJson(role: RoleAudit, report: AuditReport) {
     unknownPolicies: decision.unknownPolicies,
     plan: decision.plan,
     warnings: decision.warnings,
+    /** Who owns the role (tag value, where it was found) or why nobody does; null when owners were not resolved. */
+    owner: decision.owner ?? null,
     /** CloudTrail usage evidence, when it was looked up; null otherwise. */
     usage: decision.usage ?? null,
     /** Where push access belongs (EKS Pod Identity role) and the commands, for violations; null otherwise. */

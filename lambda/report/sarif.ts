@@ -5,6 +5,8 @@ import { EXEMPT_TAG_KEY } from '../contract';
 import type { AuditReport, RoleAudit } from '../domain/audit-report';
 import { violationsOf } from '../domain/audit-report';
 import { clusterNoteText } from '../domain/node-roles';
+import { untaggedRoles } from '../domain/owner-report';
+import { ownerLabel } from '../domain/owners';
 import type { Severity } from '../domain/types';
 import type { RenderExtras } from '../present/describe';
 import { grantSources, listWithMore, wherePhrase, writeActionsPhrase } from '../present/describe';
@@ -218,6 +220,7 @@ function toResult(role: RoleAudit): SarifResult {
       clusters: role.clusters,
       nodegroups: role.nodegroups,
       plan: role.decision.plan,
+      ...(role.decision.owner === undefined ? {} : { owner: ownerLabel(role.decision.owner) }),
     },
   };
 }
@@ -240,5 +243,12 @@ function notifications(report: AuditReport, extras: RenderExtras): SarifNotifica
     level: 'warning' as const,
     message: { text: clusterNoteText(note) },
   }));
-  return [...indeterminate, ...regions, ...clusters, ...dangling];
+  // The low-severity untagged-node-role finding: a note, not a result (results are the ECR-write violations).
+  const untagged = untaggedRoles(report.roles).map((role) => ({
+    level: 'note' as const,
+    message: {
+      text: `EKS node role ${role.roleName} has no owner tag (untagged-node-role, low): ${role.decision.owner?.reason ?? ''}.`,
+    },
+  }));
+  return [...indeterminate, ...regions, ...clusters, ...dangling, ...untagged];
 }

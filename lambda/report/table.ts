@@ -1,6 +1,8 @@
 // Report (pure): the audit as a plain-text table for people (the CLI's default `--format table`).
 import { type AuditReport, type AuditSummary, type RoleAudit, violationsOf } from '../domain/audit-report';
 import { clusterNoteText } from '../domain/node-roles';
+import { groupByOwner, untaggedRoles } from '../domain/owner-report';
+import { ownerPhrase } from '../domain/owners';
 import { grantReach } from '../domain/resource-policies';
 import type { EksRegionWarning } from '../domain/types';
 import {
@@ -72,6 +74,8 @@ export function renderTable(
     ...warningLines(extras.eksWarnings ?? []),
     ...clusterNoteLines(report),
     ...podRoleTableLines(report),
+    ...ownerLines(report),
+    ...untaggedLines(report),
     '',
     ...summaryLines(report.summary),
   );
@@ -192,6 +196,44 @@ function anyPrincipalLines(report: AuditReport): string[] {
   ];
 }
 
+/** Most owners listed by the table (the JSON lists every role's owner). */
+const MAX_OWNERS_SHOWN = 50;
+
+/** Node roles per owner (tag value, `untagged`, `unknown`), naming the violating ones; when owners were resolved. */
+function ownerLines(report: AuditReport): string[] {
+  if (report.summary.untaggedNodeRoles === undefined || report.roles.length === 0) return [];
+  const groups = groupByOwner(report.roles);
+  const shown = groups.slice(0, MAX_OWNERS_SHOWN).map((group) => {
+    const violating = group.roles.filter((role) => role.verdict === 'violation').map((role) => role.roleName);
+    const names =
+      violating.length === 0 ? '' : `, ${violating.length} violating (${listWithMore(violating, 3)})`;
+    return singleLine(
+      `${group.owner}: ${group.nodeRoles} node role${group.nodeRoles === 1 ? '' : 's'}${names}`,
+    );
+  });
+  const more = groups.length - shown.length;
+  return [
+    '',
+    'Node roles by owner:',
+    ...shown.map((text) => `  ${text}`),
+    ...(more > 0 ? [`  … and ${more} more owners`] : []),
+  ];
+}
+
+/** The low-severity untagged-node-role finding, one line a role: where no owner tag was found. */
+function untaggedLines(report: AuditReport): string[] {
+  const roles = untaggedRoles(report.roles);
+  if (roles.length === 0) return [];
+  return [
+    '',
+    'Node roles with no owner tag (low; tag the role, its node group or its cluster):',
+    ...roles.map(
+      (role) =>
+        `  ${singleLine(`${role.roleName}: ${role.decision.owner === undefined ? '' : ownerPhrase(role.decision.owner)}`)}`,
+    ),
+  ];
+}
+
 function danglingLines(report: AuditReport): string[] {
   if (report.dangling.length === 0) return [];
   return [
@@ -237,6 +279,9 @@ export function summaryLines(summary: AuditSummary): string[] {
     ['Indeterminate', String(summary.indeterminate)],
     ['Exempt', `${summary.exempt} (${summary.exemptionsExpiringSoon} ending within 14 days)`],
     ['Dangling EKS references', String(summary.danglingReferences)],
+    ...(summary.untaggedNodeRoles === undefined
+      ? []
+      : [['Untagged node roles', `${summary.untaggedNodeRoles} (no owner tag, low)`] as [string, string]]),
     ...(summary.anyPrincipalWrites === undefined
       ? []
       : [['ECR "*" write policies', String(summary.anyPrincipalWrites)] as [string, string]]),

@@ -21,10 +21,12 @@ import {
   nodeRoleEvidence,
   withClusterNotes,
 } from '../domain/node-roles';
+import { withResolvedOwner, withUnknownOwner } from '../domain/owners';
 import { anyPrincipalWrites, isResourcePolicyKind, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
   EksClusterNote,
+  EksInventory,
   EventSummary,
   EvidenceKind,
   NodeRoleEvidence,
@@ -96,16 +98,11 @@ export async function auditAccount(
     roleNames,
     options.concurrency ?? DEFAULT_CONCURRENCY,
     async (roleName) => {
-      const audit = await auditRole(
-        view,
-        evaluator,
-        lookup,
-        roleName,
-        options.today,
-        seen,
+      const audit = await auditRole(view, evaluator, lookup, roleName, options.today, seen, {
         notes,
+        inventory,
         otherRoles,
-      );
+      });
       done += 1;
       options.onProgress?.({ done, total: roleNames.length });
       return audit;
@@ -122,7 +119,7 @@ export async function auditAccount(
     Object.keys(ecr).length === 0
       ? null
       : anyPrincipalWrites(resourcePolicySources(ecr), { pullAllowance: evaluator.pullAllowance });
-  const summary = summarise(roles, roleNames.length, dangling.length);
+  const summary = summarise(roles, roleNames.length, dangling.length, evaluator.ownerTagKeys !== undefined);
   const podRoles = await auditPodRoles(view, {
     inventory,
     roles: otherRoles,
@@ -152,8 +149,16 @@ async function auditRole(
   roleName: string,
   today: string,
   seen: Set<string>,
-  notes: readonly EksClusterNote[],
-  otherRoles: RoleRecord[],
+  {
+    notes,
+    inventory,
+    otherRoles,
+  }: {
+    readonly notes: readonly EksClusterNote[];
+    readonly inventory: EksInventory;
+    /** Collects the roles read that are not node roles. */
+    readonly otherRoles: RoleRecord[];
+  },
 ): Promise<RoleAudit | null> {
   let role: RoleRecord | null;
   try {
@@ -168,11 +173,16 @@ async function auditRole(
       evidence.length > 0
         ? `Could not read EKS node role ${roleName}: ${error.message}.`
         : `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`;
-    const decision = indeterminateDecision(
+    const unread = indeterminateDecision(
       AUDIT_EVENT,
       reason,
       { name: roleName, arn: null },
       { nodeRole: { evidence } },
+    );
+    const decision = withUnknownOwner(
+      unread,
+      evaluator.ownerTagKeys,
+      `the role could not be read: ${error.message}`,
     );
     return toRoleAudit(withClusterNotes(decision, notes), today);
   }
@@ -184,7 +194,17 @@ async function auditRole(
     otherRoles.push(role);
     return null;
   }
-  return toRoleAudit(withClusterNotes(await evaluateNodeRole(evaluator, role, evidence), notes), today);
+  const decision = await evaluateNodeRole(evaluator, role, evidence);
+  const owned =
+    decision.owner === undefined
+      ? withResolvedOwner(decision, {
+          roleTags: role.tags,
+          evidence,
+          inventory,
+          keys: evaluator.ownerTagKeys,
+        })
+      : decision;
+  return toRoleAudit(withClusterNotes(owned, notes), today);
 }
 
 async function evaluateNodeRole(
@@ -197,11 +217,16 @@ async function evaluateNodeRole(
   } catch (error) {
     if (!(error instanceof AccountReadError)) throw error;
     const reason = `Could not evaluate EKS node role ${role.name}: ${error.message}.`;
-    return indeterminateDecision(
+    const decision = indeterminateDecision(
       AUDIT_EVENT,
       reason,
       { name: role.name, arn: role.arn },
       { nodeRole: { evidence } },
+    );
+    return withUnknownOwner(
+      decision,
+      evaluator.ownerTagKeys,
+      `the role could not be evaluated: ${error.message}`,
     );
   }
 }
@@ -301,7 +326,12 @@ function danglingReferences(index: NodeRoleIndex, seenFoldedNames: ReadonlySet<s
 
 // ---- summary --------------------------------------------------------------------------------------
 
-function summarise(roles: readonly RoleAudit[], rolesScanned: number, danglingCount: number): AuditSummary {
+function summarise(
+  roles: readonly RoleAudit[],
+  rolesScanned: number,
+  danglingCount: number,
+  ownersResolved: boolean,
+): AuditSummary {
   const count = (predicate: (role: RoleAudit) => boolean): number => roles.filter(predicate).length;
   const violationCount = (severity: Severity): number =>
     count((role) => role.verdict === 'violation' && role.severity === severity);
@@ -319,5 +349,8 @@ function summarise(roles: readonly RoleAudit[], rolesScanned: number, danglingCo
     exempt: count((role) => role.verdict === 'exempt'),
     exemptionsExpiringSoon: count((role) => role.verdict === 'exempt' && role.exemptionExpiringSoon),
     danglingReferences: danglingCount,
+    ...(ownersResolved
+      ? { untaggedNodeRoles: count((role) => role.decision.owner?.status === 'untagged') }
+      : {}),
   };
 }

@@ -19,6 +19,7 @@ import {
   withClusterNotes,
   withEventEvidence,
 } from '../domain/node-roles';
+import { withResolvedOwner, withUnknownOwner } from '../domain/owners';
 import { resourceGrantsForRole, resourcePolicySources } from '../domain/resource-policies';
 import type {
   Decision,
@@ -58,6 +59,8 @@ export interface EvaluationSettings {
   readonly managedPolicyQuota: number | null;
   /** Today as YYYY-MM-DD (UTC), for exemption expiry. */
   readonly today: () => string;
+  /** Tag keys that name a node role's owner, first match wins (config `ownerTagKeys`). @default none: no owner */
+  readonly ownerTagKeys?: readonly string[];
 }
 
 /** The inventory last read, its node-role index and what its evidence cannot see. */
@@ -98,6 +101,11 @@ export class ChangeEvaluator {
   /** The write actions the evaluation tolerates (the audit's resource-policy finding uses the same). */
   get pullAllowance(): ReadonlySet<string> {
     return this.settings.pullAllowance;
+  }
+
+  /** The owner tag keys decisions on node roles are resolved with; undefined: decisions carry no owner. */
+  get ownerTagKeys(): readonly string[] | undefined {
+    return this.settings.ownerTagKeys;
   }
 
   /**
@@ -250,24 +258,29 @@ export class ChangeEvaluator {
     const extra = this.rememberEventEvidence(roleName, event, fromEvent);
     let index: NodeRoleIndex;
     let notes: readonly EksClusterNote[];
+    let inventory: EksInventory;
     let role: RoleRecord | null;
     try {
-      ({ index, notes } = await this.inventoryIndex());
+      ({ index, notes, inventory } = await this.inventoryIndex());
       role = await this.view.getRole(roleName);
     } catch (error) {
       if (!(error instanceof AccountReadError)) throw error;
-      return indeterminateDecision(
+      const decision = indeterminateDecision(
         event,
         `Could not tell whether ${roleName} is an EKS node role: ${error.message}.`,
         roleRef,
       );
+      return withUnknownOwner(decision, this.settings.ownerTagKeys, error.message);
     }
     if (role === null)
       return ignoredDecision(event, `Role ${roleName} no longer exists (NoSuchEntity).`, roleRef);
     // The decision carries what the EKS inventory could not see (access entries, aws-auth mappings).
     const known = nodeRoleEvidence(role, index);
     const evidence = extra === null ? known : withEventEvidence(known, extra);
-    return withClusterNotes(await this.evaluateKnownRole(role, evidence, event, options.ecr), notes);
+    const decision = await this.evaluateKnownRole(role, evidence, event, options.ecr);
+    const keys = this.settings.ownerTagKeys;
+    const owned = withResolvedOwner(decision, { roleTags: role.tags, evidence, inventory, keys });
+    return withClusterNotes(owned, notes);
   }
 
   /**

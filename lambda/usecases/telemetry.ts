@@ -15,6 +15,16 @@ export type MetricUnitName = 'Count' | 'Milliseconds' | 'Percent' | 'Seconds';
 /** Minimal metrics surface (Powertools Metrics satisfies it): only the contract's metric names. */
 export interface GuardMetrics {
   addMetric(name: MetricName, unit: MetricUnitName, value: number): void;
+  /**
+   * One data point with its own dimensions besides the default ones (Powertools `singleMetric`): the per-owner KPIs.
+   * Optional: a surface without it does not get them.
+   */
+  addDimensionedMetric?(
+    name: MetricName,
+    unit: MetricUnitName,
+    value: number,
+    dimensions: Readonly<Record<string, string>>,
+  ): void;
 }
 
 export const silentLogger: GuardLogger = { info() {}, warn() {}, error() {} };

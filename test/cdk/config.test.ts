@@ -49,6 +49,7 @@ describe('defaults', () => {
       usageWindowDays: 14,
       usageLookupBudgetSeconds: 20,
       fixWhenUsageUnknown: false,
+      ownerTagKeys: ['owner', 'team'],
       operationsEmails: [],
       digestWhenClean: 'weekly',
       silenceAlarmDays: 7,
@@ -59,6 +60,12 @@ describe('defaults', () => {
       callAs: 'SELF',
       organizationId: undefined,
     });
+  });
+
+  it('takes ownerTagKeys as a JSON array or a comma-separated list, in the order given', () => {
+    expect(load({ ownerTagKeys: ['Team', 'cost-center'] }).ownerTagKeys).toEqual(['Team', 'cost-center']);
+    expect(load({ ownerTagKeys: 'owner, app:team' }).ownerTagKeys).toEqual(['owner', 'app:team']);
+    expect(load({ ownerTagKeys: '["squad"]' }).ownerTagKeys).toEqual(['squad']);
   });
 
   it('takes digestWhenClean daily | weekly | false (boolean or text) and silenceAlarmDays 0 to 7', () => {
@@ -192,6 +199,9 @@ describe('errors name the bad key and what it accepts', () => {
     [{ usageWindowDays: 0 }, 'usageWindowDays', /whole number from 1 to 90/],
     [{ usageLookupBudgetSeconds: 46 }, 'usageLookupBudgetSeconds', /whole number from 1 to 45/],
     [{ fixWhenUsageUnknown: 'yes' }, 'fixWhenUsageUnknown', /true \| false/],
+    [{ ownerTagKeys: 'owner,bad<key>' }, 'ownerTagKeys', /item "bad<key>" is not valid.*tag keys/],
+    [{ ownerTagKeys: '' }, 'ownerTagKeys', /got 0 keys.*1 to 10 tag keys/],
+    [{ ownerTagKeys: Array.from({ length: 11 }, (_, i) => `k${i}`) }, 'ownerTagKeys', /got 11 keys/],
     [{ region: 'eu-west' }, 'region', /Region codes/],
   ])('%j', (context, key, message) => {
     const error = errorFor(context);

@@ -63,6 +63,7 @@ describe('EksGateway and authentication modes', () => {
         nodegroups: [],
         accessEntries: [],
         fargateProfiles: [],
+        tags: {},
       },
       {
         name: 'api',
@@ -71,6 +72,7 @@ describe('EksGateway and authentication modes', () => {
         nodegroups: [],
         accessEntries: [{ principalArn: ROLE, type: 'EC2_LINUX' }],
         fargateProfiles: [],
+        tags: {},
       },
     ]);
     expect(mock.commandCalls(ListAccessEntriesCommand, { clusterName: 'legacy' })).toHaveLength(0);
@@ -96,6 +98,7 @@ describe('EksGateway and authentication modes', () => {
       accessEntries: [],
       accessEntriesError: { code: 'InvalidRequestException', message: MODE_ERROR },
       fargateProfiles: [],
+      tags: {},
     });
     expect(clusters[1]?.accessEntries).toEqual([{ principalArn: ROLE, type: 'EC2_LINUX' }]);
   });

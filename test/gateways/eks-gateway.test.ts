@@ -134,8 +134,8 @@ describe('EksGateway.clusterInventory', () => {
         name: 'prod',
         computeConfig: undefined,
         nodegroups: [
-          { nodegroupName: 'ng-1', nodeRole: `${ROLE}-ng-1` },
-          { nodegroupName: 'ng-2', nodeRole: `${ROLE}-ng-2` },
+          { nodegroupName: 'ng-1', nodeRole: `${ROLE}-ng-1`, tags: {} },
+          { nodegroupName: 'ng-2', nodeRole: `${ROLE}-ng-2`, tags: {} },
         ],
         accessEntries: [
           { principalArn: 'arn:aws:iam::111122223333:role/karpenter', type: 'EC2_LINUX' },
@@ -145,6 +145,7 @@ describe('EksGateway.clusterInventory', () => {
           { fargateProfileName: 'fp-1', podExecutionRoleArn: `${ROLE}-fargate` },
           { fargateProfileName: 'fp-2', podExecutionRoleArn: `${ROLE}-fargate` },
         ],
+        tags: {},
       },
       {
         name: 'auto',
@@ -152,6 +153,7 @@ describe('EksGateway.clusterInventory', () => {
         nodegroups: [],
         accessEntries: [],
         fargateProfiles: [],
+        tags: {},
       },
     ]);
     expect(mock).toHaveReceivedCommandWith(ListClustersCommand, { nextToken: 'c2' });
@@ -200,7 +202,7 @@ describe('EksGateway.clusterInventory', () => {
     const clusters = await new EksGateway(clientFor).clusterInventory('us-east-1');
 
     expect(clusters.map((cluster) => cluster.name)).toEqual(['live']);
-    expect(clusters[0]?.nodegroups).toEqual([{ nodegroupName: 'kept', nodeRole: ROLE }]);
+    expect(clusters[0]?.nodegroups).toEqual([{ nodegroupName: 'kept', nodeRole: ROLE, tags: {} }]);
   });
 
   it('maps AccessDenied to ReadAccessDeniedError naming the region and cluster', async () => {

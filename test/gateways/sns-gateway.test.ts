@@ -31,6 +31,18 @@ describe('SnsGateway.publish', () => {
     });
   });
 
+  it('sends the owner attribute a team filters on, and leaves out an attribute SNS would refuse (empty value)', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-3' });
+    await gateway().publish({
+      topicArn: TOPIC,
+      message: 'm',
+      attributes: { owner: 'ml-team', roleName: '' },
+    });
+    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes).toEqual({
+      owner: { DataType: 'String', StringValue: 'ml-team' },
+    });
+  });
+
   it('never sets MessageStructure, and leaves out an absent subject and attributes', async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
     await gateway().publish({ topicArn: TOPIC, message: 'hello' });

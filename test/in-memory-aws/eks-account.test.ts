@@ -103,11 +103,16 @@ describe('FakeAws EKS', () => {
           {
             name: 'prod',
             computeConfig: undefined,
-            nodegroups: ['a', 'b', 'c'].map((name) => ({ nodegroupName: name, nodeRole: NODE_ROLE })),
+            nodegroups: ['a', 'b', 'c'].map((name) => ({
+              nodegroupName: name,
+              nodeRole: NODE_ROLE,
+              tags: {},
+            })),
             accessEntries: [{ principalArn: NODE_ROLE, type: 'EC2_LINUX' }],
             fargateProfiles: [
               { fargateProfileName: 'fp', podExecutionRoleArn: 'arn:aws:iam::111122223333:role/fargate' },
             ],
+            tags: {},
           },
           {
             name: 'auto',
@@ -115,8 +120,16 @@ describe('FakeAws EKS', () => {
             nodegroups: [],
             accessEntries: [],
             fargateProfiles: [],
+            tags: {},
           },
-          { name: 'third', computeConfig: undefined, nodegroups: [], accessEntries: [], fargateProfiles: [] },
+          {
+            name: 'third',
+            computeConfig: undefined,
+            nodegroups: [],
+            accessEntries: [],
+            fargateProfiles: [],
+            tags: {},
+          },
         ],
       },
       'us-east-1': { clusters: [] },

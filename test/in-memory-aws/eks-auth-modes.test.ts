@@ -73,9 +73,10 @@ describe('FakeAws EKS authentication modes', () => {
         name: 'legacy',
         computeConfig: undefined,
         accessConfig: { authenticationMode: 'CONFIG_MAP' },
-        nodegroups: [{ nodegroupName: 'ng', nodeRole: NODE_ROLE }],
+        nodegroups: [{ nodegroupName: 'ng', nodeRole: NODE_ROLE, tags: {} }],
         accessEntries: [],
         fargateProfiles: [],
+        tags: {},
       },
       {
         name: 'modern',
@@ -84,8 +85,16 @@ describe('FakeAws EKS authentication modes', () => {
         nodegroups: [],
         accessEntries: [{ principalArn: NODE_ROLE, type: 'EC2_LINUX' }],
         fargateProfiles: [],
+        tags: {},
       },
-      { name: 'unsaid', computeConfig: undefined, nodegroups: [], accessEntries: [], fargateProfiles: [] },
+      {
+        name: 'unsaid',
+        computeConfig: undefined,
+        nodegroups: [],
+        accessEntries: [],
+        fargateProfiles: [],
+        tags: {},
+      },
     ]);
     const accessEntryCallsOn = (cluster: string) =>
       fake.calls.filter((call) => call.command.includes('AccessEntr') && call.input.clusterName === cluster);

@@ -253,7 +253,7 @@ describe('FakeAws.fromSnapshot', () => {
       },
     );
     expect(inventory['eu-west-1']?.clusters[0]?.nodegroups).toEqual([
-      { nodegroupName: 'ng', nodeRole: 'arn:aws:iam::444455556666:role/nodes/eks-node' },
+      { nodegroupName: 'ng', nodeRole: 'arn:aws:iam::444455556666:role/nodes/eks-node', tags: {} },
     ]);
     expect(fake.roleState('eks-node').attached).toHaveLength(2);
   });

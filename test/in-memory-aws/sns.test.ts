@@ -184,3 +184,35 @@ describe('FakeAws SNS Publish to topics of other Regions and accounts', () => {
     await expect(publish).rejects.toThrow('Topic does not exist');
   });
 });
+
+describe('the in-memory SNS and message attribute names', () => {
+  it.each(['owner', 'eventName', 'a.b_c-d'])('accepts %s', async (name) => {
+    const fake = new FakeAws();
+    const topicArn = fake.addTopic('alerts');
+    await fake.snsClient().send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: 'm',
+        MessageAttributes: { [name]: { DataType: 'String', StringValue: 'v' } },
+      }),
+    );
+    expect(fake.published[0]?.attributes).toEqual({ [name]: 'v' });
+  });
+
+  it.each(['AWS.owner', 'amazon.x', '.owner', 'owner.', 'a..b', 'own er', 'x'.repeat(257)])(
+    'rejects %s, as SNS does',
+    async (name) => {
+      const fake = new FakeAws();
+      const topicArn = fake.addTopic('alerts');
+      await expect(
+        fake.snsClient().send(
+          new PublishCommand({
+            TopicArn: topicArn,
+            Message: 'm',
+            MessageAttributes: { [name]: { DataType: 'String', StringValue: 'v' } },
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    },
+  );
+});

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatChatNotification } from '../../lambda/notify/chat';
 import { type FormattedAlert, formatAlert } from '../../lambda/notify/format';
-import { alertInput, appliedOutcome } from './support';
+import { alertInput, appliedOutcome, violationDecision } from './support';
 
 const DOCS = join(__dirname, '..', '..', 'docs');
 const TEXT_FILE = join(DOCS, 'alert-example.txt');
@@ -18,8 +18,16 @@ const BLOCK_BEGIN = '<!-- alert-example:begin -->';
 const BLOCK_END = '<!-- alert-example:end -->';
 const updating = process.env.UPDATE_GOLDEN === '1';
 
-const alertMode = alertInput();
-const remediateMode = alertInput({ mode: 'remediate', outcome: appliedOutcome() });
+// The node role inherits its owner from its cluster, as the demo account's eksctl node group role does.
+const decision = violationDecision({
+  owner: {
+    status: 'owned',
+    owner: 'platform',
+    source: { level: 'cluster', tagKey: 'team', region: 'eu-west-1', cluster: 'prod' },
+  },
+});
+const alertMode = alertInput({ decision });
+const remediateMode = alertInput({ decision, mode: 'remediate', outcome: appliedOutcome() });
 
 function example(title: string, alert: FormattedAlert): string {
   return [title, '='.repeat(title.length), '', `Subject: ${alert.subject}`, '', alert.body].join('\n');

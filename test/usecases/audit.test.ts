@@ -158,6 +158,7 @@ describe('auditAccount on the demo sample account', () => {
       exempt: 1,
       exemptionsExpiringSoon: 0,
       danglingReferences: 0,
+      untaggedNodeRoles: 2,
       // The sample's repository policies grant "*" pulls only (and a CI role push): no any-principal write.
       anyPrincipalWrites: 0,
     });
