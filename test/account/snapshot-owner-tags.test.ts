@@ -124,9 +124,8 @@ describe('the live reader and the in-memory EKS', () => {
     const again = FakeAws.fromSnapshot(loaded);
     const { inventory } = await new EksGateway((region) => again.eksClientFor(region)).inventory(
       ['eu-west-1'],
-      {
-        concurrency: 1,
-      },
+      // As the snapshot was collected: with the Pod Identity associations.
+      { concurrency: 1, podIdentity: true },
     );
     expect(inventory).toEqual(collected.eks);
     expect(loaded.iam.RoleDetailList[0]?.Tags).toEqual([{ Key: 'owner', Value: 'payments' }]);
