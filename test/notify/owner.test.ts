@@ -4,6 +4,7 @@ import { UNTAGGED_FINDING } from '../../lambda/domain/owners';
 import type { Decision } from '../../lambda/domain/types';
 import { isAttributeName } from '../../lambda/in-memory-aws/sns';
 import { FIRST_SCREEN_WIDTH } from '../../lambda/notify/alert-first-screen';
+import { centralAlertAttributes } from '../../lambda/notify/attributes';
 import { formatChatNotification } from '../../lambda/notify/chat';
 import { formatAlert, MAX_ATTRIBUTES } from '../../lambda/notify/format';
 import { humanPart } from './read-alert';
@@ -59,6 +60,18 @@ describe('the owner message attribute', () => {
         expect(value.length).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('stays on the central topic too, within the 10 attributes of SQS raw delivery', () => {
+    const { attributes } = formatAlert(alertInput({ decision: fromNodegroup }));
+    const central = centralAlertAttributes(attributes, { id: '111122223333', name: 'prod-payments' });
+    expect(central).toMatchObject({
+      owner: 'ml-team',
+      accountId: '111122223333',
+      accountName: 'prod-payments',
+    });
+    expect(central).not.toHaveProperty('account');
+    expect(Object.keys(central)).toHaveLength(MAX_ATTRIBUTES);
   });
 
   it('is absent when the decision has no owner (not about a node role), so no team filter matches it', () => {
