@@ -11,6 +11,7 @@ import {
   METRICS_NAMESPACE,
   type MetricName,
   OPEN_VIOLATION_METRIC,
+  OWNER_DIMENSION,
   SERVICE_NAME,
   VIOLATION_METRIC,
 } from '../lambda/contract';
@@ -143,6 +144,17 @@ function silenceAlarm(
   return alarm;
 }
 
+/** Every owner's series of a per-owner metric (dimensions Owner and service), daily maxima. */
+function ownerSearch(name: MetricName): cloudwatch.MathExpression {
+  const schema = `{${METRICS_NAMESPACE},${OWNER_DIMENSION},service}`;
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('${schema} MetricName="${name}" service="${SERVICE_NAME}"', 'Maximum', 86400)`,
+    label: '',
+    period: Duration.days(1),
+    usingMetrics: {},
+  });
+}
+
 function kpiWidgets(): cloudwatch.IWidget[][] {
   const daily = (name: MetricName, statistic: string = cloudwatch.Stats.SUM) =>
     guardMetric(name, statistic, Duration.days(1));
@@ -184,6 +196,22 @@ function kpiWidgets(): cloudwatch.IWidget[][] {
         ),
         width: 12,
       }),
+    ],
+    // Per team: the owner-dimensioned KPIs, one line per owner value (a search, so new owners appear by themselves).
+    [
+      new cloudwatch.SingleValueWidget({
+        title: 'Node roles with no owner tag (last sweep)',
+        metrics: [daily(METRIC.untaggedNodeRoles, cloudwatch.Stats.MAXIMUM)],
+        width: 6,
+      }),
+      ...[METRIC.ownerOpenViolations, METRIC.ownerNodeRoles].map(
+        (name) =>
+          new cloudwatch.GraphWidget({
+            title: `${name} by owner`,
+            left: [ownerSearch(name)],
+            width: 9,
+          }),
+      ),
     ],
     [
       new cloudwatch.GraphWidget({

@@ -510,12 +510,24 @@ describe('alarms and dashboard', () => {
       'PodRolesWithPush',
       'PodRolesPushUnknown',
       'ClustersWithPodRolePush',
+      'UntaggedNodeRoles',
       'Invocations',
       'Errors',
       'Throttles',
       'Duration',
     ]) {
       expect(metricNames).toContain(metric);
+    }
+    // The per-owner metrics are searched by their dimensions, one series per owner.
+    const expressions = widgets
+      .flatMap((widget) => (isRecord(widget.properties) ? asList(widget.properties.metrics) : []))
+      .map((line) => asList(line)[0])
+      .filter(isRecord)
+      .map((options) => String(options.expression));
+    for (const metric of ['OwnerOpenViolations', 'OwnerNodeRoles']) {
+      expect(expressions).toContain(
+        `SEARCH('{EksEcrGuard,Owner,service} MetricName="${metric}" service="eks-ecr-guard"', 'Maximum', 86400)`,
+      );
     }
   });
 });
