@@ -1,8 +1,9 @@
 // Domain (pure): decides whether an IAM role is an EKS node role, from the EKS inventory (managed node
 // groups, access entries, Auto Mode, Fargate profiles) and a trust-policy + worker-policy heuristic.
-import { awsManagedPolicyName, isIamRoleArn, matchesWildcard, roleNameFromArn } from './arn';
+import { awsManagedPolicyName, isIamRoleArn, roleNameFromArn } from './arn';
 import { NODE_WORKER_POLICIES } from './managed-policies';
 import { decodeDocument } from './policy-json';
+import { coversAction, field, statementsOf, stringList } from './trust-statements';
 import type {
   AttachedPolicy,
   Decision,
@@ -278,32 +279,12 @@ function trustAllowsServices(document: unknown, services: ReadonlySet<string>): 
     (statement) =>
       field(statement, 'Effect') === 'Allow' &&
       servicePrincipals(field(statement, 'Principal')).some((service) => services.has(service)) &&
-      coversAssumeRole(statement),
+      coversAction(statement, ASSUME_ROLE_ACTION),
   );
-}
-
-function statementsOf(document: unknown): unknown[] {
-  const statement = field(document, 'Statement');
-  if (Array.isArray(statement)) return statement;
-  return statement === undefined ? [] : [statement];
 }
 
 function servicePrincipals(principal: unknown): string[] {
   return stringList(field(principal, 'Service')).map((service) => service.toLowerCase());
-}
-
-function coversAssumeRole(statement: unknown): boolean {
-  const actions = field(statement, 'Action');
-  if (actions !== undefined)
-    return stringList(actions).some((pattern) =>
-      matchesWildcard(pattern, ASSUME_ROLE_ACTION, { ignoreCase: true }),
-    );
-  const notActions = field(statement, 'NotAction');
-  if (notActions !== undefined)
-    return !stringList(notActions).some((pattern) =>
-      matchesWildcard(pattern, ASSUME_ROLE_ACTION, { ignoreCase: true }),
-    );
-  return false;
 }
 
 // ---- helpers --------------------------------------------------------------------------------------
@@ -321,16 +302,6 @@ function sameTie(a: NodeRoleEvidence, b: NodeRoleEvidence): boolean {
     a.accessEntryType === b.accessEntryType &&
     a.fargateProfile === b.fargateProfile
   );
-}
-
-function field(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return Object.hasOwn(value, key) ? Reflect.get(value, key) : undefined;
-}
-
-function stringList(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 function compareText(a: string, b: string): number {

@@ -1,9 +1,10 @@
 // Domain (pure): pod roles (trusted by EKS Pod Identity or by a cluster's IRSA OIDC issuer), whether each holds ECR
 // push, and which cluster each serves: the KPI "workloads that push the right way", per cluster.
-import { accountFromArn, matchesWildcard, roleNameFromArn } from './arn';
+import { accountFromArn, roleNameFromArn } from './arn';
 import { compareText } from './audit-report';
 import { IMAGE_PUSH_WRITE_ACTIONS } from './catalogue';
 import { decodeDocument } from './policy-json';
+import { coversAction, field, statementsOf, stringList } from './trust-statements';
 import type { EksInventory } from './types';
 
 /** The service principal EKS Pod Identity assumes roles as (AWS-FACTS §7, §16). */
@@ -254,31 +255,4 @@ function clusterSummary(facts: ClusterFacts, roles: readonly PodRoleAudit[]): Cl
 /** Role names are unique per account ignoring case and path. */
 function roleKey(roleArn: string): string {
   return `${accountFromArn(roleArn) ?? ''}/${(roleNameFromArn(roleArn) ?? roleArn).toLowerCase()}`;
-}
-
-// ---- trust-policy reading -------------------------------------------------------------------------
-
-function coversAction(statement: unknown, action: string): boolean {
-  const actions = field(statement, 'Action');
-  const matches = (patterns: unknown) =>
-    stringList(patterns).some((pattern) => matchesWildcard(pattern, action, { ignoreCase: true }));
-  if (actions !== undefined) return matches(actions);
-  const notActions = field(statement, 'NotAction');
-  return notActions !== undefined && !matches(notActions);
-}
-
-function statementsOf(document: unknown): unknown[] {
-  const statement = field(document, 'Statement');
-  if (Array.isArray(statement)) return statement;
-  return statement === undefined ? [] : [statement];
-}
-
-function field(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return Object.hasOwn(value, key) ? Reflect.get(value, key) : undefined;
-}
-
-function stringList(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
