@@ -3,9 +3,8 @@
 // organization deployment when target OUs are set (and cdk-nag).
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { GuardConfigError } from '../lib/config';
 import { resolveDeploymentTarget } from '../lib/deployment-target';
-import { addGuardStacks, loadAppConfig, watchedRegionsNote } from '../lib/guard-app';
+import { addGuardStacks, loadAppConfig, runGuardApp, watchedRegionsNote } from '../lib/guard-app';
 import { addOrgDeployment, orgDeploymentNote } from '../lib/org/org-app';
 import { isOrgDeployment } from '../lib/org/org-plan';
 
@@ -26,10 +25,4 @@ function main(): void {
   app.synth();
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof GuardConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exitCode = 1;
-}
+runGuardApp(main);

@@ -4,7 +4,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GuardConfigError } from '../lib/config';
-import { loadAppConfig } from '../lib/guard-app';
+import { loadAppConfig, runGuardApp } from '../lib/guard-app';
 import { CENTRAL_ALERT_STACK_NAME, CentralAlertTopicStack } from '../lib/org/central-alert-topic-stack';
 
 function main(): void {
@@ -27,10 +27,4 @@ function main(): void {
   app.synth();
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof GuardConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exitCode = 1;
-}
+runGuardApp(main);

@@ -1,7 +1,13 @@
 // Infrastructure (CDK) layer: composes the app's stacks (home guard stack, plus a forwarder in the Region where
 // IAM events arrive and in every other watched Region) and says which Regions are watched in real time.
 import { Annotations, type App } from 'aws-cdk-lib';
-import { checkContextKeys, type GuardAppConfig, hasNoAlertSubscriber, loadGuardConfig } from './config';
+import {
+  checkContextKeys,
+  type GuardAppConfig,
+  GuardConfigError,
+  hasNoAlertSubscriber,
+  loadGuardConfig,
+} from './config';
 import { type DeploymentTarget, forwarderRegions, needsForwarder } from './deployment-target';
 import { EventForwarderStack } from './event-forwarder-stack';
 import { EksEcrGuardStack } from './guard-stack';
@@ -28,6 +34,20 @@ export function loadAppConfig(app: App): GuardAppConfig {
   const context: unknown = app.node.getAllContext();
   checkContextKeys(typeof context === 'object' && context !== null ? { ...context } : {});
   return loadGuardConfig((key) => app.node.tryGetContext(key));
+}
+
+/**
+ * Runs a CDK app entry point: a config error is one line on stderr and exit code 1 (no stack trace); any other
+ * error is thrown as it is.
+ */
+export function runGuardApp(main: () => void): void {
+  try {
+    main();
+  } catch (error) {
+    if (!(error instanceof GuardConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  }
 }
 
 export function addGuardStacks(app: App, config: GuardAppConfig, target: DeploymentTarget): GuardStacks {
