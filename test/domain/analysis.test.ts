@@ -317,7 +317,9 @@ describe('permissions boundary', () => {
     const analysis = analyse([identity], boundary);
     expect(analysis.allowed).toEqual([]);
     expect(analysis.writeActions).toEqual([]);
-    expect(analysis.blockedByBoundary).toEqual(expect.arrayContaining(['ecr:TagResource', 'ecr:UntagResource']));
+    expect(analysis.blockedByBoundary).toEqual(
+      expect.arrayContaining(['ecr:TagResource', 'ecr:UntagResource']),
+    );
   });
 
   it('lets a resource through when another boundary Allow names what one NotResource Allow leaves out', () => {
