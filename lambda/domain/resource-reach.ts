@@ -80,12 +80,35 @@ export function subtractDenies(reach: Reach, covers: readonly Reach[]): Reach | 
   return left.length === 0 ? null : { all: false, patterns: left, except: [] };
 }
 
-/** The union; several reaches of which one is `all` give `all` without exceptions (over-approximated). */
+/**
+ * The NotResource patterns a union of `all` reaches (and scoped ones) surely leaves out: those every `all`
+ * reach leaves out and no scoped reach can name. A resource is reached when any one reach reaches it.
+ */
+function unionExcept(wide: readonly Reach[], scoped: readonly Reach[]): string[] {
+  const candidates = [...new Set(wide.flatMap((reach) => reach.except))].sort();
+  return candidates.filter(
+    (out) =>
+      wide.every((reach) => reach.except.some((left) => patternSubsumes(left, out))) &&
+      !scoped.some((reach) => reach.patterns.some((pattern) => patternsIntersect(pattern, out, true))),
+  );
+}
+
+/**
+ * The union. With an `all` reach among them: all, but for what every `all` reach surely leaves out and no
+ * scoped reach names (over-approximated: when unsure, a resource is reached).
+ */
 export function unionReach(reaches: readonly Reach[]): Reach | null {
   const [first] = reaches;
   if (first === undefined) return null;
   if (reaches.length === 1) return first;
-  if (reaches.some((reach) => reach.all)) return ALL_RESOURCES;
+  const wide = reaches.filter((reach) => reach.all);
+  if (wide.length > 0) {
+    const except = unionExcept(
+      wide,
+      reaches.filter((reach) => !reach.all),
+    );
+    return except.length === 0 ? ALL_RESOURCES : { all: true, patterns: [], except };
+  }
   return {
     all: false,
     patterns: [...new Set(reaches.flatMap((reach) => reach.patterns))].sort(),

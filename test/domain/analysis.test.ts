@@ -307,6 +307,32 @@ describe('permissions boundary', () => {
     expect(analyse([powerUser], doc(allow('ecr:*', { Resource: REPO }))).writeActions).toEqual(PUSH);
   });
 
+  it('keeps a resource that several boundary NotResource Allows all leave out blocked', () => {
+    // fast-check seed 2041230018: the identity grants only on REPO, every boundary Allow applies to all but REPO.
+    const identity = doc({ Effect: 'Allow', NotAction: 'ecr-public:*', Resource: REPO });
+    const boundary = doc(
+      { Effect: 'Allow', Action: '*', NotResource: REPO },
+      { Effect: 'Allow', Action: 'ecr:*esource', NotResource: REPO },
+    );
+    const analysis = analyse([identity], boundary);
+    expect(analysis.allowed).toEqual([]);
+    expect(analysis.writeActions).toEqual([]);
+    expect(analysis.blockedByBoundary).toEqual(
+      expect.arrayContaining(['ecr:TagResource', 'ecr:UntagResource']),
+    );
+  });
+
+  it('lets a resource through when another boundary Allow names what one NotResource Allow leaves out', () => {
+    const identity = doc({ Effect: 'Allow', Action: 'ecr:TagResource', Resource: REPO });
+    const boundary = doc(
+      { Effect: 'Allow', Action: '*', NotResource: REPO },
+      { Effect: 'Allow', Action: 'ecr:*esource', NotResource: 'arn:aws:ecr:*:*:repository/other' },
+    );
+    const analysis = analyse([identity], boundary);
+    expect(analysis.writeActions).toEqual(['ecr:TagResource']);
+    expect(analysis.blockedByBoundary).toEqual([]);
+  });
+
   it('a boundary that allows no ECR write blocks them all', () => {
     const analysis = analyse([fullAccess, publicFullAccess], pullOnly);
     expect(analysis.writeActions).toEqual([]);
