@@ -5,7 +5,7 @@ import { ConfigError, InvalidInputError } from '../domain/errors';
 import { TOOL_VERSION } from '../report/json';
 import type { EvaluateCommandDeps } from './evaluate-command';
 import { type CliIo, UsageError } from './io';
-import { breakLine, fitText, terminalWidth } from './options';
+import { breakLine, fitText, terminalWidth } from './layout';
 
 export type { EvaluateCommandDeps } from './evaluate-command';
 
