@@ -126,7 +126,7 @@ export async function collectLive(
   clients: AwsClients,
   io: CliIo,
 ): Promise<CollectedSnapshot> {
-  // Loaded here, not at start-up: the live sources import the SDK clients (main.ts on lazy loads).
+  // Loaded when a live read runs, not at start-up: the live sources import the SDK clients (see main.ts).
   const collect: typeof import('../usecases/collect-snapshot') = require('../usecases/collect-snapshot');
   const sources = collect.liveCollectionSources(clients, regions ?? config.eksRegions);
   const collected = await collect.collectSnapshot(sources, {
@@ -180,6 +180,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         if (!values.org)
           rejectLiveOptions(asffRegionAllowed(live, format), 'with --live or --org (or --format asff)');
         const today = (deps.today ?? (() => todayUtc()))();
+        // The organization code (Organizations, STS and the SDK clients) loads only on these paths.
         const org: typeof import('./org-audit-command') = require('./org-audit-command');
         return org.runOrgAudit(values, { format, failOn, regions, config, today }, deps, io);
       }
