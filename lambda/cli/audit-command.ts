@@ -10,10 +10,8 @@ import { type AuditReport, severityAtLeast } from '../domain/audit-report';
 import type { Severity } from '../domain/types';
 import { evaluationSettings, todayUtc } from '../evaluation-settings';
 import type { RenderExtras } from '../present/describe';
-import { ASFF_DEFAULT_REGION, type FindingTarget, renderAsff } from '../report/asff';
+import type { FindingTarget } from '../report/asff';
 import { renderJson } from '../report/json';
-import { renderSarif } from '../report/sarif';
-import { renderTable } from '../report/table';
 import { auditAccount } from '../usecases/audit';
 import type { CollectedSnapshot, CollectionProgress } from '../usecases/collect-snapshot';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
@@ -210,7 +208,8 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         eksWarnings: eksWarningsOf(view.snapshot),
         ...(capturedAt === undefined ? {} : { capturedAt }),
       };
-      const asff = () => asffTarget(view, report, live.region, (deps.now ?? Date.now)());
+      const asff = (defaultRegion: string) =>
+        asffTarget(view, report, live.region, (deps.now ?? Date.now)(), defaultRegion);
       io.stdout.write(render(format, report, extras, terminalWidth(io), asff));
       return failOnExitCode(failOn, report.roles);
     },
@@ -241,6 +240,8 @@ function asffTarget(
   report: AuditReport,
   region: string | undefined,
   nowMs: number,
+  /** Where findings go when neither --region nor a single-Region snapshot says (the ASFF writer's default). */
+  defaultRegion: string,
 ): AsffTarget {
   if (region !== undefined && !REGION_NAME.test(region)) {
     throw new UsageError(`--region expects a region name, got ${JSON.stringify(region)}`);
@@ -257,7 +258,7 @@ function asffTarget(
     target: {
       accountId,
       partition: report.partition,
-      region: region ?? (snapshotRegions.length === 1 && only !== undefined ? only : ASFF_DEFAULT_REGION),
+      region: region ?? (snapshotRegions.length === 1 && only !== undefined ? only : defaultRegion),
     },
     time: new Date(Number.isFinite(capturedMs) ? capturedMs : nowMs).toISOString(),
   };
@@ -268,18 +269,24 @@ function render(
   report: AuditReport,
   extras: RenderExtras,
   width: number,
-  asff: () => AsffTarget,
+  asff: (defaultRegion: string) => AsffTarget,
 ): string {
   switch (format) {
-    case 'table':
-      return renderTable(report, extras, { width });
+    // The table, SARIF and ASFF writers load only for their format (`--format json`, what tools read, needs none).
+    case 'table': {
+      const table: typeof import('../report/table') = require('../report/table');
+      return table.renderTable(report, extras, { width });
+    }
     case 'json':
       return renderJson(report, extras);
-    case 'sarif':
-      return renderSarif(report, extras);
+    case 'sarif': {
+      const sarif: typeof import('../report/sarif') = require('../report/sarif');
+      return sarif.renderSarif(report, extras);
+    }
     case 'asff': {
-      const { target, time } = asff();
-      return renderAsff(report, target, time);
+      const asffWriter: typeof import('../report/asff') = require('../report/asff');
+      const { target, time } = asff(asffWriter.ASFF_DEFAULT_REGION);
+      return asffWriter.renderAsff(report, target, time);
     }
   }
 }

@@ -1,6 +1,6 @@
 // CLI plumbing: the terminal width and help text laid out within it. Apart from options.ts (which validates
 // --region against the config contract, and so loads zod) so that `--help` and `--version` stay cheap.
-import { DEFAULT_WIDTH } from '../report/table';
+import { DEFAULT_WIDTH } from '../report/width';
 import type { CliIo } from './io';
 
 /** The terminal width: `COLUMNS` when it is a sensible number, else DEFAULT_WIDTH. */
