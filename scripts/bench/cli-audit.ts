@@ -135,7 +135,7 @@ export const cliAudit: Measurement = {
                 'bin/eks-ecr-guard.js in this checkout (the TypeScript sources through the tsx loader). Start-up:',
                 '`--version` of the installed CLI. Engine: the same snapshot load and audit inside the bench',
                 `process after a warm-up (what the CLI spends on the work itself). Load average during the runs: ` +
-                  `${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
+                  `${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after. Reproduce: \`npm run bench -- cli-audit\`.`,
               ),
               table(
                 [
