@@ -9,6 +9,9 @@ const source = path.join(__dirname, '..', 'lambda', 'cli', 'main.ts');
 // A checkout always runs its sources, never a dist/ left over from an earlier build.
 const fromSource = existsSync(source);
 if (fromSource) require('tsx/cjs/api').register();
+// Node >= 22.1 can keep the compiled code of the modules between runs (in the OS temp folder), for a faster start
+// of the installed CLI; older Node (20 has no such API) compiles them on every run.
+else require('node:module').enableCompileCache?.();
 const { main } = require(fromSource ? source : '../dist/lambda/cli/main.js');
 
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(

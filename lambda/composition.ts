@@ -1,17 +1,8 @@
 // Composition root shared by the Lambda handlers, the CLI and the demo: builds SDK clients, gateways, the account
 // view and the use cases from settings, and wires them into the event pipeline (use case handle-event).
 import { LiveAccountView } from './account/live';
-import {
-  ECR_SERVICE_ENDPOINT,
-  ECR_WRITE_MANAGED_POLICY_NAMES,
-  EXEMPT_TAG_KEY,
-  GUARD_POLICY_NAME,
-  type GuardConfig,
-  type LambdaSettings,
-  PULL_BRIDGE_POLICY_NAME,
-  PULL_MANAGED_POLICY_NAMES,
-} from './contract';
-import { NODE_PULL_ACTIONS, pullAllowance, WRITE_ACTIONS } from './domain/catalogue';
+import { ECR_SERVICE_ENDPOINT, type LambdaSettings, PULL_BRIDGE_POLICY_NAME } from './contract';
+import { evaluationSettings } from './evaluation-settings';
 import { type AwsClients, type ClientTarget, createAwsClients } from './gateways/aws-clients';
 import { CloudTrailGateway } from './gateways/cloudtrail-gateway';
 import { EksGateway } from './gateways/eks-gateway';
@@ -19,7 +10,7 @@ import { IamGateway } from './gateways/iam-gateway';
 import { RegionsGateway } from './gateways/regions-gateway';
 import { SecurityHubGateway } from './gateways/securityhub-gateway';
 import { SnsGateway } from './gateways/sns-gateway';
-import { ChangeEvaluator, type EvaluationSettings } from './usecases/evaluate-change';
+import { ChangeEvaluator } from './usecases/evaluate-change';
 import type { EventPipeline } from './usecases/handle-event';
 import { Notifier, type NotifierOptions } from './usecases/notify';
 import { FindingsPublisher } from './usecases/publish-findings';
@@ -27,6 +18,8 @@ import { pullCoverage, Remediator } from './usecases/remediate';
 import { type GuardLogger, type GuardMetrics, noMetrics, silentLogger } from './usecases/telemetry';
 import { UsageLookup } from './usecases/usage-evidence';
 
+// The evaluation settings live apart (no SDK behind them) for the CLI's offline paths; re-exported for the others.
+export { evaluationSettings, todayUtc } from './evaluation-settings';
 export type { AwsClients } from './gateways/aws-clients';
 export type { GuardLogger, GuardMetrics } from './usecases/telemetry';
 export { noMetrics, silentLogger } from './usecases/telemetry';
@@ -50,32 +43,6 @@ function keptFor<T>(ttlMs: number, now: () => number, read: () => Promise<T>): (
     const value = await read();
     kept = { value, at: now() };
     return value;
-  };
-}
-
-export const todayUtc = (now: Date = new Date()): string => now.toISOString().slice(0, 10);
-
-/** Resolves the evaluation settings from the validated config (pull allowance checked against the catalogue). */
-export function evaluationSettings(
-  config: GuardConfig,
-  partition: string,
-  today: () => string = () => todayUtc(),
-): EvaluationSettings {
-  const allowance = pullAllowance(config.extraPullActions);
-  return {
-    partition,
-    replacementPolicyName: config.replacementPolicy,
-    guardPolicyName: GUARD_POLICY_NAME,
-    pullAllowance: allowance,
-    writeActionsToDeny: WRITE_ACTIONS.filter((a) => !allowance.has(a)),
-    swappableManagedPolicies: ECR_WRITE_MANAGED_POLICY_NAMES,
-    nodePullActions: NODE_PULL_ACTIONS,
-    pullPolicies: PULL_MANAGED_POLICY_NAMES,
-    exemptRoles: config.exemptRoles,
-    exemptTagKey: EXEMPT_TAG_KEY,
-    managedPolicyQuota: config.managedPolicyQuota,
-    ownerTagKeys: config.ownerTagKeys,
-    today,
   };
 }
 

@@ -1,28 +1,22 @@
 // CLI command `audit`: audits every EKS node role of a snapshot file or of the live account (collected with one
 // GetAccountAuthorizationDetails pass and the EKS inventory, then audited in memory) and prints a table, JSON or SARIF.
 import { parseArgs } from 'node:util';
+import { eksWarningsOf } from '../account/eks-warnings';
 import { loadSnapshot } from '../account/snapshot-format';
 import { SnapshotAccountView } from '../account/snapshot-view';
-import { type AwsClients, evaluationSettings, todayUtc } from '../composition';
+import type { AwsClients } from '../composition';
 import { type GuardConfig, parseConfig } from '../config';
 import { type AuditReport, severityAtLeast } from '../domain/audit-report';
 import type { Severity } from '../domain/types';
+import { evaluationSettings, todayUtc } from '../evaluation-settings';
 import type { RenderExtras } from '../present/describe';
-import { ASFF_DEFAULT_REGION, type FindingTarget, renderAsff } from '../report/asff';
+import type { FindingTarget } from '../report/asff';
 import { renderJson } from '../report/json';
-import { renderSarif } from '../report/sarif';
-import { renderTable } from '../report/table';
 import { auditAccount } from '../usecases/audit';
-import {
-  type CollectedSnapshot,
-  type CollectionProgress,
-  collectSnapshot,
-  liveCollectionSources,
-} from '../usecases/collect-snapshot';
+import type { CollectedSnapshot, CollectionProgress } from '../usecases/collect-snapshot';
 import { ChangeEvaluator } from '../usecases/evaluate-change';
-import { eksWarningsOf } from '../usecases/org-audit';
-import { type CliIo, readJsonFile, UsageError } from './io';
-import { type ClientsFactory, liveClients } from './live-clients';
+import { type CliIo, isDirectory, readJsonFile, UsageError } from './io';
+import type { ClientsFactory } from './live-clients';
 import {
   failOnExitCode,
   LIVE_OPTIONS,
@@ -33,9 +27,8 @@ import {
   rejectLiveOptions,
   terminalWidth,
 } from './options';
-import { ORG_OPTIONS, refuseOrgOnlyFlags } from './org';
-import { type OrgAuditDeps, runOrgAudit } from './org-audit-command';
-import { isDirectory } from './org-folder';
+import type { OrgAuditDeps } from './org-audit-command';
+import { ORG_OPTIONS, refuseOrgOnlyFlags } from './org-flags';
 import { snapshotView } from './views';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'asff'] as const;
@@ -131,7 +124,10 @@ export async function collectLive(
   clients: AwsClients,
   io: CliIo,
 ): Promise<CollectedSnapshot> {
-  const collected = await collectSnapshot(liveCollectionSources(clients, regions ?? config.eksRegions), {
+  // Loaded when a live read runs, not at start-up: the live sources import the SDK clients (see main.ts).
+  const collect: typeof import('../usecases/collect-snapshot') = require('../usecases/collect-snapshot');
+  const sources = collect.liveCollectionSources(clients, regions ?? config.eksRegions);
+  const collected = await collect.collectSnapshot(sources, {
     eksConcurrency: config.eksConcurrency,
     onProgress: progressPrinter(io),
   });
@@ -143,9 +139,14 @@ export async function collectLive(
   return collected;
 }
 
+/** The SDK clients of `--live`, loaded when a live audit runs. */
+function liveClientsFactory(): ClientsFactory {
+  const live: typeof import('./live-clients') = require('./live-clients');
+  return live.liveClients;
+}
+
 export function createAuditCommand(deps: AuditCommandDeps = {}) {
   return {
-    summary: 'audit every EKS node role of a snapshot file or the live account (table, JSON or SARIF)',
     usage: AUDIT_USAGE,
     async run(args: string[], io: CliIo): Promise<number> {
       const { values } = parseArgs({
@@ -177,7 +178,9 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         if (!values.org)
           rejectLiveOptions(asffRegionAllowed(live, format), 'with --live or --org (or --format asff)');
         const today = (deps.today ?? (() => todayUtc()))();
-        return runOrgAudit(values, { format, failOn, regions, config, today }, deps, io);
+        // The organization code (Organizations, STS and the SDK clients) loads only on these paths.
+        const org: typeof import('./org-audit-command') = require('./org-audit-command');
+        return org.runOrgAudit(values, { format, failOn, regions, config, today }, deps, io);
       }
       refuseOrgOnlyFlags(values);
       if (!values.live) {
@@ -189,7 +192,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
       if (values.snapshot !== undefined) {
         view = snapshotView(values.snapshot, io);
       } else {
-        const clients = await (deps.clients ?? liveClients)(live);
+        const clients = await (deps.clients ?? liveClientsFactory())(live);
         view = new SnapshotAccountView(
           loadSnapshot(await collectLive(config, regions, clients, io), 'live collection'),
         );
@@ -205,7 +208,8 @@ export function createAuditCommand(deps: AuditCommandDeps = {}) {
         eksWarnings: eksWarningsOf(view.snapshot),
         ...(capturedAt === undefined ? {} : { capturedAt }),
       };
-      const asff = () => asffTarget(view, report, live.region, (deps.now ?? Date.now)());
+      const asff = (defaultRegion: string) =>
+        asffTarget(view, report, live.region, (deps.now ?? Date.now)(), defaultRegion);
       io.stdout.write(render(format, report, extras, terminalWidth(io), asff));
       return failOnExitCode(failOn, report.roles);
     },
@@ -236,6 +240,8 @@ function asffTarget(
   report: AuditReport,
   region: string | undefined,
   nowMs: number,
+  /** Where findings go when neither --region nor a single-Region snapshot says (the ASFF writer's default). */
+  defaultRegion: string,
 ): AsffTarget {
   if (region !== undefined && !REGION_NAME.test(region)) {
     throw new UsageError(`--region expects a region name, got ${JSON.stringify(region)}`);
@@ -252,7 +258,7 @@ function asffTarget(
     target: {
       accountId,
       partition: report.partition,
-      region: region ?? (snapshotRegions.length === 1 && only !== undefined ? only : ASFF_DEFAULT_REGION),
+      region: region ?? (snapshotRegions.length === 1 && only !== undefined ? only : defaultRegion),
     },
     time: new Date(Number.isFinite(capturedMs) ? capturedMs : nowMs).toISOString(),
   };
@@ -263,18 +269,24 @@ function render(
   report: AuditReport,
   extras: RenderExtras,
   width: number,
-  asff: () => AsffTarget,
+  asff: (defaultRegion: string) => AsffTarget,
 ): string {
   switch (format) {
-    case 'table':
-      return renderTable(report, extras, { width });
+    // The table, SARIF and ASFF writers load only for their format (`--format json`, what tools read, needs none).
+    case 'table': {
+      const table: typeof import('../report/table') = require('../report/table');
+      return table.renderTable(report, extras, { width });
+    }
     case 'json':
       return renderJson(report, extras);
-    case 'sarif':
-      return renderSarif(report, extras);
+    case 'sarif': {
+      const sarif: typeof import('../report/sarif') = require('../report/sarif');
+      return sarif.renderSarif(report, extras);
+    }
     case 'asff': {
-      const { target, time } = asff();
-      return renderAsff(report, target, time);
+      const asffWriter: typeof import('../report/asff') = require('../report/asff');
+      const { target, time } = asff(asffWriter.ASFF_DEFAULT_REGION);
+      return asffWriter.renderAsff(report, target, time);
     }
   }
 }

@@ -62,7 +62,6 @@ export function printReport(report: CheckDeployReport, io: CliIo): void {
 }
 
 export const createCheckDeployCommand = (deps: CheckDeployCommandDeps = {}) => ({
-  summary: 'check a deployed guard end to end with your own credentials (one harmless IAM change)',
   usage: CHECK_DEPLOY_USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseArgs({

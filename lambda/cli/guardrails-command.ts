@@ -83,7 +83,6 @@ function render(result: Extract<GuardrailResult, { ok: true }>, format: 'text' |
 }
 
 export const guardrailsCommand = {
-  summary: 'print a preventive SCP or node-role permissions boundary, checked by the analyser',
   usage: GUARDRAILS_USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, tokens } = parseArgs({

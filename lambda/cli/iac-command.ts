@@ -30,7 +30,6 @@ Exit codes: 0 done (nothing at or above --fail-on), 1 a violation at or above --
 --fail-on-unknown), 2 bad usage or unreadable input.`;
 
 export const iacCommand = {
-  summary: 'check CloudFormation templates, cdk.out and Terraform plans for node roles with ECR write',
   usage: IAC_USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({

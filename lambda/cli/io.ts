@@ -1,5 +1,5 @@
 // CLI plumbing: output streams, file reading with one-line errors, and the usage error type.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InvalidInputError } from '../domain/errors';
 
 export interface CliIo {
@@ -14,6 +14,9 @@ export interface CliIo {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** True for an existing folder (`audit --snapshot DIR` reads an organization folder, see org-folder.ts). */
+export const isDirectory = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
 
 /** Reads and parses a JSON file; every failure becomes an InvalidInputError with a one-line message. */
 export function readJsonFile(path: string, what: string): unknown {

@@ -1,43 +1,29 @@
 // CLI composition root: parses argv, dispatches to a command, maps errors to exit codes (0 ok, 1 findings
 // at or above --fail-on, 2 bad usage or unreadable input, always with one line on stderr).
 import { parseArgs } from 'node:util';
-import type { AccountView } from '../account/account-view';
-import { evaluationSettings } from '../composition';
-import { type GuardConfig, parseConfig } from '../config';
 import { ConfigError, InvalidInputError } from '../domain/errors';
-import type { Decision } from '../domain/types';
-import { parseRoleChangeEvent } from '../events/role-change';
 import { TOOL_VERSION } from '../report/json';
-import { ChangeEvaluator } from '../usecases/evaluate-change';
-import { auditCommand } from './audit-command';
-import { checkDeployCommand } from './check-deploy-command';
-import { runDemo } from './demo';
-import {
-  EVALUATE_OUTPUT_OPTIONS,
-  parseEvaluateOutput,
-  warnOnAccountMismatch,
-  writeDecisions,
-} from './evaluate-output';
-import { readEventFile } from './event-input';
-import { guardrailsCommand } from './guardrails-command';
-import { iacCommand } from './iac-command';
-import { type CliIo, readJsonFile, UsageError } from './io';
-import { type ClientsFactory, liveClients } from './live-clients';
-import {
-  breakLine,
-  fitText,
-  LIVE_OPTIONS,
-  parseLiveOptions,
-  rejectLiveOptions,
-  terminalWidth,
-} from './options';
-import { snapshotCommand } from './snapshot-command';
-import { liveView, partitionOfChange, snapshotView } from './views';
+import type { EvaluateCommandDeps } from './evaluate-command';
+import { type CliIo, UsageError } from './io';
+import { breakLine, fitText, terminalWidth } from './layout';
 
-interface Command {
-  readonly summary: string;
+export type { EvaluateCommandDeps } from './evaluate-command';
+
+/** A command: its usage (`help <command>`, `<command> --help`) and what it does. */
+export interface Command {
   readonly usage: string;
   run(args: string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * A command of the registry: its one-line summary for the command list, and its module, loaded only when the
+ * command runs or shows its usage. A static import of every command would load all their dependencies (the
+ * SDK clients, Powertools, the YAML and IaC readers, the organization code) on every start, `--version` too;
+ * `audit --snapshot` needs none of them.
+ */
+export interface CommandEntry {
+  readonly summary: string;
+  load(): Command;
 }
 
 const EVALUATE_USAGE = `Usage: eks-ecr-guard evaluate --event E.json (--snapshot S.json | --live) [--config C.json]
@@ -58,70 +44,16 @@ A warning goes to stderr when an event's account is not the snapshot's. Exit cod
 at or above --fail-on), 1 a violation at or above --fail-on, 2 bad usage, or an unreadable or invalid file
 (JSON that is none of the above).`;
 
-function loadConfig(path: string | undefined): GuardConfig {
-  return path === undefined
-    ? parseConfig({})
-    : parseConfig(readJsonFile(path, 'config'), `config file ${path}`);
-}
-
-export interface EvaluateCommandDeps {
-  /** The live account's SDK clients (tests hand in the in-memory fake). */
-  readonly clients?: ClientsFactory;
-}
-
+/** The evaluate command over the given dependencies (tests hand in fake clients). */
 export const createEvaluateCommand = (deps: EvaluateCommandDeps = {}): Command => ({
-  summary: 'decide CloudTrail events (an event, records, a log file) against a snapshot or the live account',
   usage: EVALUATE_USAGE,
-  async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        event: { type: 'string' },
-        snapshot: { type: 'string' },
-        live: { type: 'boolean', default: false },
-        config: { type: 'string' },
-        ...EVALUATE_OUTPUT_OPTIONS,
-        ...LIVE_OPTIONS,
-      },
-      strict: true,
-    });
-    if (values.event === undefined) throw new UsageError('--event is required');
-    if ((values.snapshot === undefined) === !values.live)
-      throw new UsageError('give exactly one of --snapshot or --live');
-    const output = parseEvaluateOutput(values, io);
-    const live = parseLiveOptions(values);
-    if (!values.live) rejectLiveOptions(live, 'with --live');
-    const config = loadConfig(values.config);
-    const changes = readEventFile(values.event).map(parseRoleChangeEvent);
-    const decisions: Decision[] = [];
-    // A snapshot is the account before the events: replay each change onto it, in file order, so each verdict
-    // sees it and the ones before. A live account is read once, after them all.
-    let snapshot = values.snapshot === undefined ? null : snapshotView(values.snapshot, io);
-    let liveAccount: (AccountView & { readonly partition: string }) | null = null;
-    for (const change of changes) {
-      let view: AccountView & { readonly partition: string };
-      if (snapshot !== null) {
-        warnOnAccountMismatch(change.event, snapshot.accountId, io);
-        snapshot = snapshot.withChange(change);
-        view = snapshot;
-      } else {
-        liveAccount ??= liveView(
-          config,
-          await (deps.clients ?? liveClients)(live),
-          io,
-          partitionOfChange(change),
-        );
-        view = liveAccount;
-      }
-      const evaluator = new ChangeEvaluator(view, evaluationSettings(config, view.partition));
-      decisions.push(...(await evaluator.evaluate(change)));
-    }
-    return writeDecisions(decisions, output, io);
+  run: (args, io) => {
+    const evaluate: typeof import('./evaluate-command') = require('./evaluate-command');
+    return evaluate.runEvaluate(args, io, deps);
   },
 });
 
 const demoCommand: Command = {
-  summary: 'run the sample events through the real handler against an in-memory account (offline)',
   usage: `Usage: eks-ecr-guard demo [--mode alert|remediate|both]
 
 Offline: no AWS access needed. Prints, per sample event, a short summary, the alert that would be sent, and
@@ -136,18 +68,58 @@ the role's policies before and after (remediate mode).`,
     if (mode !== 'alert' && mode !== 'remediate' && mode !== 'both') {
       throw new UsageError('--mode must be alert, remediate or both');
     }
-    return runDemo(io, mode);
+    const demo: typeof import('./demo') = require('./demo');
+    return demo.runDemo(io, mode);
   },
 };
 
-export const COMMANDS: Record<string, Command> = {
-  evaluate: createEvaluateCommand(),
-  demo: demoCommand,
-  audit: auditCommand,
-  snapshot: snapshotCommand,
-  guardrails: guardrailsCommand,
-  iac: iacCommand,
-  'check-deploy': checkDeployCommand,
+// The modules load lazily: `require` where a command is loaded, typed by the module it names. (A dynamic `import()`
+// would need `.js` specifiers, which the tsx loader of a checkout does not map to the sources.)
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  evaluate: {
+    summary:
+      'decide CloudTrail events (an event, records, a log file) against a snapshot or the live account',
+    load: () => createEvaluateCommand(),
+  },
+  demo: {
+    summary: 'run the sample events through the real handler against an in-memory account (offline)',
+    load: () => demoCommand,
+  },
+  audit: {
+    summary: 'audit every EKS node role of a snapshot file or the live account (table, JSON or SARIF)',
+    load: () => {
+      const audit: typeof import('./audit-command') = require('./audit-command');
+      return audit.auditCommand;
+    },
+  },
+  snapshot: {
+    summary: 'write the live account (read-only) to a snapshot file for offline audits',
+    load: () => {
+      const snapshot: typeof import('./snapshot-command') = require('./snapshot-command');
+      return snapshot.snapshotCommand;
+    },
+  },
+  guardrails: {
+    summary: 'print a preventive SCP or node-role permissions boundary, checked by the analyser',
+    load: () => {
+      const guardrails: typeof import('./guardrails-command') = require('./guardrails-command');
+      return guardrails.guardrailsCommand;
+    },
+  },
+  iac: {
+    summary: 'check CloudFormation templates, cdk.out and Terraform plans for node roles with ECR write',
+    load: () => {
+      const iac: typeof import('./iac-command') = require('./iac-command');
+      return iac.iacCommand;
+    },
+  },
+  'check-deploy': {
+    summary: 'check a deployed guard end to end with your own credentials (one harmless IAM change)',
+    load: () => {
+      const checkDeploy: typeof import('./check-deploy-command') = require('./check-deploy-command');
+      return checkDeploy.checkDeployCommand;
+    },
+  },
 };
 
 function topUsage(width: number): string {
@@ -179,12 +151,12 @@ function help(topic: string | undefined, io: CliIo): number {
     io.stdout.write(`${fitText(topUsage(terminalWidth(io)), terminalWidth(io))}\n`);
     return 0;
   }
-  const command = COMMANDS[topic];
-  if (command === undefined) {
+  const entry = COMMANDS[topic];
+  if (entry === undefined) {
     io.stderr.write(`eks-ecr-guard help: unknown command "${topic}" (${LIST_HINT})\n`);
     return 2;
   }
-  io.stdout.write(`${fitText(command.usage, terminalWidth(io))}\n`);
+  io.stdout.write(`${fitText(entry.load().usage, terminalWidth(io))}\n`);
   return 0;
 }
 
@@ -199,11 +171,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(`${fitText(topUsage(terminalWidth(io)), terminalWidth(io))}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
     io.stderr.write(`eks-ecr-guard: unknown command "${name}" (${LIST_HINT})\n`);
     return 2;
   }
+  // Only this command's module (and what it imports) loads.
+  const command = entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${fitText(command.usage, terminalWidth(io))}\n`);
     return 0;

@@ -36,8 +36,6 @@ const ManifestSchema = z.object({
   ),
 });
 
-export const isDirectory = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
-
 /** The folder, created if needed; refuses a path that is a file. */
 export function prepareFolder(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {

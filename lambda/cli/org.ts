@@ -13,6 +13,8 @@ import { liveCollectionSources } from '../usecases/collect-snapshot';
 import { DEFAULT_ORG_CONCURRENCY, type OrgProgress, type OrgSources } from '../usecases/org-audit';
 import { type CliIo, UsageError } from './io';
 
+export { ORG_OPTIONS, refuseOrgOnlyFlags } from './org-flags';
+
 /** Exit code when the report is complete but some accounts could not be read (and no violation set 1). */
 export const EXIT_UNREADABLE_ACCOUNTS = 3;
 
@@ -70,14 +72,6 @@ export interface OrgFlags {
   readonly clientOptions: OrgClientOptions;
 }
 
-/** parseArgs options of the org paths (`audit --org`, `snapshot --org`). */
-export const ORG_OPTIONS = {
-  org: { type: 'boolean', default: false },
-  'role-name': { type: 'string' },
-  'external-id': { type: 'string' },
-  concurrency: { type: 'string' },
-} as const;
-
 const ROLE_NAME = /^[\w+=,.@/-]{1,512}$/;
 
 export function parseOrgFlags(values: {
@@ -113,12 +107,6 @@ function parseConcurrency(value: string | undefined): number {
     throw new UsageError(`--concurrency must be a whole number from 1 to 64, got ${JSON.stringify(value)}`);
   }
   return number;
-}
-
-/** Options that only the org paths take: refused elsewhere so a typo does not silently do something else. */
-export function refuseOrgOnlyFlags(values: Readonly<Record<string, unknown>>): void {
-  const given = ['role-name', 'external-id', 'concurrency'].filter((flag) => values[flag] !== undefined);
-  if (given.length > 0) throw new UsageError(`--${given.join(', --')} only apply with --org`);
 }
 
 const BAR_WIDTH = 30;

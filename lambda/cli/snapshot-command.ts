@@ -57,7 +57,6 @@ export interface SnapshotCommandDeps {
 
 export function createSnapshotCommand(deps: SnapshotCommandDeps = {}) {
   return {
-    summary: 'write the live account (read-only) to a snapshot file for offline audits',
     usage: SNAPSHOT_USAGE,
     async run(args: string[], io: CliIo): Promise<number> {
       const { values } = parseArgs({

@@ -1,14 +1,9 @@
-// CLI account views: an offline snapshot file, or the live account of the default credential chain (read-only).
+// CLI account views: an offline snapshot file (the live account's view is in live-view.ts, apart, so that reading
+// a snapshot loads no SDK client).
 import { statSync } from 'node:fs';
-import { LiveAccountView } from '../account/live';
 import { SnapshotAccountView } from '../account/snapshot-view';
-import type { AwsClients } from '../composition';
-import type { GuardConfig } from '../config';
 import { partitionFromArn } from '../domain/arn';
 import type { ParsedChange } from '../events/role-change';
-import { EksGateway } from '../gateways/eks-gateway';
-import { IamGateway } from '../gateways/iam-gateway';
-import { RegionsGateway } from '../gateways/regions-gateway';
 import type { CliIo } from './io';
 
 /** The partition of the account an event came from (`aws-cn`, `aws-us-gov`...), read off its ARNs; else `aws`. */
@@ -45,26 +40,4 @@ function fileSize(path: string): number {
   } catch {
     return 0;
   }
-}
-
-/** A live view for dry runs: reads only; EKS progress and skipped regions go to stderr. */
-export function liveView(
-  config: GuardConfig,
-  clients: AwsClients,
-  io: CliIo,
-  partition: string,
-): LiveAccountView {
-  const regionsGateway = new RegionsGateway(clients.account);
-  return new LiveAccountView({
-    iam: new IamGateway(clients.iam),
-    eks: new EksGateway(clients.eksFor),
-    regions: config.eksRegions.length > 0 ? config.eksRegions : () => regionsGateway.enabledRegions(),
-    accountId: null,
-    partition,
-    nodeRoleCacheTtlSeconds: config.nodeRoleCacheTtlSeconds,
-    eksConcurrency: config.eksConcurrency,
-    onEksWarnings: (warnings) => {
-      for (const w of warnings) io.stderr.write(`warning: ${JSON.stringify(w)}\n`);
-    },
-  });
 }

@@ -175,9 +175,7 @@ class RegionReader {
    * DescribeCluster's computeConfig (Auto Mode), accessConfig and tags (the owner tags), field names as EKS returns
    * them; null when the cluster is gone, so that "gone" differs from "none". A cluster without tags has `{}`.
    */
-  private async describeCluster(
-    cluster: string,
-  ): Promise<
+  private async describeCluster(cluster: string): Promise<
     | (Pick<EksClusterRecord, 'computeConfig' | 'accessConfig' | 'identity'> & {
         tags: Record<string, string>;
       })

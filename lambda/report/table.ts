@@ -15,12 +15,13 @@ import {
 import { POD_ROLE_HINT } from '../present/pod-role';
 import { singleLine, truncate, wrap } from '../present/text';
 import { podRoleTableLines } from './pod-roles';
+import { DEFAULT_WIDTH } from './width';
+
+export { DEFAULT_WIDTH } from './width';
 
 /** Longest text one cell shows (a long role or cluster list is cut with an ellipsis). */
 const MAX_CELL = 64;
 const COLUMN_GAP = '  ';
-/** The width the table fits when the terminal's is not known (`COLUMNS` unset). */
-export const DEFAULT_WIDTH = 100;
 
 interface Column {
   readonly title: string;

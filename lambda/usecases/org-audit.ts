@@ -1,6 +1,7 @@
 // Use case "audit an organization": lists the active accounts, assumes the read-only audit role in each, collects
 // the account into the snapshot format and audits it in memory, a few accounts at a time (`audit --org`); the same
 // fan-out writes one snapshot per account (`snapshot --org`), and a folder of snapshots is audited offline alike.
+import { eksWarningsOf } from '../account/eks-warnings';
 import { loadSnapshot } from '../account/snapshot-format';
 import { SnapshotAccountView } from '../account/snapshot-view';
 import { partitionFromArn } from '../domain/arn';
@@ -14,7 +15,6 @@ import {
   type UnreadableAccount,
   type UnreadableStage,
 } from '../domain/org-report';
-import type { EksRegionWarning } from '../domain/types';
 import { awsErrorName } from '../gateways/aws-errors';
 import { mapWithConcurrency } from '../gateways/concurrency';
 import type { OrganizationsGateway } from '../gateways/organizations-gateway';
@@ -186,20 +186,4 @@ export function unreadable(account: OrgAccount, stage: UnreadableStage, error: u
 function partitionOf(account: OrgAccount | undefined): string {
   const arn = account?.arn ?? null;
   return (arn === null ? null : partitionFromArn(arn)) ?? 'aws';
-}
-
-/** The `eksWarnings` a collected snapshot (or a file written by `snapshot`) carries; [] when absent or malformed. */
-export function eksWarningsOf(snapshot: unknown): EksRegionWarning[] {
-  if (typeof snapshot !== 'object' || snapshot === null) return [];
-  const warnings: unknown = Reflect.get(snapshot, 'eksWarnings');
-  if (!Array.isArray(warnings)) return [];
-  return warnings.flatMap((item: unknown) => {
-    if (typeof item !== 'object' || item === null) return [];
-    const region: unknown = Reflect.get(item, 'region');
-    const code: unknown = Reflect.get(item, 'code');
-    const message: unknown = Reflect.get(item, 'message');
-    return typeof region === 'string' && typeof code === 'string' && typeof message === 'string'
-      ? [{ region, code, message }]
-      : [];
-  });
 }
