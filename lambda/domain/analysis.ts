@@ -20,6 +20,7 @@ import {
   type CompiledPolicy,
   type CompiledStatement,
   compileAll,
+  type DocumentCache,
   readInput,
   UNKNOWN_REF,
 } from './policy-compile';
@@ -34,6 +35,8 @@ import {
 } from './resource-reach';
 import type { ActionReach, DenyNote, Grant, PolicyAnalysis, RolePolicies } from './types';
 
+export { DocumentCache } from './policy-compile';
+
 export interface AnalysisOptions {
   /** Write-level actions that are tolerated (see `pullAllowance` in ./catalogue); any case accepted. */
   readonly pullAllowance: ReadonlySet<string>;
@@ -42,6 +45,11 @@ export interface AnalysisOptions {
    * covers every repository; when not, only a pattern with a wildcard partition does. @default null
    */
   readonly partition?: string | null;
+  /**
+   * Compiled documents by object, for a caller whose policy document objects do not change while it holds
+   * the cache (one snapshot view's); without it an object document is compiled on every analysis.
+   */
+  readonly documents?: DocumentCache;
 }
 
 /** One Allow statement reaching one action, after the Denies of its own policy set. */
@@ -221,7 +229,7 @@ function grantsOf(
 }
 
 function evaluate(policies: RolePolicies, options: AnalysisOptions): PolicyAnalysis {
-  const compiled = compileAll(policies);
+  const compiled = compileAll(policies, options.documents);
   const tolerated = maskOfActions(options.pullAllowance);
   const partition = options.partition ?? null;
   const candidates = allowedByAllows(compiled.identity);

@@ -67,7 +67,27 @@ function compileDocument(document: unknown): CompiledDocument {
   return { ok: true, statements: parsed.statements.map(compileStatement), skipped: parsed.skipped };
 }
 
-function compileDocumentCached(document: unknown): CompiledDocument {
+/**
+ * Compiled documents by the parsed object they came from, for a caller whose documents do not change while it
+ * holds the cache: a snapshot view hands every role that attaches a managed policy the same document object,
+ * so an audit compiles each document (and answers each statement's reach) once instead of once per role.
+ */
+export class DocumentCache {
+  private readonly byObject = new WeakMap<object, CompiledDocument>();
+
+  compiled(document: object): CompiledDocument {
+    const cached = this.byObject.get(document);
+    if (cached !== undefined) return cached;
+    const compiled = compileDocument(document);
+    this.byObject.set(document, compiled);
+    return compiled;
+  }
+}
+
+function compileDocumentCached(document: unknown, objects: DocumentCache | undefined): CompiledDocument {
+  if (objects !== undefined && typeof document === 'object' && document !== null) {
+    return objects.compiled(document);
+  }
   if (typeof document !== 'string' || document.length > CACHEABLE_DOCUMENT_CHARS) {
     return compileDocument(document);
   }
@@ -95,8 +115,13 @@ function unusableMessage(reason: string, role: 'identity' | 'boundary'): string 
   return `unusable policy: ${reason}${consequence}`;
 }
 
-function compilePolicy(ref: PolicyRef, document: unknown, role: 'identity' | 'boundary'): CompileOutcome {
-  const compiled = compileDocumentCached(document);
+function compilePolicy(
+  ref: PolicyRef,
+  document: unknown,
+  role: 'identity' | 'boundary',
+  objects: DocumentCache | undefined,
+): CompileOutcome {
+  const compiled = compileDocumentCached(document, objects);
   if (!compiled.ok) {
     return {
       policy: null,
@@ -167,11 +192,19 @@ export interface Compiled {
   readonly notUnderstood: NotUnderstood[];
 }
 
-export function compileAll(policies: RolePolicies): Compiled {
+/**
+ * `objects`: compiled documents by object, when the caller's documents stay unchanged (see DocumentCache). A
+ * document object a role carries twice is compiled afresh the second time, as without the cache: the analysis
+ * tells one role's statements apart by identity.
+ */
+export function compileAll(policies: RolePolicies, objects?: DocumentCache): Compiled {
   const compiled: Compiled = { identity: [], boundary: null, unusable: [], warnings: [], notUnderstood: [] };
+  const seen = new Set<unknown>();
   const add = (input: unknown, role: 'identity' | 'boundary'): CompiledPolicy | null => {
     const { ref, document } = readInput(input);
-    const outcome = compilePolicy(ref, document, role);
+    const repeated = seen.has(document);
+    seen.add(document);
+    const outcome = compilePolicy(ref, document, role, repeated ? undefined : objects);
     compiled.warnings.push(...outcome.warnings);
     compiled.notUnderstood.push(...outcome.notUnderstood);
     if (outcome.notUnderstood.length > 0) compiled.unusable.push(ref);

@@ -1,7 +1,7 @@
 // Use case "evaluate a change": from a parsed CloudTrail change to one decision per affected role, reading
 // the account through an AccountView (live or snapshot), cheapest reads first.
 import type { AccountView } from '../account/account-view';
-import { analyseRolePolicies } from '../domain/analysis';
+import { analyseRolePolicies, DocumentCache } from '../domain/analysis';
 import {
   changeGrantsNothingDecision,
   type DecisionContext,
@@ -92,6 +92,8 @@ export class ChangeEvaluator {
     null;
   /** Event id + role name → what that event said of the role, so a later re-read of the same event keeps it. */
   private readonly eventEvidence = new Map<string, NodeRoleEvidence>();
+  /** The view's policy documents compiled once each: a view hands out documents it does not change afterwards. */
+  private readonly documents = new DocumentCache();
 
   constructor(
     private readonly view: AccountView,
@@ -212,7 +214,11 @@ export class ChangeEvaluator {
   private documentGrantsWrite(policy: PolicyInput): boolean | null {
     const analysis = analyseRolePolicies(
       { identity: [policy], boundary: null },
-      { pullAllowance: this.settings.pullAllowance, partition: this.settings.partition },
+      {
+        pullAllowance: this.settings.pullAllowance,
+        partition: this.settings.partition,
+        documents: this.documents,
+      },
     );
     if (analysis.unusablePolicies.length > 0) return null;
     return analysis.writeActions.length > 0;
@@ -332,7 +338,11 @@ export class ChangeEvaluator {
     const { identity, boundary, unreadable } = await this.readPolicies(role);
     const analysis = analyseRolePolicies(
       { identity, boundary },
-      { pullAllowance: this.settings.pullAllowance, partition: this.settings.partition },
+      {
+        pullAllowance: this.settings.pullAllowance,
+        partition: this.settings.partition,
+        documents: this.documents,
+      },
     );
     const resource = await this.resourceGrants(role, { identity, boundary }, ecr);
     const writes = analysis.writeActions.length > 0 || resource.grants.length > 0;

@@ -2,7 +2,7 @@
 // read through the AccountView, its policies judged by the same analyser as node roles, then tied to clusters by
 // the domain: the KPI "workloads that push the right way".
 import type { AccountView } from '../account/account-view';
-import { analyseRolePolicies } from '../domain/analysis';
+import { analyseRolePolicies, DocumentCache } from '../domain/analysis';
 import {
   classifyPodRoles,
   type PodRoleCandidate,
@@ -35,6 +35,8 @@ export interface PodRoleAuditInput {
  */
 export async function auditPodRoles(view: AccountView, input: PodRoleAuditInput): Promise<PodRoleReport> {
   const sources = resourcePolicySources(input.ecr);
+  // One audit over one view: its documents stay as they are, so each is compiled once.
+  const documents = new DocumentCache();
   const pods = input.roles.flatMap((role) => {
     const trust = podRoleTrust(role.trustPolicy);
     return trust === null ? [] : [{ role, trust }];
@@ -43,7 +45,7 @@ export async function auditPodRoles(view: AccountView, input: PodRoleAuditInput)
     const policies = await readRolePolicies(view, role, view.partition);
     const analysis = analyseRolePolicies(
       { identity: policies.identity, boundary: policies.boundary },
-      { pullAllowance: input.pullAllowance, partition: view.partition },
+      { pullAllowance: input.pullAllowance, partition: view.partition, documents },
     );
     const resource =
       sources.length === 0
