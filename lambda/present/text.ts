@@ -5,7 +5,12 @@ const UNSAFE_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]+/gu;
 const WHITESPACE_RUN = /\s+/g;
 const ELLIPSIS = '…';
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made on first use: building a segmenter loads ICU data (≈ 15 ms), which most runs never need. */
+let segmenter: Intl.Segmenter | undefined;
+function graphemesOf(value: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  return segmenter.segment(value);
+}
 
 /** Untrusted text made safe for one line: unsafe characters become spaces, whitespace runs collapse. */
 export function singleLine(value: string): string {
@@ -25,7 +30,7 @@ export function truncate(value: string, maxLength: number): string {
   if (value.length <= maxLength) return value;
   if (maxLength < ELLIPSIS.length) return '';
   let kept = '';
-  for (const { segment } of graphemes.segment(value)) {
+  for (const { segment } of graphemesOf(value)) {
     if (kept.length + segment.length + ELLIPSIS.length > maxLength) break;
     kept += segment;
   }
@@ -45,7 +50,7 @@ export function asciiLine(value: string, maxLength = Number.POSITIVE_INFINITY): 
   const line = singleLine(value);
   if (line.length === 0 || PRINTABLE_ASCII.test(line)) return line;
   let text = '';
-  for (const { segment } of graphemes.segment(line)) {
+  for (const { segment } of graphemesOf(line)) {
     if (text.length > maxLength) break;
     text += PRINTABLE_ASCII.test(segment) ? segment : '?';
   }
