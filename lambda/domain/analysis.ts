@@ -67,6 +67,19 @@ const SERVICE_MASKS: readonly ActionMask[] = (['ecr', 'ecr-public'] as const).ma
   maskWhere((index) => ECR_CATALOGUE[index]?.service === service),
 );
 
+/** The resource universe of every catalogue action, by partition: the same for every role analysed. */
+const universesByPartition = new Map<string | null, readonly ResourceUniverse[]>();
+
+function universesOf(partition: string | null): readonly ResourceUniverse[] {
+  const known = universesByPartition.get(partition);
+  if (known !== undefined) return known;
+  const universes = ECR_CATALOGUE.map((entry) => universeOf(entry, partition));
+  // A handful of partitions exist; the bound only keeps odd input from growing the map.
+  if (universesByPartition.size >= 16) universesByPartition.clear();
+  universesByPartition.set(partition, universes);
+  return universes;
+}
+
 /** allowReach for an Allow, denyCover for a Deny, computed once per statement and universe. */
 function cachedReach(statement: CompiledStatement, universe: ResourceUniverse): Reach | null {
   const key = universe.arnPattern ?? '';
@@ -232,6 +245,7 @@ function evaluate(policies: RolePolicies, options: AnalysisOptions): PolicyAnaly
   const compiled = compileAll(policies, options.documents);
   const tolerated = maskOfActions(options.pullAllowance);
   const partition = options.partition ?? null;
+  const universes = universesOf(partition);
   const candidates = allowedByAllows(compiled.identity);
   const allowedMask = emptyMask();
   const blocked = emptyMask();
@@ -239,7 +253,7 @@ function evaluate(policies: RolePolicies, options: AnalysisOptions): PolicyAnaly
   const parts = new Map<CompiledStatement, GrantParts>();
   for (const [index, entry] of ECR_CATALOGUE.entries()) {
     if (!hasBit(candidates, index)) continue;
-    const universe = universeOf(entry, partition);
+    const universe = universes[index] ?? universeOf(entry, partition);
     const outcome = actionOutcome(compiled, index, universe);
     const reported = hasBit(WRITE_MASK, index) && !hasBit(tolerated, index);
     if (outcome.blockedByBoundary && reported) setBit(blocked, index);
