@@ -251,8 +251,10 @@ function evaluate(policies: RolePolicies, options: AnalysisOptions): PolicyAnaly
   const blocked = emptyMask();
   const reach: ActionReach[] = [];
   const parts = new Map<CompiledStatement, GrantParts>();
-  for (const [index, entry] of ECR_CATALOGUE.entries()) {
-    if (!hasBit(candidates, index)) continue;
+  // An index loop: `entries()` allocates a pair per catalogue action, for every action of every role analysed.
+  for (let index = 0; index < ECR_CATALOGUE.length; index++) {
+    const entry = ECR_CATALOGUE[index];
+    if (entry === undefined || !hasBit(candidates, index)) continue;
     const universe = universes[index] ?? universeOf(entry, partition);
     const outcome = actionOutcome(compiled, index, universe);
     const reported = hasBit(WRITE_MASK, index) && !hasBit(tolerated, index);
