@@ -1,6 +1,6 @@
 // Infrastructure (CDK) layer: composes the app's stacks (home guard stack, plus a forwarder in the Region where
 // IAM events arrive and in every other watched Region) and says which Regions are watched in real time.
-import { Annotations, type App } from 'aws-cdk-lib';
+import { Annotations, type App, type Stack } from 'aws-cdk-lib';
 import {
   checkContextKeys,
   type GuardAppConfig,
@@ -50,18 +50,27 @@ export function runGuardApp(main: () => void): void {
   }
 }
 
+/** Synth warns (acknowledgeable) when no alert e-mail, chat topic, existing topic or central topic is configured. */
+export function warnWhenNobodySubscribed(
+  stack: Stack,
+  config: GuardAppConfig,
+  alerts: string,
+  topic: string,
+): void {
+  if (!hasNoAlertSubscriber(config)) return;
+  Annotations.of(stack).addWarningV2(
+    NO_SUBSCRIBER_WARNING,
+    `Nobody is subscribed to ${alerts}: set notificationEmails, chatTopicArn, alertTopicArn or centralAlertTopicArn ` +
+      `(cdk.json "context" or -c key=value), or subscribe to ${topic} after deploy.`,
+  );
+}
+
 export function addGuardStacks(app: App, config: GuardAppConfig, target: DeploymentTarget): GuardStacks {
   const home = new EksEcrGuardStack(app, HOME_STACK_NAME, {
     env: { account: target.account, region: target.homeRegion },
     config,
   });
-  if (hasNoAlertSubscriber(config)) {
-    Annotations.of(home).addWarningV2(
-      NO_SUBSCRIBER_WARNING,
-      'Nobody is subscribed to alerts: set notificationEmails, chatTopicArn, alertTopicArn or centralAlertTopicArn ' +
-        '(cdk.json "context" or -c key=value), or subscribe to the alert topic after deploy.',
-    );
-  }
+  warnWhenNobodySubscribed(home, config, 'alerts', 'the alert topic');
   const watched = new Set(target.watchRegions);
   let forwarder: EventForwarderStack | undefined;
   const regionalForwarders: EventForwarderStack[] = [];

@@ -1,10 +1,10 @@
 // Infrastructure (CDK) layer: composes the organization deployment (one org stack holding the StackSets) instead of
 // the single-account stacks, and says what goes where.
-import { Annotations, type App } from 'aws-cdk-lib';
-import { type GuardAppConfig, hasNoAlertSubscriber } from '../config';
+import type { App } from 'aws-cdk-lib';
+import type { GuardAppConfig } from '../config';
 import type { DeploymentTarget } from '../deployment-target';
 import { forwarderRegions, needsForwarder } from '../deployment-target';
-import { NO_SUBSCRIBER_WARNING } from '../guard-app';
+import { warnWhenNobodySubscribed } from '../guard-app';
 import { EksEcrGuardOrgStack, ORG_STACK_SET_NAMES, ORGANIZATION_ID_PARAMETER } from './org-deployment-stack';
 import { type OrgDeploymentPlan, resolveOrgDeployment } from './org-plan';
 
@@ -23,13 +23,7 @@ export function addOrgDeployment(app: App, config: GuardAppConfig, target: Deplo
     config,
     plan,
   });
-  if (hasNoAlertSubscriber(config)) {
-    Annotations.of(stack).addWarningV2(
-      NO_SUBSCRIBER_WARNING,
-      "Nobody is subscribed to the member accounts' alerts: set notificationEmails, chatTopicArn or alertTopicArn, " +
-        "or subscribe to each account's alert topic after deploy.",
-    );
-  }
+  warnWhenNobodySubscribed(stack, config, "the member accounts' alerts", "each account's alert topic");
   return { plan, stack };
 }
 
