@@ -5,30 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSnapshotFile } from '../../lambda/account/snapshot-format';
 import { createAuditCommand } from '../../lambda/cli/audit-command';
-import type { CliIo } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
 import { createSnapshotCommand } from '../../lambda/cli/snapshot-command';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import { accountJson, mixedAccountJson } from '../report/support';
+import { capture } from './capture';
 
 const SAMPLE = join(__dirname, '..', '..', 'demo', 'sample-account.json');
 const TODAY = '2026-11-22';
-
-interface Captured extends CliIo {
-  readonly out: () => string;
-  readonly err: () => string;
-}
-
-function capture(): Captured {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = capture();

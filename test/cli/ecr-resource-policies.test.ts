@@ -4,22 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditCommand } from '../../lambda/cli/audit-command';
-import { createEvaluateCommand, main } from '../../lambda/cli/main';
+import { createEvaluateCommand } from '../../lambda/cli/main';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
+import { runMain } from './capture';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLE = join(ROOT, 'demo', 'sample-account.json');
 const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');
 const NG1 = 'arn:aws:iam::111122223333:role/eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: () => true },
-  });
-  return { code, stdout };
-}
+const run = runMain;
 
 let dir: string;
 beforeAll(() => {

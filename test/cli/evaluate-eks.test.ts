@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../lambda/cli/main';
+import { runMain } from './capture';
 
 const ROOT = join(__dirname, '..', '..');
 const SNAPSHOT = join(ROOT, 'demo', 'sample-account.json');
@@ -11,15 +11,7 @@ const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');
 const NODE_ROLE = 'eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F';
 const FULL_ACCESS = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 const tmp = mkdtempSync(join(tmpdir(), 'eks-ecr-guard-cli-eks-'));
 

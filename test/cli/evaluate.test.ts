@@ -3,25 +3,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createEvaluateCommand, main } from '../../lambda/cli/main';
+import { createEvaluateCommand } from '../../lambda/cli/main';
 import { partitionOfChange } from '../../lambda/cli/views';
 import { parseRoleChangeEvent } from '../../lambda/events/role-change';
 import { FakeAws } from '../../lambda/in-memory-aws/fake-aws';
 import { replayRecordedCall } from '../../lambda/in-memory-aws/replay';
+import { runMain } from './capture';
 
 const ROOT = join(__dirname, '..', '..');
 const SNAPSHOT = join(ROOT, 'demo', 'sample-account.json');
 const FIXTURES = join(ROOT, 'test', 'events', 'fixtures');
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 const tmp = mkdtempSync(join(tmpdir(), 'eks-ecr-guard-cli-'));
 const writeTmp = (name: string, text: string): string => {

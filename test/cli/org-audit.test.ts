@@ -4,23 +4,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditCommand } from '../../lambda/cli/audit-command';
-import type { CliIo } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
 import type { OrgClients } from '../../lambda/cli/org';
 import { createSnapshotCommand } from '../../lambda/cli/snapshot-command';
 import { TODAY } from '../report/support';
 import { AUDIT_ROLE, accountId, type FakeOrganization, fakeOrganization } from '../support/fake-organization';
-
-function capture(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from './capture';
 
 async function run(
   command: 'audit' | 'snapshot',
